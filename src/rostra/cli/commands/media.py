@@ -1,0 +1,5 @@
+from rostra.cli.commands.unavailable import register_unavailable
+
+
+def register(subparsers, common):
+    register_unavailable(subparsers, common, "media", "add recordings", "media ingest")

@@ -1,0 +1,63 @@
+"""``rostra status``: what the archive holds, for people (a table) and scripts (--json)."""
+
+from __future__ import annotations
+
+from rostra.cli.database import ensure_database
+from rostra.cli.output import console, print_json
+
+
+def register(subparsers, common):
+    parser = subparsers.add_parser("status", parents=[common], help="what the archive holds")
+    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.set_defaults(handler=run)
+
+
+def archive_status() -> dict:
+    """Counts of everything in the archive. The --json shape is documented in docs/cli.md."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from rostra.archive.models import Event, MediaAsset, Speaker, Speech
+    from rostra.transcripts.models import Transcript
+
+    transcripts: dict[str, int] = {}
+    by_origin: dict[str, dict[str, int]] = {}
+    rows = Transcript.objects.values("language", "origin").annotate(n=Count("id"))
+    for row in rows.order_by("language", "origin"):
+        transcripts[row["language"]] = transcripts.get(row["language"], 0) + row["n"]
+        by_origin.setdefault(row["language"], {})[row["origin"]] = row["n"]
+    states = dict(Speech.objects.values_list("state").annotate(n=Count("id")).order_by("state"))
+    return {
+        "data_dir": str(settings.DATA_DIR),
+        "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+        "languages": list(settings.ROSTRA_LANGUAGES),
+        "events": Event.objects.count(),
+        "speeches": Speech.objects.count(),
+        "speakers": Speaker.objects.count(),
+        "media": MediaAsset.objects.count(),
+        "speeches_with_media": Speech.objects.exclude(media=None).count(),
+        "transcripts": transcripts,
+        "transcripts_by_origin": by_origin,
+        "states": states,
+    }
+
+
+def run(args) -> int:
+    ensure_database()
+    status = archive_status()
+    if args.json:
+        print_json(status)
+        return 0
+    from rich.table import Table
+
+    table = Table(title=f"rostra archive in {status['data_dir']}", show_header=False)
+    for key in ("database", "events", "speeches", "speakers", "media", "speeches_with_media"):
+        table.add_row(key.replace("_", " "), str(status[key]))
+    table.add_row("languages", ", ".join(status["languages"]))
+    for language, origins in status["transcripts_by_origin"].items():
+        detail = ", ".join(f"{origin} {n}" for origin, n in origins.items())
+        table.add_row(f"transcripts [{language}]", detail)
+    for state, n in status["states"].items():
+        table.add_row(f"speeches {state}", str(n))
+    console.print(table)
+    return 0

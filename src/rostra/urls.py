@@ -1,0 +1,19 @@
+"""URL layout: language-prefixed public pages (/fa/, /ar/, /en/); API, feeds and admin unprefixed."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("rostra.api.urls")),
+    path("", include("rostra.feeds.urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("review/", include("rostra.review.urls")),
+    path("comments/", include("rostra.comments.urls")),
+    path("search/", include("rostra.search.urls")),
+    path("", include("rostra.public.urls")),
+    prefix_default_language=True,
+)

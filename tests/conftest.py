@@ -1,0 +1,78 @@
+"""Test setup shared by every suite.
+
+The data directory is a fresh temporary folder per run. Which database the suite uses comes
+from ROSTRA_DATABASE_URL (empty: SQLite), so `.ci/run` runs the same tests on PostgreSQL.
+Tests needing a server use the ``redis_url``/``postgres_url`` fixtures: they skip when the
+server is missing, or fail when ROSTRA_REQUIRE_SERVICES=true.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SCHEDULES = SHARED / "fixtures" / "schedules"
+
+
+def pytest_configure(config):
+    if "ROSTRA_TEST_DATA_DIR" not in os.environ:
+        os.environ["ROSTRA_TEST_DATA_DIR"] = tempfile.mkdtemp(prefix="rostra-test-")
+    os.environ["ROSTRA_DATA_DIR"] = os.environ["ROSTRA_TEST_DATA_DIR"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
+
+
+def services_required() -> bool:
+    return os.environ.get("ROSTRA_REQUIRE_SERVICES", "").lower() in ("1", "true", "yes")
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def need_service(name: str, host: str, port: int) -> None:
+    if _reachable(host, port):
+        return
+    message = f"{name} is not reachable on {host}:{port}"
+    if services_required():
+        pytest.fail(message + " and ROSTRA_REQUIRE_SERVICES is set")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("ROSTRA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    need_service("Redis", "127.0.0.1", 6379)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    url = os.environ.get("ROSTRA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    need_service("PostgreSQL", "127.0.0.1", 5432)
+    return url
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path) -> Path:
+    """A private data dir (and media dir) for one test."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.MEDIA_DIR = tmp_path / "data" / "media"
+    settings.DATA_DIR.mkdir(parents=True)
+    return settings.DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def schedules_dir() -> Path:
+    if not SCHEDULES.is_dir():
+        pytest.fail(f"the shared fixtures are missing: {SCHEDULES}")
+    return SCHEDULES
