@@ -1,0 +1,88 @@
+"""The one place that writes a transcript and its segments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from django.db import transaction
+
+from rostra.archive.models import Speech
+from rostra.transcripts.models import Segment, Transcript
+from rostra.transcripts.signals import transcript_changed
+
+
+@dataclass(frozen=True)
+class SegmentData:
+    """A timed piece of text, as engines and subtitle files give it (times in milliseconds)."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    words: Sequence = field(default_factory=tuple)
+
+
+class HumanWorkProtected(Exception):
+    """Raised when machine output would replace a transcript a person wrote or approved."""
+
+
+def save_transcript(
+    *,
+    speech: Speech,
+    language: str,
+    origin: str,
+    segments: Iterable[SegmentData],
+    engine: str = "",
+    model: str = "",
+    engine_version: str = "",
+    options: dict | None = None,
+    fingerprint: str = "",
+    source: Transcript | None = None,
+    flags: Sequence[str] = (),
+) -> Transcript:
+    """Replace (or create) the transcript of ``speech`` in ``language`` from ``origin``.
+
+    Side effects, all in one transaction: the transcript row is created or updated, its old
+    segments deleted and the new ones inserted, its revision bumped; after commit,
+    ``transcript_changed`` is sent (the search index listens). Machine output never replaces
+    a human transcript: those live under their own origin, so they cannot collide.
+    """
+    rows = list(segments)
+    with transaction.atomic():
+        transcript, created = Transcript.objects.select_for_update().get_or_create(
+            speech=speech, language=language, origin=origin,
+            defaults={"status": Transcript.Status.DONE},
+        )
+        transcript.engine = engine
+        transcript.model = model
+        transcript.engine_version = engine_version
+        transcript.options = dict(options or {})
+        transcript.fingerprint = fingerprint
+        transcript.source = source
+        transcript.flags = list(flags)
+        transcript.status = Transcript.Status.DONE
+        transcript.error = ""
+        transcript.approved = False
+        transcript.approved_at = None
+        if not created:
+            transcript.revision += 1
+        transcript.save()
+        transcript.segments.all().delete()
+        Segment.objects.bulk_create(
+            Segment(transcript=transcript, position=position, start_ms=row.start_ms,
+                    end_ms=max(row.end_ms, row.start_ms), text=row.text,
+                    words=[list(word) for word in row.words])
+            for position, row in enumerate(rows)
+        )
+        transaction.on_commit(lambda: transcript_changed.send(sender=Transcript,
+                                                             transcript=transcript))
+    return transcript
+
+
+def preferred_transcript(speech: Speech, language: str) -> Transcript | None:
+    """The transcript readers get in ``language``: a person's before a machine's."""
+    order = {Transcript.Origin.HUMAN: 0, Transcript.Origin.ASR: 1, Transcript.Origin.MT: 2}
+    candidates = [t for t in speech.transcripts.all()
+                  if t.language == language and t.status == Transcript.Status.DONE]
+    candidates.sort(key=lambda t: order.get(t.origin, 9))
+    return candidates[0] if candidates else None
