@@ -20,6 +20,16 @@ class SegmentData:
     end_ms: int
     text: str
     words: Sequence = field(default_factory=tuple)
+    reviewed: bool = False  # an editor checked it (kept by replace_segments)
+    stale: bool = False  # its source changed since it was translated
+
+
+class RevisionConflict(Exception):
+    """Raised when a transcript changed since the revision an edit started from."""
+
+    def __init__(self, *, expected: int, current: int):
+        super().__init__(f"transcript is at revision {current}, the edit started from {expected}")
+        self.expected, self.current = expected, current
 
 
 class HumanWorkProtected(Exception):
@@ -77,6 +87,47 @@ def save_transcript(
         transaction.on_commit(lambda: transcript_changed.send(sender=Transcript,
                                                              transcript=transcript))
     return transcript
+
+
+def replace_segments(
+    transcript: Transcript,
+    *,
+    segments: Iterable[SegmentData],
+    expected_revision: int | None = None,
+    flags: Sequence[str] | None = None,
+    approved: bool = False,
+) -> Transcript:
+    """Replace the segments of an existing ``transcript``, keeping its provenance (an edit).
+
+    Unlike :func:`save_transcript`, engine, model, origin and source stay as they are and each
+    segment's ``reviewed``/``stale`` marks are written. With ``expected_revision``, raises
+    :class:`RevisionConflict` when the transcript moved on since (checked under a row lock, so
+    two editors cannot both win). Side effects, in one transaction: segments deleted and
+    re-inserted, revision bumped, approval set to ``approved``, flags replaced when given;
+    after commit, ``transcript_changed`` is sent (the search index listens).
+    """
+    rows = list(segments)
+    with transaction.atomic():
+        locked = Transcript.objects.select_for_update().get(pk=transcript.pk)
+        if expected_revision is not None and locked.revision != expected_revision:
+            raise RevisionConflict(expected=expected_revision, current=locked.revision)
+        locked.revision += 1
+        locked.approved = approved
+        locked.approved_at = None
+        if flags is not None:
+            locked.flags = list(flags)
+        locked.save()
+        locked.segments.all().delete()
+        Segment.objects.bulk_create(
+            Segment(transcript=locked, position=position, start_ms=row.start_ms,
+                    end_ms=max(row.end_ms, row.start_ms), text=row.text,
+                    words=[list(word) for word in row.words], reviewed=row.reviewed,
+                    stale=row.stale)
+            for position, row in enumerate(rows)
+        )
+        transaction.on_commit(lambda: transcript_changed.send(sender=Transcript,
+                                                             transcript=locked))
+    return locked
 
 
 def preferred_transcript(speech: Speech, language: str) -> Transcript | None:
