@@ -41,7 +41,7 @@ def add_media_file(path: Path, *, speech: Speech | None = None,
     """
     path = Path(path)
     name = original_name or path.name
-    _check_readable(path)
+    check_readable(path)
     incoming = media_dir() / ".incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=incoming, suffix=".part")
@@ -71,7 +71,7 @@ def add_media_file(path: Path, *, speech: Speech | None = None,
     return MediaResult(asset=existing, created=created, speech=speech)
 
 
-def _check_readable(path: Path) -> None:
+def check_readable(path: Path) -> None:
     if not path.exists():
         raise UserError(f"{path}: no such file; check the path")
     if path.is_dir():

@@ -23,8 +23,8 @@ def register(subparsers, common):
 
 
 def run_add(args) -> int:
-    from rostra.archive.domain.media import (add_media_file, find_speech_for_filename,
-                                             speech_by_slug)
+    from rostra.archive.domain.media import (add_media_file, check_readable,
+                                             find_speech_for_filename, speech_by_slug)
 
     ensure_database()
     files = [Path(name) for name in args.files]
@@ -36,6 +36,7 @@ def run_add(args) -> int:
         task = progress.add_task("adding media", total=len(files))
         for path in files:
             try:
+                check_readable(path)
                 speech = fixed_speech or find_speech_for_filename(path)
                 if speech is None:
                     raise UserError(f"{path.name}: no speech has the slug, id or guid "

@@ -1,0 +1,35 @@
+"""Run the real `rostra` command in a subprocess, as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+def run_rostra(*args: str, data_dir: Path, env: dict | None = None, timeout: int = 300,
+               input: str | None = None) -> Result:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ROSTRA_")}
+    for key in ("ROSTRA_DATABASE_URL", "ROSTRA_REQUIRE_SERVICES"):
+        # The subprocess uses SQLite in its own data dir unless a test asks otherwise.
+        environ.pop(key, None)
+    environ.update({"ROSTRA_DATA_DIR": str(data_dir), "COLUMNS": "200"})
+    environ.update(env or {})
+    completed = subprocess.run(
+        [sys.executable, "-m", "rostra", *args], capture_output=True, text=True,
+        env=environ, timeout=timeout, input=input,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)
