@@ -49,6 +49,16 @@ def need_service(name: str, host: str, port: int) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A test database name of this run's own, so two runs on one PostgreSQL never collide."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if "postgresql" in database["ENGINE"]:
+            database.setdefault("TEST", {})["NAME"] = f"test_rostra_{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
 def redis_url() -> str:
     url = os.environ.get("ROSTRA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     need_service("Redis", "127.0.0.1", 6379)
