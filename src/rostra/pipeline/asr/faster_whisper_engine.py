@@ -1,0 +1,144 @@
+"""Speech recognition with faster-whisper (CTranslate2 Whisper models).
+
+The model is loaded once per process and shared by every call (a worker that handles a
+hundred speeches loads it once). Audio is decoded and recognized window by window so memory
+stays bounded; the language detected in the first window with speech is kept for the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from rostra.pipeline.asr.base import AsrEngine, ProgressCallback
+from rostra.pipeline.audio import iter_audio_windows, probe_audio
+from rostra.pipeline.models import choose_device, resolve_asr_model
+from rostra.pipeline.types import (AsrOptions, ModelUnavailable, RecognizedSegment,
+                                   TranscriptionResult, UnsupportedLanguage, Word)
+
+_models: dict[tuple, object] = {}
+_models_lock = threading.Lock()
+
+
+def load_whisper_model(path: Path, *, device: str, compute_type: str, cpu_threads: int):
+    """The WhisperModel for these settings, loaded on first use and kept for the process."""
+    key = (str(path), device, compute_type, cpu_threads)
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            from faster_whisper import WhisperModel
+
+            try:
+                model = WhisperModel(str(path), device=device, compute_type=compute_type,
+                                     cpu_threads=cpu_threads)
+            except (RuntimeError, ValueError) as exc:
+                raise ModelUnavailable(
+                    f"cannot load the speech model in {path} on {device} ({exc}); check "
+                    "ROSTRA_ASR_MODEL, ROSTRA_ASR_DEVICE and ROSTRA_ASR_COMPUTE_TYPE") from None
+            _models[key] = model
+        return model
+
+
+def loaded_model_count() -> int:
+    return len(_models)
+
+
+def supported_languages() -> frozenset[str]:
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    return frozenset(_LANGUAGE_CODES)
+
+
+def engine_version() -> str:
+    import ctranslate2
+    import faster_whisper
+
+    return f"faster-whisper {faster_whisper.__version__}; ctranslate2 {ctranslate2.__version__}"
+
+
+class FasterWhisperEngine(AsrEngine):
+    name = "faster-whisper"
+
+    def resolved(self):
+        """(model spec, device, compute type, threads) after resolving every 'auto'."""
+        spec = resolve_asr_model(self.model_name, model_cache=self.model_cache)
+        device, compute_type = choose_device(self.device, self.compute_type)
+        threads = self.cpu_threads or (os.cpu_count() or 1)
+        return spec, device, compute_type, threads
+
+    def load(self):
+        spec, device, compute_type, threads = self.resolved()
+        return load_whisper_model(spec.path, device=device, compute_type=compute_type,
+                                  cpu_threads=threads)
+
+    def transcribe_file(self, path: Path, *, options: AsrOptions,
+                        on_progress: ProgressCallback | None = None) -> TranscriptionResult:
+        started = time.monotonic()
+        language = options.language
+        if language and language not in supported_languages():
+            raise UnsupportedLanguage(
+                f"the speech model cannot recognize language {language!r}; correct the "
+                "speech's language or import a human transcript")
+        spec, device, compute_type, _ = self.resolved()
+        model = self.load()
+        if language and language != "en" and not model.model.is_multilingual:
+            raise UnsupportedLanguage(
+                f"the speech model {self.model_name} knows English only, the speech is in "
+                f"{language!r}; configure a multilingual model in ROSTRA_ASR_MODEL")
+        declared_ms = probe_audio(path).duration_ms or 0
+        segments: list[RecognizedSegment] = []
+        language_probability = 1.0 if language else 0.0
+        duration_ms = 0
+        for window in iter_audio_windows(path, window_seconds=options.window_seconds):
+            duration_ms = window.offset_ms + window.duration_ms
+            found, info = self._recognize_window(model, window.samples, language, options)
+            for segment in found:
+                converted = _convert_segment(segment, window.offset_ms)
+                if converted.text:
+                    segments.append(converted)
+                if on_progress and declared_ms:
+                    on_progress(min(1.0, converted.end_ms / declared_ms))
+            if language is None and segments:
+                # Keep the first window's language: a speech does not switch language midway
+                # often enough to justify detecting it again on every window.
+                language, language_probability = info.language, info.language_probability
+            if on_progress and declared_ms:
+                on_progress(min(1.0, duration_ms / declared_ms))
+        flags = () if segments else ("no-speech",)
+        return TranscriptionResult(
+            engine=self.name, model=self.model_name, engine_version=engine_version(),
+            options=options.as_dict(), language=language or options.language or "",
+            language_probability=round(float(language_probability), 3),
+            duration_ms=duration_ms, segments=tuple(segments), device=device,
+            compute_type=compute_type, flags=flags,
+            processing_seconds=round(time.monotonic() - started, 2))
+
+    def _recognize_window(self, model, samples, language, options: AsrOptions):
+        common = dict(language=language, beam_size=options.beam_size,
+                      word_timestamps=options.word_timestamps, vad_filter=options.vad_filter)
+        if options.batched:
+            from faster_whisper import BatchedInferencePipeline
+
+            pipeline = BatchedInferencePipeline(model)
+            found, info = pipeline.transcribe(samples, batch_size=options.batch_size, **common)
+        else:
+            found, info = model.transcribe(
+                samples, condition_on_previous_text=options.condition_on_previous_text, **common)
+        return found, info
+
+
+def _convert_segment(segment, offset_ms: int) -> RecognizedSegment:
+    words = tuple(
+        Word(start_ms=offset_ms + round(word.start * 1000),
+             end_ms=offset_ms + round(word.end * 1000),
+             text=word.word, probability=float(word.probability))
+        for word in (segment.words or ())
+    )
+    text = "".join(word.text for word in words).strip() if words else segment.text.strip()
+    return RecognizedSegment(
+        start_ms=offset_ms + round(segment.start * 1000),
+        end_ms=offset_ms + round(segment.end * 1000),
+        text=text, words=words, avg_logprob=float(segment.avg_logprob),
+        no_speech_prob=float(segment.no_speech_prob))
