@@ -1,6 +1,56 @@
-from rostra.cli.commands.unavailable import register_unavailable
+"""``rostra import PROGRAM [--event SLUG] [--dry-run] [--json]``: a conference program into the
+archive. The work is :func:`rostra.archive.domain.program_import.import_program`."""
+
+from __future__ import annotations
+
+from rostra.cli.database import ensure_database
+from rostra.cli.output import console, error_console, print_json
 
 
 def register(subparsers, common):
-    register_unavailable(subparsers, common, "import", "import a conference program",
-                         "program import")
+    parser = subparsers.add_parser(
+        "import", parents=[common],
+        help="import a conference program (CSV, frab schedule.xml, frab/pretalx schedule.json)",
+        description="Import a program: a CSV (docs/program-csv.md), a frab schedule.xml or a "
+                    "frab/pretalx schedule.json. Importing the same file again changes nothing.",
+    )
+    parser.add_argument("program", metavar="PROGRAM", help="the program file")
+    parser.add_argument("--event", metavar="SLUG", default=None,
+                        help="import into this event (default: the program's own)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="check the file and report what would change; write nothing")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from rostra.archive.domain.program_import import import_program
+
+    ensure_database()
+    # A spinner on stderr: a big program takes seconds, and stdout stays clean for --json.
+    with error_console.status(f"importing {args.program}…"):
+        report = import_program(args.program, event_slug=args.event, dry_run=args.dry_run)
+    if args.json:
+        print_json(report.as_dict())
+        return 0
+    from rich.table import Table
+
+    title = (f"{'dry run: would import' if report.dry_run else 'imported'} {report.source} "
+             f"({report.format}) into event {report.event}")
+    table = Table(title=title)
+    table.add_column("")
+    for outcome in ("created", "updated", "unchanged", "errors"):
+        table.add_column(outcome, justify="right")
+    for kind, counts in report.counts.items():
+        table.add_row(kind, str(counts.created), str(counts.updated), str(counts.unchanged),
+                      str(counts.errors))
+    console.print(table)
+    if report.not_in_program:
+        console.print(f"{report.not_in_program} speeches of {report.event} are not in this "
+                      "program; they were kept.")
+    if report.dry_run:
+        console.print("dry run: nothing was written.")
+    elif not report.changed:
+        console.print("nothing changed.")
+    return 0
+

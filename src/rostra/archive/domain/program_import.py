@@ -1,0 +1,155 @@
+"""Importing a conference program (CSV, frab schedule.xml, frab/pretalx schedule.json).
+
+One rule for the CLI, the web and the API: :func:`import_program`. The parsers in
+``rostra.archive.importers`` read the file into dataclasses; this module writes them, all or
+nothing, matching what is already there so a second import changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+
+from rostra.archive.importers.detect import parse_program
+from rostra.archive.importers.types import ProgramData, ProgramError
+from rostra.archive.importers.values import is_slug
+from rostra.core.errors import UserError
+
+KINDS = ("events", "rooms", "days", "sessions", "topics", "speakers", "speeches")
+MAX_PROGRAM_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class KindCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: int = 0
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with ``dry_run``, would do). ``as_dict()`` is the stable shape
+    of ``rostra import --json`` (docs/program-csv.md)."""
+
+    source: str
+    format: str
+    event: str
+    dry_run: bool
+    counts: dict[str, KindCounts] = field(
+        default_factory=lambda: {kind: KindCounts() for kind in KINDS})
+    # Speeches of this event already in the archive that the file no longer lists: kept, as
+    # media and transcripts may hang on them; reported so an organizer can look.
+    not_in_program: int = 0
+
+    def count(self, kind: str, outcome: str) -> None:
+        counts = self.counts[kind]
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated for c in self.counts.values())
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source, "format": self.format, "event": self.event,
+            "dry_run": self.dry_run, "changed": self.changed,
+            "counts": {kind: asdict(counts) for kind, counts in self.counts.items()},
+            "not_in_program": self.not_in_program,
+        }
+
+
+def import_program(path: str | Path, *, event_slug: str | None = None,
+                   dry_run: bool = False) -> ImportReport:
+    """Import the program in ``path`` into the event ``event_slug`` (default: the program's).
+
+    Side effects: creates or updates the event, its rooms, days, sessions, topics, speakers
+    and speeches in ONE transaction (any invalid row or file: nothing is written); speeches
+    are matched by external id, then guid, within the event, and rows whose values did not
+    change are not saved (their ``updated_at`` stays). Sends ``speech_changed`` after commit
+    for each created or updated speech. With ``dry_run`` the same work is done and rolled
+    back. Raises :class:`UserError` (one line: file, location, reason) for any bad input.
+    """
+    path = Path(path)
+    data = read_program_file(path)
+    try:
+        program = parse_program(data, source=path.name)
+    except ProgramError as error:
+        raise UserError(describe_program_error(path.name, error, csv=path_is_csv(data, path)))
+    if event_slug is not None:
+        if not event_slug or not is_slug(event_slug) or not event_slug.isascii():
+            raise UserError(f"--event {event_slug!r} is not a slug (lowercase letters, digits, "
+                            "- and _); choose another")
+        program.event.slug = event_slug
+    if not program.event.slug:
+        raise UserError(f"{path.name} names no event; add an `event` column or pass "
+                        "--event SLUG")
+    report = ImportReport(source=path.name, format=program.format, event=program.event.slug,
+                          dry_run=dry_run)
+    from rostra.archive.domain.program_writer import ProgramWriter
+
+    try:
+        with transaction.atomic():
+            ProgramWriter(program, report).write()
+            if dry_run:
+                transaction.set_rollback(True)
+    except ProgramError as error:
+        raise UserError(describe_program_error(path.name, error, csv=program.format == "csv"))
+    except IntegrityError as error:
+        raise UserError(f"{path.name}: the program clashes with what the archive holds "
+                        f"({error}); nothing was imported") from None
+    return report
+
+
+def read_program_file(path: Path) -> bytes:
+    """The file's bytes, or a UserError saying plainly why it cannot be read."""
+    if not path.exists():
+        raise UserError(f"program file {path} does not exist; check the path")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give the program file inside it")
+    try:
+        size = path.stat().st_size
+        if size > MAX_PROGRAM_BYTES:
+            raise UserError(f"{path.name} is {size // 2**20} MiB; a program is rarely over "
+                            f"{MAX_PROGRAM_BYTES // 2**20} MiB: is this the right file?")
+        data = path.read_bytes()
+    except PermissionError:
+        raise UserError(f"cannot read {path}: permission denied; check the file's "
+                        "permissions") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise UserError(f"{path.name} is empty; export the program again")
+    return data
+
+
+def path_is_csv(data: bytes, path: Path) -> bool:
+    return not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<", b"{", b"["))
+
+
+def describe_program_error(name: str, error: ProgramError, *, csv: bool) -> str:
+    """``program.csv line 14: duration "1:6x" is not HH:MM; fix the row and import again``."""
+    location = error.location
+    if not location:
+        where = name
+    elif location.startswith(("line", "byte")):
+        where = f"{name} {location}"
+    else:
+        where = f"{name} at {location}"
+    what = "the row" if csv and location.startswith("line") and location != "line 1" \
+        else "the file"
+    message = f"{where}: {error.reason}; fix {what} and import again"
+    more = len(error.problems) - 1
+    if more:
+        message += f" ({more} more problem{'s' if more > 1 else ''} after this one; " \
+                   "nothing was imported)"
+    return message
+
+
+def program_summary(program: ProgramData) -> dict[str, int]:
+    """How many of each thing a parsed program holds (for progress and tests)."""
+    return {"days": len(program.days), "rooms": len(program.rooms),
+            "sessions": len(program.sessions), "topics": len(program.topics),
+            "speakers": len(program.speakers), "speeches": len(program.speeches)}

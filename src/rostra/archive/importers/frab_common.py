@@ -1,0 +1,152 @@
+"""What frab ``schedule.xml`` and frab/pretalx ``schedule.json`` share: the same concepts
+(conference, days, rooms, events with persons) under two syntaxes. The walkers in frab_xml and
+frab_json read their syntax and hand plain values to :class:`FrabProgramBuilder`.
+
+Language keys: a talk's title, subtitle, abstract and description are keyed by the talk's
+language. Text whose language the program does not state (conference title, room, track, a
+person's name) is keyed by its script (see :func:`values.script_language`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rostra.archive.importers.types import (DayData, EventData, Problems, ProgramData, RoomData,
+                                            SpeakerData, SpeechData, TopicData)
+from rostra.archive.importers.values import (check_zone_name, is_slug, offset_name,
+                                             program_language, quoted, script_language, slugify,
+                                             zone_for_moment)
+
+
+def texts(language: str, value: str | None) -> dict[str, str]:
+    """``{language: value}`` for non-blank text, keeping every character as given."""
+    if value is None or not str(value).strip():
+        return {}
+    return {language: str(value).strip()}
+
+
+class FrabProgramBuilder:
+    def __init__(self, *, format: str, source: str, problems: Problems):
+        self.problems = problems
+        self.program = ProgramData(format=format, source=source,
+                                   event=EventData(slug="", name={}, timezone=""))
+        self.zone_name = ""
+        self._rooms: dict[str, RoomData] = {}
+        self._topics: dict[str, TopicData] = {}
+        self._ids: dict[str, str] = {}
+        self._guids: dict[str, str] = {}
+
+    # conference -------------------------------------------------------------------------
+    def set_conference(self, *, location: str, acronym: str, title: str, zone_name: str,
+                       starts_on, ends_on, url: str = "") -> None:
+        event = self.program.event
+        event.slug = slugify(acronym, allow_unicode=False)
+        if not event.slug:
+            self.problems.add(location, f"conference acronym {quoted(acronym)} gives no usable "
+                                        "slug; give one with --event SLUG")
+        event.name = texts(script_language(title), title)
+        event.starts_on, event.ends_on, event.url = starts_on, ends_on, url
+        if zone_name:
+            try:
+                self.zone_name = check_zone_name(zone_name)
+            except ValueError as exc:
+                self.problems.add(location, str(exc))
+
+    def add_track(self, name: str, color: str = "") -> str:
+        """The topic slug for a track name, creating the topic on first sight."""
+        name = (name or "").strip()
+        if not name:
+            return ""
+        slug = slugify(name)
+        if not slug:
+            return ""
+        topic = self._topics.get(slug)
+        if topic is None:
+            topic = TopicData(slug=slug, name=texts(script_language(name), name))
+            self._topics[slug] = topic
+            self.program.topics.append(topic)
+        if color and not topic.color and len(color) <= 7:
+            topic.color = color
+        return slug
+
+    def add_room(self, name: str) -> str:
+        name = (name or "").strip()
+        slug = slugify(name)
+        if not slug:
+            return ""
+        if slug not in self._rooms:
+            room = RoomData(slug=slug, name=texts(script_language(name), name),
+                            position=len(self._rooms))
+            self._rooms[slug] = room
+            self.program.rooms.append(room)
+        return slug
+
+    def add_day(self, *, index: int, date, starts_at: datetime | None,
+                ends_at: datetime | None) -> None:
+        self.program.days.append(DayData(index=index, date=date, starts_at=starts_at,
+                                         ends_at=ends_at))
+
+    def add_person(self, *, key: str, name: str, talk_language: str, bio: str = "") -> str:
+        """The person's match key; the same person in several talks is merged."""
+        speaker = SpeakerData(key=key, names=texts(script_language(name, talk_language), name),
+                              bio=texts(talk_language or script_language(bio), bio))
+        match = speaker.match_key()
+        known = self.program.speakers.get(match)
+        if known is None:
+            self.program.speakers[match] = speaker
+        else:
+            for field in ("names", "bio"):
+                for language, value in getattr(speaker, field).items():
+                    getattr(known, field).setdefault(language, value)
+        return match
+
+    # events -------------------------------------------------------------------------------
+    def add_speech(self, *, location: str, external_id: str, guid: str, starts_at: datetime,
+                   duration_ms: int, title: str, language: str | None, slug: str = "",
+                   subtitle: str | None = "", abstract: str | None = "",
+                   description: str | None = "", room: str = "", track: str | None = "",
+                   day=None, persons: list[dict] = (), url: str = "", license: str = "",
+                   kind: str = "") -> None:
+        for seen, value, what in ((self._ids, external_id, "id"), (self._guids, guid, "guid")):
+            if value and value in seen:
+                self.problems.add(location, f"{what} {quoted(value)} is used twice "
+                                            f"(also at {seen[value]})")
+                return
+            if value:
+                seen[value] = location
+        talk_language = program_language(language)
+        text_language = talk_language or script_language(title)
+        if slug and not is_slug(slug):
+            slug = slugify(slug)
+        speakers = [self.add_person(talk_language=talk_language, **person) for person in persons]
+        self.program.speeches.append(SpeechData(
+            location=location, external_id=external_id, guid=guid, slug=slug,
+            title=texts(text_language, title), subtitle=texts(text_language, subtitle),
+            abstract=texts(text_language, abstract),
+            description=texts(text_language, description), language=talk_language,
+            starts_at=starts_at, timezone=zone_for_moment(starts_at, self.zone_name),
+            duration_ms=duration_ms, room=self.add_room(room), day=day,
+            topics=[slug for slug in [self.add_track(track or "")] if slug],
+            speakers=list(dict.fromkeys(speakers)), url=url, license=license, kind=kind,
+        ))
+
+    def finish(self) -> ProgramData:
+        """The program, once every problem has been raised."""
+        self.problems.raise_if_any()
+        program = self.program
+        if not program.speeches:
+            self.problems.add("", "the program has no talks")
+            self.problems.raise_if_any()
+        event = program.event
+        if self.zone_name:
+            event.timezone = self.zone_name
+        else:
+            # No zone name (31C3's XML, rC3's JSON): the offset the program wrote its times in.
+            first = program.days[0].starts_at if program.days and program.days[0].starts_at \
+                else program.speeches[0].starts_at
+            event.timezone = offset_name(first)
+        if event.starts_on is None:
+            event.starts_on = min(s.starts_at for s in program.speeches).date()
+        if event.ends_on is None:
+            event.ends_on = max(s.starts_at for s in program.speeches).date()
+        return program
