@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from rostra.comments import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("moderation/", views.moderation, name="moderation"),
+    path("moderation/<int:pk>/", views.moderate, name="moderate"),
+    path("<str:slug>/post/", views.post, name="post"),
+]

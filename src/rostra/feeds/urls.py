@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+"""Unprefixed URLs: feeds, sitemap, robots.txt, and the files players fetch (media, subtitles).
 
-urlpatterns: list = []
+Media and subtitle files do not depend on the interface language, so they live outside the
+language prefix: one URL per file, cached once.
+"""
+
+from django.urls import path
+
+from rostra.feeds import views
+from rostra.public.views import speech
+
+urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("feeds/<str:language>/speeches.atom", views.AtomSpeechFeed(), name="feed-atom"),
+    path("feeds/<str:language>/speeches.rss", views.RssSpeechFeed(), name="feed-rss"),
+    path("feeds/<str:language>/podcast.xml", views.podcast, name="feed-podcast"),
+    path("media/speeches/<str:slug>", speech.speech_media, name="speech-media"),
+    path("transcripts/<str:slug>/<str:language>.<str:fmt>", speech.subtitles, name="subtitles"),
+]

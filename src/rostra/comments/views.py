@@ -1,0 +1,140 @@
+"""Posting comments from the speech page, and the moderators' page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rostra.archive.domain.publishing import published_speeches
+from rostra.comments.domain import (CommentRejected, RateLimited, approved_comments,
+                                    current_policy, moderate_comment, post_comment)
+from rostra.comments.models import Comment
+
+HONEYPOT_FIELD = "website"
+MODERATION_PAGE_SIZE = 100
+
+
+def client_address(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a proxy we trust
+    # rewrites it, and a rate limit keyed on it would be trivial to dodge.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def comment_section(request, speech) -> dict:
+    """Template context for the comments under a speech (one query for the comments)."""
+    comments = approved_comments(speech)
+    reply_to = None
+    reply_id = request.GET.get("reply", "")
+    if reply_id.isdigit():
+        reply_to = next((c for c in comments if c.pk == int(reply_id)), None)
+    return {
+        "comments": comments,
+        "comment_count": len(comments),
+        "reply_to": reply_to,
+        "moderated": current_policy().moderation,
+        "honeypot_field": HONEYPOT_FIELD,
+        "form_values": {},
+    }
+
+
+@require_POST
+def post(request, slug):
+    speech = get_object_or_404(published_speeches(), slug=slug)
+    parent = None
+    parent_id = request.POST.get("parent", "")
+    if parent_id.isdigit():
+        parent = Comment.objects.filter(pk=int(parent_id), speech=speech).first()
+    try:
+        comment = post_comment(
+            speech=speech, name=request.POST.get("name", ""), body=request.POST.get("body", ""),
+            email=request.POST.get("email", ""), ip_address=client_address(request),
+            parent=parent, language=get_language() or "",
+            honeypot=request.POST.get(HONEYPOT_FIELD, ""),
+        )
+    except CommentRejected as error:
+        context = comment_section(request, speech)
+        context.update(speech=speech, error=str(error), reply_to=parent,
+                       form_values={"name": request.POST.get("name", ""),
+                                    "email": request.POST.get("email", ""),
+                                    "body": request.POST.get("body", "")})
+        status = 429 if isinstance(error, RateLimited) else 400
+        return render(request, "comments/rejected.html", context, status=status)
+    speech_url = reverse("public:speech", args=[speech.slug])
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, _("Thank you; your comment is published."))
+        return HttpResponseRedirect(f"{speech_url}#comment-{comment.pk}", status=303)
+    messages.success(request, _("Thank you; your comment will appear once a moderator "
+                                "has read it."))
+    return HttpResponseRedirect(f"{speech_url}#comments", status=303)
+
+
+def _login_url() -> str:
+    try:
+        return reverse("login")
+    except NoReverseMatch:
+        return reverse("admin:login")
+
+
+def _require_moderator(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), _login_url())
+    if not (request.user.is_staff or request.user.has_perm("comments.change_comment")):
+        raise PermissionDenied(_("Only moderators can see this page."))
+    return None
+
+
+def moderation(request):
+    """Comments waiting for a decision (or, with ?status=, those already decided)."""
+    denied = _require_moderator(request)
+    if denied:
+        return denied
+    status = request.GET.get("status", Comment.Status.HELD)
+    if status not in Comment.Status.values:
+        status = Comment.Status.HELD
+    comments = (Comment.objects.filter(status=status).select_related("speech", "parent")
+                .order_by("-created_at")[:MODERATION_PAGE_SIZE])
+    counts = {row: 0 for row in Comment.Status.values}
+    for row in Comment.objects.values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    tabs = [{"status": value, "label": label, "count": counts[value], "current": value == status}
+            for value, label in _status_labels()]
+    return render(request, "comments/moderation.html",
+                  {"comments": comments, "status": status, "tabs": tabs})
+
+
+def _status_labels():
+    return [
+        (Comment.Status.HELD, _("Waiting")),
+        (Comment.Status.APPROVED, _("Approved")),
+        (Comment.Status.REJECTED, _("Rejected")),
+        (Comment.Status.SPAM, _("Spam")),
+    ]
+
+
+@require_POST
+def moderate(request, pk):
+    denied = _require_moderator(request)
+    if denied:
+        return denied
+    comment = get_object_or_404(Comment, pk=pk)
+    decision = request.POST.get("decision", "")
+    try:
+        moderate_comment(comment=comment, status=decision, moderator=request.user)
+    except CommentRejected as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Saved: %(name)s's comment is now “%(status)s”.") % {
+            "name": comment.name, "status": dict(_status_labels())[decision]})
+    back = request.POST.get("back", "")
+    target = reverse("comments:moderation")
+    if back in Comment.Status.values:
+        target += f"?status={back}"
+    return HttpResponseRedirect(target, status=303)

@@ -1,0 +1,34 @@
+"""Querysets every public page starts from: published speeches only, related rows prefetched.
+
+Each list page runs a fixed number of queries whatever its length (tests count them), so the
+relations a speech card shows (speakers, topics, room, session, comment count) are fetched here
+in bulk, never one per speech.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+
+from rostra.archive.domain.publishing import published_speeches
+from rostra.archive.models import SpeechSpeaker, Topic
+
+APPROVED_COMMENTS = Q(comments__status="approved")
+
+
+def speech_cards():
+    """Published speeches with what a card in a list shows, in a constant number of queries."""
+    return (
+        published_speeches()
+        .select_related("event", "room", "session", "day", "media")
+        .prefetch_related(
+            Prefetch("speechspeaker_set",
+                     queryset=SpeechSpeaker.objects.select_related("speaker").order_by("position"),
+                     to_attr="speaker_links"),
+            Prefetch("topics", queryset=Topic.objects.order_by("slug")),
+        )
+        .annotate(comment_count=Count("comments", filter=APPROVED_COMMENTS, distinct=True))
+    )
+
+
+def latest_speeches(limit: int = 12):
+    return speech_cards().order_by("-published_at", "-pk")[:limit]

@@ -1,0 +1,92 @@
+"""Template helpers: multilingual text with the right ``lang``, clock times, the switcher."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+from rostra.core.languages import native_name, text_direction
+from rostra.core.multilingual import pick, pick_with_language
+from rostra.public.countries import country_name
+
+register = template.Library()
+
+
+@register.simple_tag
+def text(texts, fallback=""):
+    """Text in the interface language; marked with its own lang/dir when it had to fall back."""
+    value, language = pick_with_language(texts)
+    if not value:
+        return fallback
+    if language and language != get_language():
+        return format_html('<span lang="{}" dir="{}">{}</span>', language,
+                           text_direction(language), value)
+    return value
+
+
+@register.filter
+def localized(texts):
+    """Plain text in the interface language (for attributes and titles)."""
+    return pick(texts)
+
+
+@register.filter
+def clock(ms) -> str:
+    """Milliseconds → ``m:ss`` or ``h:mm:ss``."""
+    if ms is None:
+        return ""
+    seconds = int(ms) // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes}:{seconds:02d}"
+
+
+@register.filter
+def duration_minutes(ms) -> int:
+    return max(1, round(int(ms) / 60000)) if ms else 0
+
+
+@register.filter
+def language_name(code: str) -> str:
+    return native_name(code)
+
+
+@register.filter
+def direction(code: str) -> str:
+    return text_direction(code)
+
+
+@register.filter
+def country(code: str) -> str:
+    return country_name(code, get_language() or "en")
+
+
+@register.filter
+def speaker_names(speech) -> list:
+    links = getattr(speech, "speaker_links", None)
+    if links is None:
+        return list(speech.speakers.all())
+    return [link.speaker for link in links]
+
+
+@register.inclusion_tag("rostra/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Links to this same page in every site language (the path's prefix swapped)."""
+    request = context.get("request")
+    current = get_language()
+    path = request.get_full_path() if request else "/"
+    links = []
+    for code, _ in settings.LANGUAGES:
+        links.append({
+            "code": code,
+            "name": native_name(code),
+            "url": translate_url(path, code),
+            "current": code == current,
+            "dir": text_direction(code),
+        })
+    return {"links": links}

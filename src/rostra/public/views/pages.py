@@ -1,0 +1,121 @@
+"""Listing pages: home, program, topic, speaker, browse by country, about."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+
+from rostra.archive.models import Day, Event, Speaker, Topic
+from rostra.public.countries import country_name
+from rostra.public.queries import latest_speeches, speech_cards
+
+PUBLISHED = Q(speeches__state="published")
+
+
+def current_event():
+    return Event.objects.order_by("-starts_on", "pk").first()
+
+
+def home(request):
+    event = current_event()
+    topics = (Topic.objects.annotate(speech_count=Count("speeches", filter=PUBLISHED))
+              .filter(speech_count__gt=0).order_by("-speech_count", "slug"))
+    counts = speech_cards().aggregate(speeches=Count("pk", distinct=True))
+    return render(request, "public/home.html", {
+        "event": event,
+        "speeches": latest_speeches(12),
+        "topics": topics,
+        "speech_total": counts["speeches"],
+    })
+
+
+def program(request):
+    """The program by day, then room, then session; ?day=, ?room=, ?session= narrow it."""
+    speeches = speech_cards().order_by("day__index", "room__position", "room__slug",
+                                       "session__starts_at", "session__slug", "starts_at", "slug")
+    filters = {}
+    for parameter, lookup in (("day", "day__index"), ("room", "room__slug"),
+                              ("session", "session__slug")):
+        value = request.GET.get(parameter, "")
+        if value:
+            if parameter == "day" and not value.isdigit():
+                continue
+            filters[parameter] = value
+            speeches = speeches.filter(**{lookup: value})
+    speeches = list(speeches)
+    days = []
+    for day, by_day in groupby(speeches, key=lambda s: s.day):
+        rooms = []
+        for room, by_room in groupby(by_day, key=lambda s: s.room):
+            sessions = [{"session": session, "speeches": list(items)}
+                        for session, items in groupby(by_room, key=lambda s: s.session)]
+            rooms.append({"room": room, "sessions": sessions})
+        days.append({"day": day, "rooms": rooms})
+    day_choices = Day.objects.filter(speeches__state="published").distinct().order_by("index")
+    return render(request, "public/program.html",
+                  {"days": days, "filters": filters, "day_choices": day_choices})
+
+
+def topic(request, slug):
+    topics = list(Topic.objects.filter(slug=slug).select_related("event"))
+    if not topics:
+        raise Http404("no such topic")
+    speeches = speech_cards().filter(topics__in=topics).order_by("starts_at", "slug").distinct()
+    return render(request, "public/topic.html", {"topic": topics[0], "speeches": speeches})
+
+
+def speaker(request, slug):
+    person = get_object_or_404(Speaker, slug=slug)
+    speeches = speech_cards().filter(speakers=person).order_by("starts_at", "slug").distinct()
+    return render(request, "public/speaker.html", {"speaker": person, "speeches": speeches})
+
+
+def speakers(request):
+    people = (Speaker.objects.annotate(speech_count=Count("speeches", filter=PUBLISHED,
+                                                          distinct=True))
+              .filter(speech_count__gt=0).order_by("slug"))
+    return render(request, "public/speakers.html", {"speakers": people})
+
+
+def browse(request):
+    """Countries (and their regions) the speakers of published speeches come from."""
+    rows = (Speaker.objects.filter(speeches__state="published").exclude(country="")
+            .values("country", "region")
+            .annotate(speech_count=Count("speeches", filter=PUBLISHED, distinct=True)))
+    language = get_language() or "en"
+    countries: dict[str, dict] = {}
+    for row in rows:
+        entry = countries.setdefault(row["country"], {
+            "code": row["country"], "name": country_name(row["country"], language),
+            "speech_count": 0, "regions": []})
+        entry["speech_count"] += row["speech_count"]
+        if row["region"]:
+            entry["regions"].append(row["region"])
+    ordered = sorted(countries.values(), key=lambda c: c["name"])
+    for entry in ordered:
+        entry["regions"] = sorted(set(entry["regions"]))
+    return render(request, "public/browse.html", {"countries": ordered})
+
+
+def country(request, code):
+    code = code.upper()
+    speeches = speech_cards().filter(speakers__country=code)
+    region = request.GET.get("region", "")
+    if region:
+        speeches = speeches.filter(speakers__region=region)
+    speeches = speeches.order_by("starts_at", "slug").distinct()
+    regions = sorted(set(Speaker.objects.filter(country=code, speeches__state="published")
+                         .exclude(region="").values_list("region", flat=True)))
+    if not regions and not speeches.exists():
+        raise Http404("no published speech from this country")
+    return render(request, "public/country.html", {
+        "code": code, "name": country_name(code, get_language() or "en"),
+        "speeches": speeches, "regions": regions, "region": region})
+
+
+def about(request):
+    return render(request, "public/about.html", {"event": current_event()})

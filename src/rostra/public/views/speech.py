@@ -1,0 +1,140 @@
+"""The speech page, its embeddable player, and the files behind them (media, subtitles)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from rostra.archive.domain.publishing import published_speeches
+from rostra.comments.views import comment_section
+from rostra.core.languages import text_direction
+from rostra.core.storage import media_file
+from rostra.public.queries import speech_cards
+from rostra.public.ranged import ranged_file_response
+from rostra.transcripts.exporters import EXPORT_FORMATS, export_media_type, export_transcript
+from rostra.public.transcript_view import (align, available_transcripts, provenance,
+                                           render_segments, segment_rows)
+
+FORMATS = EXPORT_FORMATS
+
+
+def start_second(request) -> float:
+    """The ``?t=`` start offset in seconds (``90``, ``90.5``); 0 when absent or malformed."""
+    raw = request.GET.get("t", "")
+    try:
+        value = float(raw.rstrip("s"))
+    except ValueError:
+        return 0.0
+    return value if 0 <= value < 10 ** 7 else 0.0
+
+
+def player_context(request, speech) -> dict:
+    """Everything the player and transcript need: tracks, chosen languages, rendered segments."""
+    transcripts = available_transcripts(speech)
+    interface = get_language() or settings.LANGUAGE_CODE
+    requested = request.GET.get("tl", "")
+    if requested in transcripts:
+        language = requested
+    elif interface in transcripts:
+        language = interface
+    elif speech.original_language in transcripts:
+        language = speech.original_language
+    else:
+        language = next(iter(transcripts), "")
+    paired_language = request.GET.get("with", "")
+    if paired_language not in transcripts or paired_language == language:
+        paired_language = ""
+
+    languages_by_id = {t.pk: t.language for t in speech.transcripts.all()}
+    tracks = []
+    for code, transcript in transcripts.items():
+        tracks.append({
+            "language": code,
+            "transcript": transcript,
+            "src": reverse("subtitles", args=[speech.slug, code, "vtt"]),
+            "default": code == interface,
+            "provenance": provenance(transcript, languages_by_id=languages_by_id),
+            "downloads": [(fmt, reverse("subtitles", args=[speech.slug, code, fmt]))
+                          for fmt in FORMATS],
+        })
+    segments_html = ""
+    segment_count = 0
+    if language:
+        rows = segment_rows(transcripts[language])
+        segment_count = len(rows)
+        paired = None
+        if paired_language:
+            paired = align(rows, segment_rows(transcripts[paired_language]))
+        query = {"tl": language}
+        if paired_language:
+            query["with"] = paired_language
+        segments_html = render_segments(rows, query=query, paired=paired,
+                                        paired_language=paired_language)
+    chosen = next((t for t in tracks if t["language"] == language), None)
+    paired_track = next((t for t in tracks if t["language"] == paired_language), None)
+    media = speech.media
+    return {
+        "speech": speech,
+        "media": media,
+        "media_url": reverse("speech-media", args=[speech.slug]) if media else "",
+        "is_video": bool(media and media.has_video),
+        "tracks": tracks,
+        "transcript_language": language,
+        "transcript_dir": text_direction(language) if language else "auto",
+        "chosen_track": chosen,
+        "paired_track": paired_track,
+        "paired_language": paired_language,
+        "segments_html": segments_html,
+        "segment_count": segment_count,
+        "start": start_second(request),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def speech_detail(request, slug):
+    speech = get_object_or_404(speech_cards().prefetch_related("transcripts"), slug=slug)
+    context = player_context(request, speech)
+    context.update(comment_section(request, speech))
+    context["canonical_url"] = settings.SITE_URL + request.path
+    return render(request, "public/speech.html", context)
+
+
+def speech_embed(request, slug):
+    """A bare player with its transcript, for an <iframe> on another site."""
+    speech = get_object_or_404(speech_cards().prefetch_related("transcripts"), slug=slug)
+    response = render(request, "public/embed.html", player_context(request, speech))
+    # The one page meant to be framed by other sites.
+    response.xframe_options_exempt = True
+    return response
+
+
+def speech_media(request, slug):
+    speech = get_object_or_404(published_speeches().select_related("media"), slug=slug)
+    asset = speech.media
+    if asset is None:
+        raise Http404("this speech has no recording")
+    path = media_file(asset.path)
+    if not path.is_file():
+        raise Http404("the recording file is missing")
+    return ranged_file_response(request, path, content_type=asset.mime_type,
+                                etag=asset.sha256)
+
+
+def subtitles(request, slug, language, fmt):
+    """A published transcript as WebVTT, SRT, plain text or JSON."""
+    if fmt not in FORMATS:
+        raise Http404("unknown format")
+    speech = get_object_or_404(published_speeches().prefetch_related("transcripts"), slug=slug)
+    transcript = available_transcripts(speech).get(language)
+    if transcript is None:
+        raise Http404("no published transcript in this language")
+    response = HttpResponse(export_transcript(transcript, fmt),
+                            content_type=export_media_type(fmt))
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{speech.slug}.{language}.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
