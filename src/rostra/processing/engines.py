@@ -1,0 +1,55 @@
+"""Which engines and options processing uses, from the ROSTRA_* settings; one per process."""
+
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+
+from rostra.archive.models import Speech
+from rostra.pipeline.asr.base import AsrEngine, asr_engine_class
+from rostra.pipeline.types import AsrOptions
+
+_engines: dict[tuple, AsrEngine] = {}
+_lock = threading.Lock()
+
+
+def processing_setting(name: str):
+    """A ROSTRA_* value; a Django setting of the same name wins (tests override it so)."""
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    return settings.CONFIG[name]
+
+
+def asr_engine() -> AsrEngine:
+    """The configured speech engine, built once per process (its model loads on first use)."""
+    from rostra.core.storage import model_cache_dir
+
+    key = tuple(processing_setting(name) for name in (
+        "ROSTRA_ASR_ENGINE", "ROSTRA_ASR_MODEL", "ROSTRA_ASR_DEVICE", "ROSTRA_ASR_COMPUTE_TYPE",
+        "ROSTRA_ASR_THREADS")) + (str(model_cache_dir()),)
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine_class = asr_engine_class(key[0])
+            engine = engine_class(model=key[1], model_cache=model_cache_dir(), device=key[2],
+                                  compute_type=key[3], cpu_threads=key[4])
+            _engines[key] = engine
+        return engine
+
+
+def asr_options_for(speech: Speech) -> AsrOptions:
+    """Recognition options for ``speech``: its program language when known, else detection."""
+    from rostra.pipeline.models import choose_device
+
+    batched = processing_setting("ROSTRA_ASR_BATCHED")
+    if batched == "auto":
+        # Batching pays on a GPU; on CPU it was slower in bench/asr_benchmark.py.
+        device, _ = choose_device(processing_setting("ROSTRA_ASR_DEVICE"))
+        batched = "true" if device == "cuda" else "false"
+    return AsrOptions(
+        language=speech.original_language or None,
+        beam_size=processing_setting("ROSTRA_ASR_BEAM_SIZE"),
+        batched=batched == "true",
+        batch_size=processing_setting("ROSTRA_ASR_BATCH_SIZE"),
+    )
