@@ -1,0 +1,85 @@
+"""Re-translating the stale segments of a machine translation with the configured engine."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.conf import settings
+from django.db import transaction
+
+from rostra.core.errors import UserError
+from rostra.review.domain import audit
+from rostra.review.domain.editing import current_segments, require_edit_right
+from rostra.review.domain.revisions import ensure_base_revision, record_revision
+from rostra.transcripts.domain import SegmentData, replace_segments
+from rostra.transcripts.models import Transcript
+
+
+def configured_engine() -> str:
+    """ROSTRA_MT_ENGINE (tests may override it as the Django setting of the same name)."""
+    return getattr(settings, "ROSTRA_MT_ENGINE", None) or settings.CONFIG["ROSTRA_MT_ENGINE"]
+
+
+def retranslation_available() -> str | None:
+    """None when stale segments can be re-translated here, else the reason in words."""
+    if configured_engine() == "none":
+        return ("no translation engine is configured (ROSTRA_MT_ENGINE=none); edit the stale "
+                "segments by hand, or configure an engine")
+    try:
+        importlib.import_module("rostra.processing.translation")
+    except ImportError:
+        return "machine translation is not available in this installation yet"
+    return None
+
+
+def retranslate_stale(translation: Transcript, *, user, via: str = "web") -> Transcript:
+    """Replace the stale segments of ``translation`` with a fresh machine translation.
+
+    Segments that are not stale (including hand edits) are kept. Side effects: the engine
+    translates the source (rostra.processing.translation.translate_transcript, which saves a
+    machine transcript); then the kept and fresh segments are written as one new revision;
+    an audit entry. Raises UserError when no engine is configured or nothing is stale.
+    """
+    require_edit_right(user, translation)
+    if translation.source_id is None:
+        raise UserError(f"{translation} is not a translation; there is nothing to re-translate")
+    reason = retranslation_available()
+    if reason:
+        raise UserError(reason)
+    old = current_segments(translation)
+    stale = [s for s in old if s.stale]
+    if not stale:
+        raise UserError(f"{translation} has no stale segments")
+    ensure_base_revision(translation)
+    base_revision, flags = translation.revision, list(translation.flags)
+    from rostra.processing.translation import translate_transcript
+
+    fresh_transcript = translate_transcript(translation.source, translation.language)
+    if fresh_transcript is None:
+        raise UserError(f"the translation engine gave nothing for {translation}; edit the "
+                        "stale segments by hand")
+    fresh = current_segments(fresh_transcript)
+    merged = merge_fresh(old, fresh)
+    with transaction.atomic():
+        target = Transcript.objects.get(pk=translation.pk)
+        saved = replace_segments(target, segments=merged, flags=flags)
+        record_revision(saved, user=user, note=f"re-translated {len(stale)} stale segment(s)")
+        audit.record(user=user, action="transcript.retranslate", obj=saved, via=via,
+                     before={"revision": base_revision, "stale": len(stale)},
+                     after={"revision": saved.revision, "engine": fresh_transcript.engine,
+                            "model": fresh_transcript.model})
+    return saved
+
+
+def merge_fresh(old: list[SegmentData], fresh: list[SegmentData]) -> list[SegmentData]:
+    """Keep every segment that is not stale; fill each stale one's time range with the
+    fresh segments that fall in it (by their middle)."""
+    merged = [s for s in old if not s.stale]
+    for segment in (s for s in old if s.stale):
+        for candidate in fresh:
+            middle = (candidate.start_ms + candidate.end_ms) // 2
+            if segment.start_ms <= middle <= segment.end_ms:
+                merged.append(SegmentData(start_ms=candidate.start_ms, end_ms=candidate.end_ms,
+                                          text=candidate.text, words=tuple(candidate.words)))
+    merged.sort(key=lambda s: (s.start_ms, s.end_ms))
+    return merged
