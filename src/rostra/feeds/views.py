@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from rostra.archive.domain.publishing import published_speeches
 from rostra.core.multilingual import pick
 from rostra.feeds.podcast import PodcastFeed
 from rostra.public.queries import speech_cards
@@ -170,7 +171,7 @@ def sitemap(request):
     for name in ("public:home", "public:program", "public:speakers", "public:browse",
                  "public:about"):
         entries.append({"alternates": localized(name), "lastmod": None})
-    speeches = speech_cards().order_by("pk").only("slug", "updated_at", "state")
+    speeches = published_speeches().order_by("pk").only("slug", "updated_at")
     for speech in speeches:
         entries.append({"alternates": localized("public:speech", [speech.slug]),
                         "lastmod": speech.updated_at})

@@ -1,0 +1,100 @@
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+
+from tests.public.content import add_speech, build_archive
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+              "x": "http://www.w3.org/1999/xhtml"}
+
+
+@pytest.fixture
+def archive(data_dir, tmp_path, settings):
+    settings.SITE_URL = "https://talks.example.org"
+    archive = build_archive(tmp_path=tmp_path)
+    add_speech(archive.event, slug="second-talk", title={"en": "Water in cities"},
+               transcripts=False, minute=30)
+    add_speech(archive.event, slug="draft-talk", title={"en": "Not yet"}, transcripts=False,
+               publish=False)
+    return archive
+
+
+@pytest.mark.parametrize("kind", ["speeches.atom", "speeches.rss"])
+@pytest.mark.parametrize("lang", ["fa", "ar", "en"])
+def test_feeds_parse_and_list_published_speeches(client, archive, kind, lang):
+    response = client.get(f"/feeds/{lang}/{kind}")
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    links = {entry.link for entry in feed.entries}
+    assert links == {f"https://talks.example.org/{lang}/speeches/smart-cities/",
+                     f"https://talks.example.org/{lang}/speeches/second-talk/"}
+
+
+def test_feed_titles_follow_the_feed_language(client, archive):
+    feed = feedparser.parse(client.get("/feeds/fa/speeches.atom").content)
+    titles = {entry.title for entry in feed.entries}
+    assert "شهرهای هوشمند برای همه" in titles
+    assert "Water in cities" in titles  # no Persian title: the one there is
+
+
+def test_podcast_has_enclosures_and_a_transcript_per_language(client, archive):
+    response = client.get("/feeds/en/podcast.xml")
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert len(feed.entries) == 1  # the speech without media has nothing to enclose
+    entry = feed.entries[0]
+    enclosure = entry.enclosures[0]
+    assert enclosure.href == "https://talks.example.org/media/speeches/smart-cities"
+    assert int(enclosure.length) == archive.speech.media.size
+    root = ET.fromstring(response.content)
+    ns = {"podcast": "https://podcastindex.org/namespace/1.0"}
+    transcripts = root.findall("./channel/item/podcast:transcript", ns)
+    assert sorted(t.get("language") for t in transcripts) == ["ar", "en", "fa"]
+    assert {t.get("type") for t in transcripts} == {"text/vtt"}
+    assert {t.get("rel") for t in transcripts} == {"captions"}
+    assert "https://talks.example.org/transcripts/smart-cities/fa.vtt" in \
+        {t.get("url") for t in transcripts}
+
+
+def test_unknown_feed_language_is_404(client, archive):
+    assert client.get("/feeds/xx/speeches.atom").status_code == 404
+    assert client.get("/feeds/xx/podcast.xml").status_code == 404
+
+
+def test_sitemap_lists_every_published_speech_with_alternates(client, archive):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    locations = [url.find("s:loc", SITEMAP_NS).text for url in root.findall("s:url", SITEMAP_NS)]
+    for slug in ("smart-cities", "second-talk"):
+        for lang in ("fa", "ar", "en"):
+            assert f"https://talks.example.org/{lang}/speeches/{slug}/" in locations
+    assert not any("draft-talk" in location for location in locations)
+    first_speech = next(url for url in root.findall("s:url", SITEMAP_NS)
+                        if url.find("s:loc", SITEMAP_NS).text.endswith("/en/speeches/smart-cities/"))
+    alternates = {link.get("hreflang"): link.get("href")
+                  for link in first_speech.findall("x:link", SITEMAP_NS)}
+    assert alternates == {lang: f"https://talks.example.org/{lang}/speeches/smart-cities/"
+                          for lang in ("fa", "ar", "en")}
+
+
+def test_sitemap_query_count_is_constant(client, archive, django_assert_max_num_queries):
+    for number in range(10):
+        add_speech(archive.event, slug=f"more-{number}", title={"en": "More"}, transcripts=False)
+    with django_assert_max_num_queries(6):
+        client.get("/sitemap.xml")
+    with django_assert_max_num_queries(10):
+        client.get("/feeds/en/podcast.xml")
+    with django_assert_max_num_queries(10):
+        client.get("/feeds/en/speeches.atom")
+
+
+def test_robots_txt_points_at_the_sitemap(client, archive):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: https://talks.example.org/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
