@@ -32,7 +32,8 @@ def load_json(data: bytes) -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         reason = f"not valid JSON: {exc.msg}"
-        if exc.pos >= len(text.rstrip()):
+        stripped = text.rstrip()
+        if exc.pos >= len(stripped) or not stripped.endswith(("}", "]")):
             reason += " (the file ends too early: is it truncated?)"
         raise ProgramError(f"line {exc.lineno} column {exc.colno}", reason) from None
     except RecursionError:
