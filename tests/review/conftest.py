@@ -13,6 +13,12 @@ from rostra.transcripts.domain import SegmentData, save_transcript
 PASSWORD = "a long test password 42"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The default hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, group: str | None = None, languages=(), superuser=False) -> User:
     if superuser:
         user = User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)

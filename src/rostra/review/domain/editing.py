@@ -154,6 +154,7 @@ def mark_reviewed(transcript: Transcript, *, user, base_revision: int, positions
 def revert_to_revision(transcript: Transcript, *, user, number: int, base_revision: int,
                        via: str = "web") -> Transcript:
     """Restore the segments of revision ``number`` as a NEW revision (history is kept)."""
+    require_edit_right(user, transcript)
     revision = TranscriptRevision.objects.filter(transcript=transcript, number=number).first()
     if revision is None:
         raise UserError(f"{transcript} has no revision {number}; see its history for the "
