@@ -5,3 +5,20 @@ class SearchConfig(AppConfig):
     name = "rostra.search"
     label = "search"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The transcript store sends these after commit; the index follows (rostra.search.indexing).
+        from django.db.models.signals import post_delete
+
+        from rostra.archive.models import Speech
+        from rostra.search import indexing
+        from rostra.transcripts.signals import (speech_changed, transcript_changed,
+                                                transcript_deleted)
+
+        transcript_changed.connect(indexing.on_transcript_changed,
+                                   dispatch_uid="search.transcript_changed")
+        transcript_deleted.connect(indexing.on_transcript_deleted,
+                                   dispatch_uid="search.transcript_deleted")
+        speech_changed.connect(indexing.on_speech_changed, dispatch_uid="search.speech_changed")
+        post_delete.connect(indexing.on_speech_deleted, sender=Speech,
+                            dispatch_uid="search.speech_deleted")

@@ -1,0 +1,174 @@
+"""The interface every search index backend implements, and the choice of backend.
+
+The index holds *documents*: one per transcript segment (the preferred transcript of each
+language of a speech) and one per speech metadata field (title, abstract, speakers, topics) and
+language. Documents are replaced per ``scope`` of a speech: ``transcript:<language>`` or
+``metadata``. Text arrives already normalized (rostra.search.normalize.index_text), so the
+backends only store and match plain terms; a query arrives as term groups (``query_groups``) and
+each backend turns them into its own syntax with every term quoted as a literal: user text never
+becomes query syntax.
+
+Vectors (one per window of a few segments, and per metadata text) live beside the documents;
+their space is recorded (``vector_signature``) so vectors of two models are never compared.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+# Terms in one group are alternatives; an alternative of several words needs all of them.
+QueryGroups = Sequence[Sequence[str]]
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """A piece of text to index (``text`` is normalized index text)."""
+
+    speech_id: int
+    scope: str
+    kind: str  # "segment" or "metadata"
+    language: str
+    text: str
+    field: str = ""  # metadata: title, abstract, speakers, topics
+    origin: str = ""
+    transcript_id: int | None = None
+    segment_id: int | None = None
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class VectorDocument:
+    """An embedded window of text: where it starts, and its unit vector."""
+
+    speech_id: int
+    scope: str
+    kind: str
+    language: str
+    vector: np.ndarray
+    field: str = ""
+    transcript_id: int | None = None
+    segment_id: int | None = None  # the window's first segment
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentHit:
+    """A matching document; ``score`` grows with relevance (BM25, ts_rank or cosine)."""
+
+    speech_id: int
+    kind: str
+    language: str
+    score: float
+    field: str = ""
+    transcript_id: int | None = None
+    segment_id: int | None = None
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+    @property
+    def key(self) -> tuple:
+        """Two hits on the same place (from keyword and vector search) share a key."""
+        if self.kind == "metadata":
+            return (self.speech_id, "metadata", self.language, self.field)
+        return (self.speech_id, "segment", self.language, self.start_ms)
+
+
+def quote_fts5(term: str) -> str:
+    """A term as an FTS5 string literal: the only way query text reaches MATCH."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def quote_tsquery(term: str) -> str:
+    """A term as a tsquery lexeme literal."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def fts5_expression(groups: QueryGroups, *, any_group: bool = False) -> str:
+    """``(("a" AND "b") OR "ab") AND "c"`` from groups of alternatives."""
+    rendered = []
+    for group in groups:
+        alternatives = ["(" + " AND ".join(quote_fts5(term) for term in alt.split()) + ")"
+                        for alt in group if alt.split()]
+        if alternatives:
+            rendered.append("(" + " OR ".join(alternatives) + ")")
+    return (" OR " if any_group else " AND ").join(rendered)
+
+
+def tsquery_expression(groups: QueryGroups, *, any_group: bool = False) -> str:
+    """``(('a' & 'b') | 'ab') & 'c'`` from groups of alternatives."""
+    rendered = []
+    for group in groups:
+        alternatives = ["(" + " & ".join(quote_tsquery(term) for term in alt.split()) + ")"
+                        for alt in group if alt.split()]
+        if alternatives:
+            rendered.append("(" + " | ".join(alternatives) + ")")
+    return (" | " if any_group else " & ").join(rendered)
+
+
+class SearchBackend(ABC):
+    """A full-text + vector index. Implementations: SQLite and PostgreSQL."""
+
+    name: str = ""
+
+    @abstractmethod
+    def replace_documents(self, *, speech_id: int, scopes: Sequence[str],
+                          documents: Sequence[IndexDocument],
+                          vectors: Sequence[VectorDocument] | None,
+                          vector_signature: str = "") -> None:
+        """Delete ``speech_id``'s documents (and vectors) in ``scopes``, insert the new ones.
+
+        ``vectors=None`` leaves the vectors of those scopes untouched. One transaction.
+        """
+
+    @abstractmethod
+    def delete_speech(self, *, speech_id: int) -> None:
+        """Remove every document and vector of a speech."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove everything (before a full reindex)."""
+
+    @abstractmethod
+    def keyword_search(self, groups: QueryGroups, *, speech_ids: Sequence[int] | None,
+                       languages: Sequence[str] | None, limit: int,
+                       any_group: bool = False) -> list[DocumentHit]:
+        """Best ``limit`` documents matching the groups (all groups, or any with any_group)."""
+
+    @abstractmethod
+    def keyword_match_counts(self, groups: QueryGroups, *, speech_ids: Sequence[int] | None,
+                             languages: Sequence[str] | None,
+                             any_group: bool = False) -> dict[tuple[int, str], int]:
+        """Every matching (speech id, language) → number of matching documents."""
+
+    @abstractmethod
+    def vector_search(self, vector: np.ndarray, *, signature: str,
+                      speech_ids: Sequence[int] | None, languages: Sequence[str] | None,
+                      limit: int) -> list[DocumentHit]:
+        """Nearest ``limit`` vectors by cosine; ``score`` is the cosine similarity."""
+
+    @abstractmethod
+    def vector_signature(self) -> str:
+        """The embedding space of the stored vectors ("" when there are none)."""
+
+    @abstractmethod
+    def stats(self) -> dict:
+        """Counts and size: documents, vectors, bytes."""
+
+
+def get_backend() -> SearchBackend:
+    """The backend for the configured database: PostgreSQL when Django uses it, else SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from rostra.search.backends.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from rostra.search.backends.sqlite_fts import SqliteBackend
+
+    return SqliteBackend.for_data_dir()

@@ -1,0 +1,354 @@
+"""The PostgreSQL backend: tsvector + GIN over normalized text, pgvector for vectors.
+
+Text arrives pre-tokenized (rostra.search.normalize), so the backend builds the tsvector and
+the tsquery from those terms itself (``'term':1 'term':2`` and ``('a' & 'b') | 'ab'``, every
+term a quoted literal, passed as a parameter and cast) instead of letting a text search
+configuration parse them: the stored lexemes are exactly the terms the SQLite backend stores,
+so both backends match the same documents. Ranking is ``ts_rank`` (normalized by length).
+
+Vectors use pgvector (``vector(n)``, cosine distance ``<=>``, exact scan) when the extension
+can be created; when it is not installed on the server (Debian 12 has no package for
+PostgreSQL 15), vectors are stored as ``bytea`` and compared exactly in this process with
+numpy, from a copy cached per index generation. Both give the same neighbours.
+
+By default the tables live in Django's database (created on first use); a ``dsn`` points the
+backend at another database (the test suite uses that to run PostgreSQL beside SQLite).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from contextlib import contextmanager
+from typing import Sequence
+
+import numpy as np
+
+from rostra.search.backends.base import (DocumentHit, QueryGroups, SearchBackend,
+                                         tsquery_expression)
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS search_doc (
+    id bigserial PRIMARY KEY, speech_id bigint NOT NULL, scope text NOT NULL, kind text NOT NULL,
+    field text NOT NULL DEFAULT '', language text NOT NULL, origin text NOT NULL DEFAULT '',
+    transcript_id bigint, segment_id bigint, start_ms bigint, end_ms bigint,
+    terms tsvector NOT NULL);
+CREATE INDEX IF NOT EXISTS search_doc_terms ON search_doc USING gin (terms);
+CREATE INDEX IF NOT EXISTS search_doc_speech ON search_doc (speech_id, scope);
+"""
+
+VECTOR_COLUMNS = ("speech_id bigint NOT NULL, scope text NOT NULL, kind text NOT NULL, "
+                  "field text NOT NULL DEFAULT '', language text NOT NULL, transcript_id bigint, "
+                  "segment_id bigint, start_ms bigint, end_ms bigint")
+
+# tsvector positions stop at 16383 and a lexeme at 2 KB: long texts keep their first terms.
+MAX_POSITIONS = 16000
+MAX_TERM_BYTES = 1000
+
+_vector_cache: dict[str, tuple] = {}
+_vector_cache_lock = threading.Lock()
+
+
+def tsvector_literal(text: str) -> str:
+    """``'term':1 'term':2 …`` for space-separated terms."""
+    lexemes = []
+    for position, term in enumerate(text.split()[:MAX_POSITIONS], start=1):
+        term = term.encode("utf-8")[:MAX_TERM_BYTES].decode("utf-8", "ignore")
+        lexemes.append("'" + term.replace("\\", "\\\\").replace("'", "''") + f"':{position}")
+    return " ".join(lexemes)
+
+
+class PostgresBackend(SearchBackend):
+    name = "postgresql"
+
+    def __init__(self, dsn: str | None = None) -> None:
+        self.dsn = dsn
+        self._psycopg = None
+        self._schema_ready = False
+        self._pgvector: bool | None = None
+
+    # --- connection ---
+
+    @contextmanager
+    def _cursor(self):
+        if self.dsn is None:
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                yield cursor
+            return
+        if self._psycopg is None or self._psycopg.closed:
+            import psycopg
+
+            self._psycopg = psycopg.connect(self.dsn, autocommit=True)
+        with self._psycopg.cursor() as cursor:
+            yield cursor
+
+    @contextmanager
+    def _transaction(self):
+        if self.dsn is None:
+            from django.db import transaction
+
+            with transaction.atomic():
+                yield
+            return
+        with self._cursor():
+            pass  # opens the connection
+        with self._psycopg.transaction():
+            yield
+
+    def close(self) -> None:
+        if self._psycopg is not None:
+            self._psycopg.close()
+            self._psycopg = None
+
+    @property
+    def _cache_key(self) -> str:
+        if self.dsn is not None:
+            return self.dsn
+        from django.db import connection
+
+        return "django:" + str(connection.settings_dict.get("NAME"))
+
+    def ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        with self._cursor() as cursor:
+            cursor.execute("SELECT to_regclass('search_doc') IS NOT NULL")
+            if not cursor.fetchone()[0]:
+                for statement in filter(str.strip, SCHEMA.split(";")):
+                    cursor.execute(statement)
+        self._schema_ready = True
+
+    def _meta(self, key: str) -> str:
+        self.ensure_schema()
+        with self._cursor() as cursor:
+            cursor.execute("SELECT value FROM search_meta WHERE key = %s", [key])
+            row = cursor.fetchone()
+        return row[0] if row else ""
+
+    def _set_meta(self, cursor, key: str, value: str) -> None:
+        cursor.execute("INSERT INTO search_meta (key, value) VALUES (%s, %s) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+    def vector_signature(self) -> str:
+        return self._meta("vector_signature")
+
+    def has_pgvector(self) -> bool:
+        """Whether the ``vector`` extension is (or can be made) available."""
+        if self._pgvector is None:
+            with self._cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'")
+                installed = cursor.fetchone() is not None
+                if not installed:
+                    cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
+                    if cursor.fetchone() is not None:
+                        try:
+                            with self._transaction(), self._cursor() as inner:
+                                inner.execute("CREATE EXTENSION IF NOT EXISTS vector")
+                            installed = True
+                        except Exception as exc:  # no privilege: fall back, say why once
+                            log.warning("search: cannot create extension vector (%s)", exc)
+            self._pgvector = installed
+        return self._pgvector
+
+    def _vector_table_exists(self, cursor) -> bool:
+        cursor.execute("SELECT to_regclass('search_vec') IS NOT NULL")
+        return cursor.fetchone()[0]
+
+    def _prepare_vectors(self, cursor, signature: str, dimension: int) -> None:
+        cursor.execute("SELECT value FROM search_meta WHERE key = 'vector_signature'")
+        row = cursor.fetchone()
+        if row and row[0] == signature and self._vector_table_exists(cursor):
+            return
+        if self._vector_table_exists(cursor):
+            log.warning("search: embedding model changed; old vectors dropped, "
+                        "run `rostra search --reindex`")
+        column = f"vector({int(dimension)})" if self.has_pgvector() else "bytea"
+        cursor.execute("DROP TABLE IF EXISTS search_vec")
+        cursor.execute(f"CREATE TABLE search_vec (id bigserial PRIMARY KEY, {VECTOR_COLUMNS}, "
+                       f"embedding {column} NOT NULL)")
+        cursor.execute("CREATE INDEX search_vec_speech ON search_vec (speech_id, scope)")
+        self._set_meta(cursor, "vector_signature", signature)
+
+    # --- writing ---
+
+    def replace_documents(self, *, speech_id, scopes, documents, vectors, vector_signature=""):
+        self.ensure_schema()
+        scopes = list(scopes)
+        with self._transaction(), self._cursor() as cursor:
+            cursor.execute("DELETE FROM search_doc WHERE speech_id = %s AND scope = ANY(%s)",
+                           [speech_id, scopes])
+            rows = [(d.speech_id, d.scope, d.kind, d.field, d.language, d.origin,
+                     d.transcript_id, d.segment_id, d.start_ms, d.end_ms,
+                     tsvector_literal(d.text)) for d in documents]
+            if rows:
+                cursor.executemany(
+                    "INSERT INTO search_doc (speech_id, scope, kind, field, language, origin, "
+                    "transcript_id, segment_id, start_ms, end_ms, terms) "
+                    "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::tsvector)", rows)
+            if vectors is not None:
+                if self._vector_table_exists(cursor):
+                    cursor.execute("DELETE FROM search_vec WHERE speech_id = %s "
+                                   "AND scope = ANY(%s)", [speech_id, scopes])
+                if vectors:
+                    self._prepare_vectors(cursor, vector_signature, len(vectors[0].vector))
+                    self._insert_vectors(cursor, vectors)
+                self._set_meta(cursor, "vector_generation", secrets.token_hex(8))
+
+    def _insert_vectors(self, cursor, vectors) -> None:
+        pgvector = self.has_pgvector()
+        rows = []
+        for v in vectors:
+            array = np.asarray(v.vector, dtype=np.float32)
+            embedding = ("[" + ",".join(f"{x:.7g}" for x in array) + "]") if pgvector \
+                else array.tobytes()
+            rows.append((v.speech_id, v.scope, v.kind, v.field, v.language, v.transcript_id,
+                         v.segment_id, v.start_ms, v.end_ms, embedding))
+        cast = "::vector" if pgvector else ""
+        cursor.executemany(
+            "INSERT INTO search_vec (speech_id, scope, kind, field, language, transcript_id, "
+            f"segment_id, start_ms, end_ms, embedding) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s{cast})",
+            rows)
+
+    def delete_speech(self, *, speech_id):
+        self.ensure_schema()
+        with self._transaction(), self._cursor() as cursor:
+            cursor.execute("DELETE FROM search_doc WHERE speech_id = %s", [speech_id])
+            if self._vector_table_exists(cursor):
+                cursor.execute("DELETE FROM search_vec WHERE speech_id = %s", [speech_id])
+                self._set_meta(cursor, "vector_generation", secrets.token_hex(8))
+
+    def clear(self):
+        self.ensure_schema()
+        with self._transaction(), self._cursor() as cursor:
+            cursor.execute("TRUNCATE search_doc")
+            cursor.execute("DROP TABLE IF EXISTS search_vec")
+            cursor.execute("DELETE FROM search_meta")
+
+    # --- reading ---
+
+    @staticmethod
+    def _filters(speech_ids, languages) -> tuple[str, list]:
+        sql, params = "", []
+        if speech_ids is not None:
+            sql += " AND speech_id = ANY(%s)"
+            params.append([int(value) for value in speech_ids])
+        if languages:
+            sql += " AND language = ANY(%s)"
+            params.append(list(languages))
+        return sql, params
+
+    def keyword_search(self, groups, *, speech_ids, languages, limit, any_group=False):
+        expression = tsquery_expression(groups, any_group=any_group)
+        if not expression or speech_ids is not None and not speech_ids:
+            return []
+        self.ensure_schema()
+        filters, params = self._filters(speech_ids, languages)
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT speech_id, kind, field, language, transcript_id, segment_id, start_ms, "
+                "end_ms, ts_rank(terms, query, 1) AS score FROM search_doc, "
+                f"CAST(%s AS tsquery) AS query WHERE terms @@ query{filters} "
+                "ORDER BY score DESC, id LIMIT %s", [expression, *params, int(limit)])
+            rows = cursor.fetchall()
+        return [DocumentHit(speech_id=r[0], kind=r[1], field=r[2], language=r[3],
+                            transcript_id=r[4], segment_id=r[5], start_ms=r[6], end_ms=r[7],
+                            score=float(r[8])) for r in rows]
+
+    def keyword_match_counts(self, groups, *, speech_ids, languages, any_group=False):
+        expression = tsquery_expression(groups, any_group=any_group)
+        if not expression or speech_ids is not None and not speech_ids:
+            return {}
+        self.ensure_schema()
+        filters, params = self._filters(speech_ids, languages)
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT speech_id, language, count(*) FROM search_doc WHERE "
+                f"terms @@ CAST(%s AS tsquery){filters} GROUP BY speech_id, language",
+                [expression, *params])
+            return {(speech_id, language): count for speech_id, language, count in cursor}
+
+    def vector_search(self, vector, *, signature, speech_ids, languages, limit):
+        if speech_ids is not None and not speech_ids:
+            return []
+        if self.vector_signature() != signature:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        columns = ("speech_id, kind, field, language, transcript_id, segment_id, start_ms, "
+                   "end_ms")
+        filters, params = self._filters(speech_ids, languages)
+        if self.has_pgvector():
+            literal = "[" + ",".join(f"{x:.7g}" for x in query) + "]"
+            with self._cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {columns}, 1 - (embedding <=> %s::vector) AS score FROM search_vec "
+                    f"WHERE true{filters} ORDER BY embedding <=> %s::vector LIMIT %s",
+                    [literal, *params, literal, int(limit)])
+                rows = cursor.fetchall()
+            return [DocumentHit(speech_id=r[0], kind=r[1], field=r[2], language=r[3],
+                                transcript_id=r[4], segment_id=r[5], start_ms=r[6], end_ms=r[7],
+                                score=float(r[8])) for r in rows]
+        return self._vector_search_in_process(query, columns, speech_ids, languages, limit)
+
+    def _load_vectors(self, columns: str) -> tuple:
+        generation = self._meta("vector_generation")
+        key = self._cache_key
+        with _vector_cache_lock:
+            cached = _vector_cache.get(key)
+            if cached is not None and cached[0] == generation:
+                return cached
+        with self._cursor() as cursor:
+            cursor.execute(f"SELECT {columns}, embedding FROM search_vec ORDER BY id")
+            rows = cursor.fetchall()
+        metadata = [row[:8] for row in rows]
+        if rows:
+            matrix = np.frombuffer(b"".join(bytes(row[8]) for row in rows),
+                                   dtype=np.float32).reshape(len(rows), -1)
+        else:
+            matrix = np.zeros((0, 1), dtype=np.float32)
+        speech_ids = np.array([row[0] for row in rows], dtype=np.int64)
+        languages = np.array([row[3] for row in rows], dtype=object)
+        entry = (generation, metadata, matrix, speech_ids, languages)
+        with _vector_cache_lock:
+            _vector_cache[key] = entry
+        return entry
+
+    def _vector_search_in_process(self, query, columns, speech_ids, languages, limit):
+        _, metadata, matrix, row_speeches, row_languages = self._load_vectors(columns)
+        if not metadata:
+            return []
+        scores = matrix @ query
+        mask = np.ones(len(metadata), dtype=bool)
+        if speech_ids is not None:
+            mask &= np.isin(row_speeches, np.array(list(speech_ids), dtype=np.int64))
+        if languages:
+            mask &= np.isin(row_languages, list(languages))
+        candidates = np.flatnonzero(mask)
+        if not len(candidates):
+            return []
+        limit = min(int(limit), len(candidates))
+        best = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [DocumentHit(speech_id=metadata[i][0], kind=metadata[i][1], field=metadata[i][2],
+                            language=metadata[i][3], transcript_id=metadata[i][4],
+                            segment_id=metadata[i][5], start_ms=metadata[i][6],
+                            end_ms=metadata[i][7], score=float(scores[i])) for i in best]
+
+    def stats(self):
+        self.ensure_schema()
+        with self._cursor() as cursor:
+            cursor.execute("SELECT count(*), pg_total_relation_size('search_doc') FROM search_doc")
+            documents, size = cursor.fetchone()
+            vectors = 0
+            if self._vector_table_exists(cursor):
+                cursor.execute("SELECT count(*), pg_total_relation_size('search_vec') "
+                               "FROM search_vec")
+                vectors, vector_size = cursor.fetchone()
+                size += vector_size
+        return {"backend": self.name, "documents": documents, "vectors": vectors, "bytes": size,
+                "pgvector": self.has_pgvector(), "vector_signature": self.vector_signature()}

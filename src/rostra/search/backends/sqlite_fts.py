@@ -1,0 +1,325 @@
+"""The SQLite backend: FTS5 (BM25) over normalized text, and sqlite-vec for vectors.
+
+The index is its own file, ``<data dir>/search-index.sqlite3``, not a table in Django's database:
+
+* sqlite-vec is a loadable extension, and the Python built here (like many distribution and
+  pyenv builds) has no ``enable_load_extension`` on its ``sqlite3`` module, so Django's
+  connection cannot load it; the index is opened with ``pysqlite3`` (a wheel with its own recent
+  SQLite, FTS5 and extension loading) when the standard module cannot load extensions;
+* the index is derived data: deleting the file and running ``rostra search --reindex`` rebuilds
+  it, and backups of the archive stay small;
+* writing the index never holds the archive database's write lock.
+
+Tables: ``search_doc`` (what a document is: speech, scope, language, times) and ``search_fts``
+(FTS5, contentless, rowid = search_doc.id, speech and language kept as unindexed columns so a
+query filters without a join); ``search_vec_doc`` and ``search_vec`` (vec0, cosine) for vectors.
+Documents are pre-tokenized by rostra.search.normalize and joined by spaces, so FTS5's ``ascii``
+tokenizer (every non-ASCII character is a word character) splits exactly on those spaces.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from rostra.search.backends.base import (DocumentHit, IndexDocument, QueryGroups, SearchBackend,
+                                         VectorDocument, fts5_expression)
+
+log = logging.getLogger(__name__)
+
+INDEX_FILE_NAME = "search-index.sqlite3"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS search_doc (
+    id INTEGER PRIMARY KEY, speech_id INTEGER NOT NULL, scope TEXT NOT NULL, kind TEXT NOT NULL,
+    field TEXT NOT NULL DEFAULT '', language TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '',
+    transcript_id INTEGER, segment_id INTEGER, start_ms INTEGER, end_ms INTEGER);
+CREATE INDEX IF NOT EXISTS search_doc_speech ON search_doc (speech_id, scope);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+    text, speech_id UNINDEXED, language UNINDEXED,
+    content='', contentless_delete=1, contentless_unindexed=1, tokenize='ascii');
+CREATE TABLE IF NOT EXISTS search_vec_doc (
+    id INTEGER PRIMARY KEY, speech_id INTEGER NOT NULL, scope TEXT NOT NULL, kind TEXT NOT NULL,
+    field TEXT NOT NULL DEFAULT '', language TEXT NOT NULL,
+    transcript_id INTEGER, segment_id INTEGER, start_ms INTEGER, end_ms INTEGER);
+CREATE INDEX IF NOT EXISTS search_vec_doc_speech ON search_vec_doc (speech_id, scope);
+"""
+
+DOC_COLUMNS = ("id", "speech_id", "scope", "kind", "field", "language", "origin",
+               "transcript_id", "segment_id", "start_ms", "end_ms")
+
+
+def sqlite_module():
+    """A DB-API sqlite module that can load extensions (stdlib when it can, else pysqlite3)."""
+    import sqlite3
+
+    if hasattr(sqlite3.Connection, "enable_load_extension"):
+        return sqlite3
+    try:
+        from pysqlite3 import dbapi2
+    except ImportError:
+        from rostra.core.errors import ConfigurationError
+
+        raise ConfigurationError(
+            "this Python's sqlite3 cannot load extensions (sqlite-vec); "
+            "install pysqlite3-binary (pip install pysqlite3-binary)"
+        ) from None
+    return dbapi2
+
+
+def connect_index(path: str | Path):
+    """A connection to an index file with sqlite-vec loaded."""
+    import sqlite_vec
+
+    module = sqlite_module()
+    connection = module.connect(str(path), timeout=30, isolation_level=None,
+                                check_same_thread=False)
+    connection.enable_load_extension(True)
+    sqlite_vec.load(connection)
+    connection.enable_load_extension(False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    return connection
+
+
+_local = threading.local()
+
+
+class SqliteBackend(SearchBackend):
+    name = "sqlite"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def for_data_dir(cls) -> "SqliteBackend":
+        from django.conf import settings
+
+        return cls(Path(settings.DATA_DIR) / INDEX_FILE_NAME)
+
+    # --- connection and schema ---
+
+    @property
+    def connection(self):
+        """One connection per thread and file; the schema is created on first use."""
+        connections = getattr(_local, "connections", None)
+        if connections is None:
+            connections = _local.connections = {}
+        key = str(self.path)
+        connection = connections.get(key)
+        if connection is None or not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = connect_index(self.path)
+            connection.executescript(SCHEMA)
+            connections[key] = connection
+        return connection
+
+    def close(self) -> None:
+        connection = getattr(_local, "connections", {}).pop(str(self.path), None)
+        if connection is not None:
+            connection.close()
+
+    def _meta(self, key: str) -> str:
+        row = self.connection.execute("SELECT value FROM search_meta WHERE key = ?",
+                                      (key,)).fetchone()
+        return row[0] if row else ""
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.connection.execute(
+            "INSERT INTO search_meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def vector_signature(self) -> str:
+        return self._meta("vector_signature")
+
+    def _vector_table_exists(self) -> bool:
+        return self.connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'search_vec'").fetchone() is not None
+
+    def _prepare_vectors(self, signature: str, dimension: int) -> None:
+        """Create the vec0 table for this space; a new space drops the old vectors."""
+        if self.vector_signature() == signature and self._vector_table_exists():
+            return
+        if self._vector_table_exists():
+            log.warning("search: embedding model changed (%s → %s); old vectors dropped, "
+                        "run `rostra search --reindex`", self.vector_signature(), signature)
+        self.connection.execute("DROP TABLE IF EXISTS search_vec")
+        self.connection.execute("DELETE FROM search_vec_doc")
+        self.connection.execute(
+            f"CREATE VIRTUAL TABLE search_vec USING vec0(speech_id integer, language text, "
+            f"embedding float[{int(dimension)}] distance_metric=cosine)")
+        self._set_meta("vector_signature", signature)
+
+    # --- writing ---
+
+    def _delete_scopes(self, speech_id: int, scopes: Sequence[str] | None,
+                       vectors_too: bool) -> None:
+        db = self.connection
+        scope_sql, params = "", [speech_id]
+        if scopes is not None:
+            scope_sql = " AND scope IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(scopes)))
+        ids = [row[0] for row in db.execute(
+            f"SELECT id FROM search_doc WHERE speech_id = ?{scope_sql}", params)]
+        if ids:
+            db.execute("DELETE FROM search_fts WHERE rowid IN (SELECT value FROM json_each(?))",
+                       (json.dumps(ids),))
+            db.execute("DELETE FROM search_doc WHERE id IN (SELECT value FROM json_each(?))",
+                       (json.dumps(ids),))
+        if vectors_too:
+            vector_ids = [row[0] for row in db.execute(
+                f"SELECT id FROM search_vec_doc WHERE speech_id = ?{scope_sql}", params)]
+            if vector_ids:
+                if self._vector_table_exists():
+                    db.execute("DELETE FROM search_vec WHERE rowid IN "
+                               "(SELECT value FROM json_each(?))", (json.dumps(vector_ids),))
+                db.execute("DELETE FROM search_vec_doc WHERE id IN "
+                           "(SELECT value FROM json_each(?))", (json.dumps(vector_ids),))
+
+    def replace_documents(self, *, speech_id, scopes, documents, vectors, vector_signature=""):
+        db = self.connection
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._delete_scopes(speech_id, scopes, vectors_too=vectors is not None)
+            for document in documents:
+                cursor = db.execute(
+                    "INSERT INTO search_doc (speech_id, scope, kind, field, language, origin, "
+                    "transcript_id, segment_id, start_ms, end_ms) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (document.speech_id, document.scope, document.kind, document.field,
+                     document.language, document.origin, document.transcript_id,
+                     document.segment_id, document.start_ms, document.end_ms))
+                db.execute("INSERT INTO search_fts (rowid, text, speech_id, language) "
+                           "VALUES (?, ?, ?, ?)",
+                           (cursor.lastrowid, document.text, document.speech_id,
+                            document.language))
+            if vectors:
+                self._prepare_vectors(vector_signature, len(vectors[0].vector))
+                for vector in vectors:
+                    cursor = db.execute(
+                        "INSERT INTO search_vec_doc (speech_id, scope, kind, field, language, "
+                        "transcript_id, segment_id, start_ms, end_ms) VALUES (?,?,?,?,?,?,?,?,?)",
+                        (vector.speech_id, vector.scope, vector.kind, vector.field,
+                         vector.language, vector.transcript_id, vector.segment_id,
+                         vector.start_ms, vector.end_ms))
+                    db.execute("INSERT INTO search_vec (rowid, speech_id, language, embedding) "
+                               "VALUES (?, ?, ?, ?)",
+                               (cursor.lastrowid, vector.speech_id, vector.language,
+                                np.asarray(vector.vector, dtype=np.float32).tobytes()))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def delete_speech(self, *, speech_id):
+        db = self.connection
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._delete_scopes(speech_id, None, vectors_too=True)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def clear(self):
+        db = self.connection
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM search_fts")
+            db.execute("DELETE FROM search_doc")
+            db.execute("DROP TABLE IF EXISTS search_vec")
+            db.execute("DELETE FROM search_vec_doc")
+            db.execute("DELETE FROM search_meta WHERE key = 'vector_signature'")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def optimize(self) -> None:
+        """Merge FTS5 segments after a bulk load (faster queries, smaller file)."""
+        self.connection.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+
+    # --- reading ---
+
+    @staticmethod
+    def _filters(speech_ids, languages) -> tuple[str, list]:
+        sql, params = "", []
+        if speech_ids is not None:
+            sql += " AND speech_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps([int(value) for value in speech_ids]))
+        if languages:
+            sql += " AND language IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(languages)))
+        return sql, params
+
+    def _documents(self, ids: list[int], table: str) -> dict[int, tuple]:
+        if not ids:
+            return {}
+        columns = ("id, speech_id, kind, field, language, transcript_id, segment_id, "
+                   "start_ms, end_ms")
+        rows = self.connection.execute(
+            f"SELECT {columns} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),))
+        return {row[0]: row for row in rows}
+
+    @staticmethod
+    def _hit(row: tuple, score: float) -> DocumentHit:
+        _, speech_id, kind, field, language, transcript_id, segment_id, start, end = row
+        return DocumentHit(speech_id=speech_id, kind=kind, language=language, score=score,
+                           field=field, transcript_id=transcript_id, segment_id=segment_id,
+                           start_ms=start, end_ms=end)
+
+    def keyword_search(self, groups, *, speech_ids, languages, limit, any_group=False):
+        expression = fts5_expression(groups, any_group=any_group)
+        if not expression or speech_ids is not None and not speech_ids:
+            return []
+        filters, params = self._filters(speech_ids, languages)
+        rows = self.connection.execute(
+            f"SELECT rowid, bm25(search_fts) FROM search_fts WHERE search_fts MATCH ?{filters} "
+            f"ORDER BY rank LIMIT ?", [expression, *params, int(limit)]).fetchall()
+        documents = self._documents([row[0] for row in rows], "search_doc")
+        return [self._hit(documents[rowid], -score) for rowid, score in rows
+                if rowid in documents]
+
+    def keyword_match_counts(self, groups, *, speech_ids, languages, any_group=False):
+        expression = fts5_expression(groups, any_group=any_group)
+        if not expression or speech_ids is not None and not speech_ids:
+            return {}
+        filters, params = self._filters(speech_ids, languages)
+        rows = self.connection.execute(
+            f"SELECT speech_id, language, count(*) FROM search_fts WHERE search_fts MATCH ?"
+            f"{filters} GROUP BY speech_id, language", [expression, *params])
+        return {(speech_id, language): count for speech_id, language, count in rows}
+
+    def vector_search(self, vector, *, signature, speech_ids, languages, limit):
+        if (not self._vector_table_exists() or self.vector_signature() != signature
+                or speech_ids is not None and not speech_ids):
+            return []
+        filters, params = self._filters(speech_ids, languages)
+        rows = self.connection.execute(
+            f"SELECT rowid, distance FROM search_vec WHERE embedding MATCH ? AND k = ?{filters}",
+            [np.asarray(vector, dtype=np.float32).tobytes(), int(min(limit, 4096)), *params],
+        ).fetchall()
+        documents = self._documents([row[0] for row in rows], "search_vec_doc")
+        return [self._hit(documents[rowid], 1.0 - distance) for rowid, distance in rows
+                if rowid in documents]
+
+    def stats(self):
+        db = self.connection
+        documents = db.execute("SELECT count(*) FROM search_doc").fetchone()[0]
+        vectors = db.execute("SELECT count(*) FROM search_vec_doc").fetchone()[0]
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        return {"backend": self.name, "path": str(self.path), "documents": documents,
+                "vectors": vectors, "bytes": pages * page_size,
+                "vector_signature": self.vector_signature()}
+
+
+def new_generation() -> str:
+    return secrets.token_hex(8)

