@@ -1,0 +1,56 @@
+import pytest
+
+from rostra.comments.domain import post_comment  # noqa: F401  (app import check)
+from rostra.public.views import search as search_view
+from rostra.transcripts.domain import SegmentData, save_transcript
+from tests.public.content import build_archive
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive(data_dir, tmp_path, settings, django_capture_on_commit_callbacks):
+    # Words only: the page is tested here, the search app tests matching by meaning.
+    settings.CONFIG = {**settings.CONFIG, "ROSTRA_EMBEDDINGS": "none"}
+    # The search index follows transcripts after commit: run those callbacks here.
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_archive(tmp_path=tmp_path)
+
+
+def test_search_finds_a_phrase_and_links_to_its_second(client, archive):
+    html = client.get("/en/search/", {"q": "public transport"}).content.decode()
+    assert "Smart cities for everyone" in html
+    assert "/en/speeches/smart-cities/?tl=en&amp;t=2" in html
+    assert "<mark>" in html
+
+
+def test_search_in_persian_matches_persian_transcript(client, archive):
+    html = client.get("/fa/search/", {"q": "حمل‌ونقل عمومی"}).content.decode()
+    assert "شهرهای هوشمند برای همه" in html
+    assert "?tl=fa&amp;t=2" in html
+
+
+def test_search_page_escapes_transcript_text(client, archive, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_transcript(speech=archive.speech, language="en", origin="human",
+                        segments=[SegmentData(0, 1000, "<script>alert(1)</script> tramway")])
+    html = client.get("/en/search/", {"q": "tramway"}).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_empty_results_say_so(client, archive):
+    html = client.get("/en/search/", {"q": "zebrafish"}).content.decode()
+    assert "Nothing found" in html
+
+
+def test_without_engine_the_page_says_it_is_being_set_up(client, archive, monkeypatch):
+    monkeypatch.setattr(search_view, "search_engine", lambda: None)
+    html = client.get("/en/search/", {"q": "cities"}).content.decode()
+    assert "being set up" in html
+    assert "Smart cities for everyone" not in html
+
+
+def test_search_results_query_count(client, archive, django_assert_max_num_queries):
+    with django_assert_max_num_queries(30):
+        assert client.get("/en/search/", {"q": "cities"}).status_code == 200
