@@ -1,0 +1,51 @@
+"""The interface is fully translated, and the compiled catalogs match their sources."""
+
+import ast
+import gettext
+from pathlib import Path
+
+import pytest
+
+import rostra
+
+LOCALE = Path(rostra.__file__).parent / "locale"
+
+
+def po_entries(path: Path) -> list[dict]:
+    entries, entry, key = [], {}, None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            if entry:
+                entries.append(entry)
+            entry, key = {}, None
+        elif line.startswith("#,"):
+            entry["flags"] = line
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            entry[key] += ast.literal_eval(line)
+        else:
+            key, value = line.split(" ", 1)
+            entry[key] = ast.literal_eval(value)
+    return [e for e in entries if e.get("msgid")]
+
+
+@pytest.mark.parametrize("language", ["fa", "ar"])
+def test_every_string_is_translated_and_not_fuzzy(language):
+    entries = po_entries(LOCALE / language / "LC_MESSAGES" / "django.po")
+    assert len(entries) > 100
+    for entry in entries:
+        assert "fuzzy" not in entry.get("flags", ""), entry["msgid"]
+        translations = [value for key, value in entry.items() if key.startswith("msgstr")]
+        assert translations and all(translations), entry["msgid"]
+
+
+@pytest.mark.parametrize("language", ["fa", "ar", "en"])
+def test_compiled_catalog_matches_the_source(language):
+    folder = LOCALE / language / "LC_MESSAGES"
+    with open(folder / "django.mo", "rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for entry in po_entries(folder / "django.po"):
+        if language == "en" or "msgid_plural" in entry:
+            continue
+        assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
