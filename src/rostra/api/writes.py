@@ -1,0 +1,183 @@
+"""Token-authenticated writes. Each endpoint calls the same domain function the review pages
+and the CLI use; the token's user must hold the role (see rostra.review.roles)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.http import Http404
+from ninja import File, Router
+from ninja.files import UploadedFile
+
+from rostra.api import serialize
+from rostra.api.auth import TokenAuth
+from rostra.api.errors import API_ERROR_CODES, ErrorOut
+from rostra.api.schemas import (CommentPage, CommentOut, MediaOut, MeOut, ModerateIn,
+                                ProcessIn, ProcessOut, PublishIn, SpeechCreate, SpeechOut,
+                                SpeechUpdate, StateOut, TranscriptInfo)
+from rostra.archive.models import Speech
+from rostra.review import roles
+from rostra.review.domain import actions, archive_edits, publishing
+
+router = Router(tags=["write"], auth=TokenAuth())
+ERRORS = {API_ERROR_CODES: ErrorOut}
+Limit = 50
+
+
+def speech_or_404(slug: str) -> Speech:
+    speech = Speech.objects.select_related("event", "session", "room", "media").filter(
+        slug=slug).first()
+    if speech is None:
+        raise Http404(f"no speech {slug!r}")
+    return speech
+
+
+def full_speech(speech: Speech) -> dict:
+    speech = speech_or_404(speech.slug)
+    transcripts = list(speech.transcripts.select_related("source").order_by("language",
+                                                                            "origin"))
+    return serialize.speech_out(speech, transcripts)
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="Who the token acts as")
+def me(request):
+    return {"username": request.auth.get_username(), "roles": roles.role_names(request.auth),
+            "languages": roles.editable_languages(request.auth)}
+
+
+@router.post("/speeches", response={201: SpeechOut, **ERRORS}, summary="Create a speech")
+def create_speech(request, payload: SpeechCreate):
+    speech = archive_edits.create_speech(user=request.auth, data=payload.dict(), via="api")
+    return 201, full_speech(speech)
+
+
+@router.patch("/speeches/{slug}", response={200: SpeechOut, **ERRORS},
+              summary="Change a speech's fields")
+def update_speech(request, slug: str, payload: SpeechUpdate):
+    speech = speech_or_404(slug)
+    changes = payload.dict(exclude_unset=True)
+    archive_edits.update_speech(speech, user=request.auth, changes=changes, via="api")
+    return full_speech(speech)
+
+
+def _saved_upload(upload: UploadedFile) -> Path:
+    suffix = Path(upload.name or "upload").suffix[:12]
+    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)
+    with handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return Path(handle.name)
+
+
+@router.post("/speeches/{slug}/media", response={201: MediaOut, **ERRORS},
+             summary="Upload the recording")
+def upload_media(request, slug: str, file: UploadedFile = File(...)):
+    speech = speech_or_404(slug)
+    if not roles.can_manage_archive(request.auth):
+        from django.core.exceptions import PermissionDenied
+        raise PermissionDenied("you may not upload media")
+    path = _saved_upload(file)
+    try:
+        result = actions.upload_media(speech, user=request.auth, path=path,
+                                      original_name=Path(file.name or path.name).name)
+    finally:
+        path.unlink(missing_ok=True)
+    return 201, serialize.media_out(result.asset)
+
+
+@router.post("/speeches/{slug}/process", response={202: ProcessOut, **ERRORS},
+             summary="Start processing (recognition, translation, indexing)")
+def process(request, slug: str, payload: ProcessIn):
+    speech = speech_or_404(slug)
+    runs = actions.start_processing(speech, user=request.auth, stages=payload.stages,
+                                    force=payload.force)
+    return 202, {"speech": speech.slug,
+                 "queued": [{"stage": run.stage, "status": run.status} for run in runs]}
+
+
+@router.post("/speeches/{slug}/transcripts/{language}", response={201: TranscriptInfo, **ERRORS},
+             summary="Upload a human transcript or translation (.vtt or .srt)")
+def upload_transcript(request, slug: str, language: str, file: UploadedFile = File(...)):
+    speech = speech_or_404(slug)
+    if not roles.can_edit_language(request.auth, language):
+        from django.core.exceptions import PermissionDenied
+        raise PermissionDenied(f"you may not write {language} transcripts")
+    path = _saved_upload(file)
+    try:
+        renamed = path.with_name(Path(file.name or "transcript.vtt").name)
+        path.rename(renamed)
+        path = renamed
+        transcript = actions.import_human_transcript(speech, user=request.auth,
+                                                     language=language, path=path)
+    finally:
+        path.unlink(missing_ok=True)
+    return 201, serialize.transcript_info(transcript)
+
+
+def state_out(speech: Speech, changed: bool) -> dict:
+    speech.refresh_from_db()
+    return {"slug": speech.slug, "state": speech.state,
+            "published_languages": list(speech.published_languages or []), "changed": changed}
+
+
+@router.post("/speeches/{slug}/approve/{language}", response={200: TranscriptInfo, **ERRORS},
+             summary="Approve the transcript readers get in a language")
+def approve(request, slug: str, language: str):
+    transcript = publishing.approve_language(speech_or_404(slug), language, user=request.auth,
+                                             via="api")
+    return serialize.transcript_info(transcript)
+
+
+@router.post("/speeches/{slug}/publish", response={200: StateOut, **ERRORS},
+             summary="Publish a speech in the chosen languages")
+def publish(request, slug: str, payload: PublishIn):
+    speech = speech_or_404(slug)
+    changed = publishing.publish(speech, user=request.auth, languages=payload.languages,
+                                 allow_machine=payload.allow_machine, via="api")
+    return state_out(speech, changed)
+
+
+@router.post("/speeches/{slug}/unpublish", response={200: StateOut, **ERRORS},
+             summary="Take a speech off the site to work on it again")
+def unpublish(request, slug: str):
+    speech = speech_or_404(slug)
+    return state_out(speech, publishing.unpublish(speech, user=request.auth, via="api"))
+
+
+@router.post("/speeches/{slug}/withdraw", response={200: StateOut, **ERRORS},
+             summary="Withdraw a speech from the site, search and feeds")
+def withdraw(request, slug: str):
+    speech = speech_or_404(slug)
+    return state_out(speech, publishing.withdraw(speech, user=request.auth, via="api"))
+
+
+@router.get("/comments", response={200: CommentPage, **ERRORS},
+            summary="Comments for moderation")
+def list_comments(request, status: str = "held", speech: str | None = None, limit: int = 50,
+                  offset: int = 0):
+    from django.core.exceptions import PermissionDenied
+
+    from rostra.comments.models import Comment
+
+    if not roles.can_moderate(request.auth):
+        raise PermissionDenied("you may not moderate comments")
+    limit, offset = max(1, min(limit, 100)), max(0, min(offset, 1_000_000))
+    comments = Comment.objects.select_related("speech").filter(status=status).order_by(
+        "created_at", "pk")
+    if speech:
+        comments = comments.filter(speech__slug=speech)
+    return {"count": comments.count(), "limit": limit, "offset": offset,
+            "items": [serialize.comment_out(c) for c in comments[offset:offset + limit]]}
+
+
+@router.post("/comments/{comment_id}/moderate", response={200: CommentOut, **ERRORS},
+             summary="Approve, reject, mark as spam or hold a comment")
+def moderate(request, comment_id: int, payload: ModerateIn):
+    from rostra.comments.models import Comment
+
+    comment = Comment.objects.select_related("speech").filter(pk=comment_id).first()
+    if comment is None:
+        raise Http404(f"no comment {comment_id}")
+    actions.moderate(comment, user=request.auth, status=payload.status, via="api")
+    return serialize.comment_out(comment)

@@ -1,0 +1,118 @@
+"""API contract: public reads, visibility, pagination, caching headers, error shape, limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from rostra.archive.models import Speech
+from rostra.review.domain import publishing
+from tests.api.conftest import bearer
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_error(response, status, code):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return body["error"]
+
+
+def test_public_sees_only_published_speeches(client, speech, tokens, editor_all):
+    assert client.get("/api/speeches").json()["count"] == 0
+    assert_error(client.get(f"/api/speeches/{speech.slug}"), 404, "not_found")
+    everything = client.get("/api/speeches", **bearer(tokens["editor"])).json()
+    assert [item["slug"] for item in everything["items"]] == ["smart-cities"]
+    assert everything["items"][0]["state"] == "needs_review"
+    publishing.publish(speech, user=editor_all, languages=["fa", "en"], allow_machine=True)
+    public = client.get("/api/speeches").json()
+    assert public["count"] == 1 and public["items"][0]["published_languages"] == ["fa", "en"]
+
+
+def test_speech_detail_has_transcript_provenance(client, speech, editor_all):
+    publishing.approve_language(speech, "fa", user=editor_all)
+    publishing.publish(speech, user=editor_all, languages=["fa", "en"], allow_machine=True)
+    body = client.get(f"/api/speeches/{speech.slug}").json()
+    assert body["title"] == {"en": "Smart cities", "fa": "شهرهای هوشمند"}
+    by_language = {t["language"]: t for t in body["transcripts"]}
+    assert set(by_language) == {"fa", "en"}  # Arabic was not published
+    assert by_language["fa"]["origin"] == "asr" and by_language["fa"]["approved"] is True
+    assert by_language["en"]["origin"] == "mt" and by_language["en"]["machine"] is True
+    assert by_language["en"]["source_language"] == "fa"
+    assert "published-as-machine-output" in by_language["en"]["flags"]
+    transcript = client.get(f"/api/speeches/{speech.slug}/transcripts/fa").json()
+    assert transcript["segments"][1] == {"start_ms": 2000, "end_ms": 4500,
+                                         "text": "حمل و نقل عمومی نقش مهمی دارد",
+                                         "reviewed": False, "stale": False}
+    assert_error(client.get(f"/api/speeches/{speech.slug}/transcripts/ar"), 404, "not_found")
+
+
+@pytest.mark.parametrize("fmt,content_type,needle", [
+    ("vtt", "text/vtt", "WEBVTT"), ("srt", "application/x-subrip", "00:00:02,000 --> "),
+    ("txt", "text/plain", "Smart cities use less energy"), ("json", "application/json",
+                                                           '"origin": "mt"')])
+def test_subtitles_in_every_format(client, speech, editor_all, fmt, content_type, needle):
+    publishing.publish(speech, user=editor_all, languages=["en"], allow_machine=True)
+    response = client.get(f"/api/speeches/{speech.slug}/subtitles/en?format={fmt}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert needle in response.content.decode()
+
+
+def test_etag_and_last_modified_give_304(client, speech, editor_all):
+    publishing.publish(speech, user=editor_all, languages=["fa"], allow_machine=True)
+    first = client.get(f"/api/speeches/{speech.slug}")
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    again = client.get(f"/api/speeches/{speech.slug}", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    since = client.get(f"/api/speeches/{speech.slug}",
+                       HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    Speech.objects.filter(pk=speech.pk).update(title={"en": "Smarter cities"})
+    changed = client.get(f"/api/speeches/{speech.slug}", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+def test_pagination_and_filters(client, event, speech, tokens):
+    for n in range(5):
+        Speech.objects.create(event=event, slug=f"talk-{n}", title={"en": f"Talk {n}"},
+                              state=Speech.State.PUBLISHED, published_languages=["en"])
+    page = client.get("/api/speeches?limit=2&offset=2").json()
+    assert page["count"] == 5 and page["limit"] == 2 and page["offset"] == 2
+    assert [item["slug"] for item in page["items"]] == ["talk-2", "talk-3"]
+    failed = client.get("/api/speeches?state=needs_review", **bearer(tokens["editor"])).json()
+    assert [item["slug"] for item in failed["items"]] == ["smart-cities"]
+    assert client.get("/api/speeches?event=nowhere").json()["count"] == 0
+    assert client.get("/api/events").json()["items"][0]["slug"] == "cities-2026"
+
+
+def test_validation_and_unknown_paths_share_the_error_shape(client):
+    error = assert_error(client.get("/api/speeches?limit=1000"), 422, "invalid")
+    assert error["field"] == "limit"
+    assert_error(client.get("/api/speeches?state=lost"), 422, "invalid")
+    assert_error(client.get("/api/no/such/thing"), 404, "not_found")
+    assert_error(client.get("/api/events/none"), 404, "not_found")
+    assert_error(client.get("/api/speeches", HTTP_AUTHORIZATION="Bearer rst_wrong"), 401,
+                 "unauthorized")
+
+
+def test_rate_limit_answers_429_with_retry_after(client, settings, db):
+    settings.ROSTRA_API_RATE_LIMIT = 3
+    for _ in range(3):
+        assert client.get("/api/events").status_code == 200
+    limited = client.get("/api/events")
+    error = assert_error(limited, 429, "rate_limited")
+    assert 1 <= int(limited["Retry-After"]) <= 61
+    assert "wait" in error["message"]
+    other = client.get("/api/events", REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
+
+
+def test_openapi_schema_and_docs_page(client, db):
+    schema = client.get("/api/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/speeches/{slug}/subtitles/{language}" in schema["paths"]
+    assert "ErrorOut" in schema["components"]["schemas"]
+    assert client.get("/api/docs").status_code == 200
