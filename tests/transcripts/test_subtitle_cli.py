@@ -14,8 +14,17 @@ import webvtt
 RLM = "\u200f"
 
 
+def cli_environment(data_dir) -> dict:
+    """The child runs on SQLite in its own data dir whatever database the suite uses: it
+    tests the command line, and must not leave rows in a shared PostgreSQL database."""
+    env = dict(os.environ, ROSTRA_DATA_DIR=str(data_dir))
+    env.pop("ROSTRA_DATABASE_URL", None)
+    return env
+
+
 def rostra(*args, data_dir, env_extra=None):
-    env = dict(os.environ, ROSTRA_DATA_DIR=str(data_dir), **(env_extra or {}))
+    env = cli_environment(data_dir)
+    env.update(env_extra or {})
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run([sys.executable, "-m", "rostra", *args], capture_output=True,
                           env=env, timeout=120)
@@ -34,7 +43,7 @@ def archive(tmp_path_factory):
         "Speech.objects.create(event=e, slug='water-in-cities', original_language='en',"
         " title={'en': 'Water in cities'})\n"
     )
-    env = dict(os.environ, ROSTRA_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="rostra.settings")
+    env = dict(cli_environment(data_dir), DJANGO_SETTINGS_MODULE="rostra.settings")
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
     vtt = root / "fa.vtt"
     vtt.write_text("WEBVTT\n\n00:00.000 --> 00:02.000\n2025 سال آب است.\n\n"
