@@ -175,11 +175,14 @@ def search_archive(query: str, *, language: str | None = None, event: str | None
         public_languages = dict(published_speeches().filter(pk__in=speech_ids)
                                 .values_list("pk", "published_languages"))
 
-    def visible(speech_id: int, hit_language: str) -> bool:
+    def visible(speech_id: int, hit_language: str, kind: str) -> bool:
+        # Transcripts are public in the published languages only; titles, topics and names
+        # are the speech's public metadata in whatever language the program gave them.
         if public_languages is None:
             return True
         published = public_languages.get(speech_id)
-        return published is not None and (not published or hit_language in published)
+        return published is not None and (not published or kind == "metadata"
+                                          or hit_language in published)
 
     ranked: dict[str, list[DocumentHit]] = {}
     matched: dict[int, set[str]] = {}
@@ -191,8 +194,8 @@ def search_archive(query: str, *, language: str | None = None, event: str | None
             if counts:
                 hits = backend.keyword_search(groups, speech_ids=speech_ids, languages=languages,
                                               limit=KEYWORD_CANDIDATES, any_group=any_group)
-                ranked["keyword"] = [h for h in hits if visible(h.speech_id, h.language)]
-                for speech_id, hit_language in counts:
+                ranked["keyword"] = [h for h in hits if visible(h.speech_id, h.language, h.kind)]
+                for speech_id, hit_language, _ in counts:
                     matched.setdefault(speech_id, set()).add(hit_language)
                 if any_group:
                     results.notices.append("no speech has every word; showing any word")
@@ -206,7 +209,7 @@ def search_archive(query: str, *, language: str | None = None, event: str | None
             hits = backend.vector_search(vector, signature=engine.signature,
                                          speech_ids=speech_ids, languages=languages,
                                          limit=VECTOR_CANDIDATES)
-            hits = [h for h in hits if visible(h.speech_id, h.language)]
+            hits = [h for h in hits if visible(h.speech_id, h.language, h.kind)]
             if hits:
                 floor = max(relevance_floor(engine, vector), hits[0].score - SIMILARITY_MARGIN)
                 hits = [h for h in hits if h.score >= floor]

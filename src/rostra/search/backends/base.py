@@ -143,8 +143,8 @@ class SearchBackend(ABC):
     @abstractmethod
     def keyword_match_counts(self, groups: QueryGroups, *, speech_ids: Sequence[int] | None,
                              languages: Sequence[str] | None,
-                             any_group: bool = False) -> dict[tuple[int, str], int]:
-        """Every matching (speech id, language) → number of matching documents."""
+                             any_group: bool = False) -> dict[tuple[int, str, str], int]:
+        """Every matching (speech id, language, kind) → number of matching documents."""
 
     @abstractmethod
     def vector_search(self, vector: np.ndarray, *, signature: str,

@@ -268,10 +268,11 @@ class PostgresBackend(SearchBackend):
         filters, params = self._filters(speech_ids, languages)
         with self._cursor() as cursor:
             cursor.execute(
-                "SELECT speech_id, language, count(*) FROM search_doc WHERE "
-                f"terms @@ CAST(%s AS tsquery){filters} GROUP BY speech_id, language",
+                "SELECT speech_id, language, kind, count(*) FROM search_doc WHERE "
+                f"terms @@ CAST(%s AS tsquery){filters} GROUP BY speech_id, language, kind",
                 [expression, *params])
-            return {(speech_id, language): count for speech_id, language, count in cursor}
+            return {(speech_id, language, kind): count
+                    for speech_id, language, kind, count in cursor}
 
     def vector_search(self, vector, *, signature, speech_ids, languages, limit):
         if speech_ids is not None and not speech_ids:

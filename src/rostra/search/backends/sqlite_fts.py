@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import threading
 from pathlib import Path
 from typing import Sequence
@@ -43,7 +42,7 @@ CREATE TABLE IF NOT EXISTS search_doc (
     transcript_id INTEGER, segment_id INTEGER, start_ms INTEGER, end_ms INTEGER);
 CREATE INDEX IF NOT EXISTS search_doc_speech ON search_doc (speech_id, scope);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-    text, speech_id UNINDEXED, language UNINDEXED,
+    text, speech_id UNINDEXED, language UNINDEXED, kind UNINDEXED,
     content='', contentless_delete=1, contentless_unindexed=1, tokenize='ascii');
 CREATE TABLE IF NOT EXISTS search_vec_doc (
     id INTEGER PRIMARY KEY, speech_id INTEGER NOT NULL, scope TEXT NOT NULL, kind TEXT NOT NULL,
@@ -195,10 +194,10 @@ class SqliteBackend(SearchBackend):
                     (document.speech_id, document.scope, document.kind, document.field,
                      document.language, document.origin, document.transcript_id,
                      document.segment_id, document.start_ms, document.end_ms))
-                db.execute("INSERT INTO search_fts (rowid, text, speech_id, language) "
-                           "VALUES (?, ?, ?, ?)",
+                db.execute("INSERT INTO search_fts (rowid, text, speech_id, language, kind) "
+                           "VALUES (?, ?, ?, ?, ?)",
                            (cursor.lastrowid, document.text, document.speech_id,
-                            document.language))
+                            document.language, document.kind))
             if vectors:
                 self._prepare_vectors(vector_signature, len(vectors[0].vector))
                 for vector in vectors:
@@ -293,9 +292,9 @@ class SqliteBackend(SearchBackend):
             return {}
         filters, params = self._filters(speech_ids, languages)
         rows = self.connection.execute(
-            f"SELECT speech_id, language, count(*) FROM search_fts WHERE search_fts MATCH ?"
-            f"{filters} GROUP BY speech_id, language", [expression, *params])
-        return {(speech_id, language): count for speech_id, language, count in rows}
+            f"SELECT speech_id, language, kind, count(*) FROM search_fts WHERE search_fts MATCH ?"
+            f"{filters} GROUP BY speech_id, language, kind", [expression, *params])
+        return {(speech_id, language, kind): count for speech_id, language, kind, count in rows}
 
     def vector_search(self, vector, *, signature, speech_ids, languages, limit):
         if (not self._vector_table_exists() or self.vector_signature() != signature
@@ -320,6 +319,3 @@ class SqliteBackend(SearchBackend):
                 "vectors": vectors, "bytes": pages * page_size,
                 "vector_signature": self.vector_signature()}
 
-
-def new_generation() -> str:
-    return secrets.token_hex(8)

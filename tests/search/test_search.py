@@ -1,0 +1,219 @@
+"""search_archive on both backends: foldings, safety, filters, facets, pages, highlights, semantics.
+
+Every test here runs twice, on SQLite (FTS5 + sqlite-vec) and PostgreSQL (tsvector + vectors).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rostra.search.indexing import reindex_all
+from rostra.search.service import search_archive
+
+pytestmark = pytest.mark.django_db
+
+# (folding, text in a transcript, what a reader types)
+FOLDING_CASES = [
+    ("harakat", "الْمَاءُ النَّظِيفُ مُهِمٌّ", "الماء النظيف"),
+    ("tatweel", "العـــلم نور", "العلم"),
+    ("alef forms", "أحمد، إنسان، آسمان", "احمد انسان اسمان"),
+    ("alef maksura", "ذهبنا إلى المستشفى", "المستشفي"),
+    ("Persian yeh", "زمین گرم است", "زمين"),
+    ("keheh", "کتاب خوب", "كتاب"),
+    ("teh marbuta", "مدرسة جديدة", "مدرسه"),
+    ("heh with yeh", "خانۀ ما", "خانه"),
+    ("hamza on waw", "مؤسسه پژوهشی", "موسسه"),
+    ("hamza on yeh", "پائیز زیباست", "پاییز"),
+    ("ZWNJ text, joined query", "کتاب‌خانه مرکزی", "کتابخانه"),
+    ("ZWNJ text, spaced query", "کتاب‌خانه مرکزی", "کتاب خانه"),
+    ("ZWNJ text, ZWNJ query", "کتاب‌خانه مرکزی", "کتاب‌خانه"),
+    ("joined text, ZWNJ query", "کتابخانه مرکزی", "کتاب‌خانه"),
+    ("joined text, spaced query", "کتابخانه مرکزی", "کتاب خانه"),
+    ("Persian digits", "در سال ۱۴۰۲ ساخته شد", "1402"),
+    ("Arabic-Indic digits", "بني عام ١٩٩٩", "۱۹۹۹"),
+    ("case", "WATER treatment plants", "water"),
+    ("bidi controls in the query", "زمین گرم است", "\u202bزمین\u202c"),
+    ("English stemming", "Public libraries lend books", "library"),
+    ("presentation forms", "مدرسه جدید", "ﻣﺪﺭﺳﻪ"),
+]
+
+
+@pytest.mark.parametrize("what, text, typed", FOLDING_CASES, ids=[c[0] for c in FOLDING_CASES])
+def test_every_spelling_finds_the_speech(archive, search_backend, what, text, typed):
+    archive.speech("target", title={"en": "Target"}, transcripts={"fa": [text]})
+    archive.speech("other", title={"en": "Other"}, transcripts={"en": ["Nothing related here."]})
+    reindex_all(backend=search_backend, engine=None)
+    results = search_archive(typed, mode="keyword", backend=search_backend)
+    assert [hit.slug for hit in results.hits] == ["target"]
+    assert results.hits[0].matches[0].start == 0.0
+
+
+HOSTILE = ['"', '"water', 'water"', "NEAR(water energy, 2)", "water AND", "OR water", "NOT",
+           "wat*", "^water", "text:water", "water:", "a' OR 1=1 --", "((water", "water))",
+           "\x00water\x1f", "", "   ", "\u202e\u200f", "x" * 10000, "water " * 3000,
+           "'; DROP TABLE search_doc; --", "{water}", "-water", "+water", "water~2", "\\"]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_queries_never_fail(archive, search_backend, hostile):
+    archive.speech("water", title={"en": "Water"}, transcripts={"en": ["Clean water for cities."]})
+    reindex_all(backend=search_backend, engine=None)
+    for mode in ("keyword", "hybrid"):
+        results = search_archive(hostile, mode=mode, backend=search_backend)
+        assert results.total == len(results.hits) <= 1
+    if "water" in hostile and hostile.count("water") < 10:
+        assert search_archive(hostile, mode="keyword", backend=search_backend).total == 1
+
+
+@pytest.fixture
+def library(archive):
+    """Six speeches: topics, speakers from two countries, two sessions, one unpublished."""
+    energy = archive.topic("energy", {"en": "Energy", "fa": "انرژی"})
+    culture = archive.topic("culture", {"en": "Culture", "fa": "فرهنگ"})
+    mina = archive.speaker("mina", {"fa": "مینا", "en": "Mina"}, country="IR")
+    omar = archive.speaker("omar", {"ar": "عمر", "en": "Omar"}, country="EG")
+    morning = archive.session("morning", {"en": "Morning"})
+    afternoon = archive.session("afternoon", {"en": "Afternoon"})
+    archive.speech("solar-roofs", title={"en": "Solar roofs"}, topics=[energy], speakers=[omar],
+                   session=morning, transcripts={"en": [
+                       "Solar panels on roofs turn sunlight into electricity.",
+                       "Batteries keep the energy for the night.",
+                       "A city can cover a third of its needs with rooftop solar."]})
+    archive.speech("wind-farms", title={"en": "Wind farms"}, topics=[energy], speakers=[mina],
+                   session=afternoon, transcripts={"en": [
+                       "Wind turbines turn moving air into energy.",
+                       "Offshore farms see steadier wind."]})
+    archive.speech("city-libraries", title={"fa": "کتاب‌خانه‌های شهر", "en": "City libraries"},
+                   topics=[culture], speakers=[mina], session=morning, transcripts={
+                       "fa": ["کتاب‌خانه‌های عمومی هر روز باز هستند.",
+                              "کودکان در کتاب‌خانه کتاب امانت می‌گیرند."],
+                       "en": ["Public libraries are open every day.",
+                              "Children borrow books at the library."]})
+    archive.speech("museum-energy", title={"ar": "الطاقة في المتاحف"}, topics=[culture, energy],
+                   speakers=[omar], session=afternoon, transcripts={"ar": [
+                       "تستخدم المتاحف الطاقة الشمسية لتبريد القاعات.",
+                       "الإضاءة الحديثة توفر الطاقة."]})
+    archive.speech("draft-volcanoes", title={"en": "Volcanoes"}, publish=False,
+                   transcripts={"en": ["Volcanoes release energy as heat."]})
+    # Published in English only: its Persian transcript must not be searchable by the public.
+    archive.speech("tides", title={"en": "Tides"}, languages=["en"], transcripts={
+        "en": ["Tidal energy comes from the moon."],
+        "fa": ["انرژی جزر و مد از ماه می‌آید."]})
+
+
+def test_public_search_sees_published_speeches_in_published_languages(library, search_backend):
+    reindex_all(backend=search_backend, engine=None)
+    public = search_archive("energy", mode="keyword", backend=search_backend)
+    assert {hit.slug for hit in public.hits} == {"solar-roofs", "wind-farms", "tides",
+                                                 "museum-energy"}
+    editors = search_archive("energy", mode="keyword", include_unpublished=True,
+                             backend=search_backend)
+    assert "draft-volcanoes" in {hit.slug for hit in editors.hits}
+    assert search_archive("انرژی ماه", mode="keyword", backend=search_backend).total == 0
+    assert search_archive("انرژی ماه", mode="keyword", include_unpublished=True,
+                          backend=search_backend).total == 1
+
+
+def test_filters(library, search_backend):
+    reindex_all(backend=search_backend, engine=None)
+
+    def slugs(**filters):
+        results = search_archive("energy", mode="keyword", backend=search_backend, **filters)
+        return {hit.slug for hit in results.hits}
+
+    assert slugs(topic="culture") == {"museum-energy"}
+    assert slugs(speaker="mina") == {"wind-farms"}
+    assert slugs(country="eg") == {"solar-roofs", "museum-energy"}
+    assert slugs(session="morning") == {"solar-roofs"}
+    assert slugs(event="science-week") == {"solar-roofs", "wind-farms", "tides", "museum-energy"}
+    assert slugs(event="no-such-event") == set()
+    assert slugs(language="en") == {"solar-roofs", "wind-farms", "tides", "museum-energy"}
+    assert slugs(language="ar") == set()  # museum-energy matches "energy" by its English topic
+    assert slugs(date_from=date(2030, 1, 1)) == set()
+    assert slugs(date_to="2030-01-01") == {"solar-roofs", "wind-farms", "tides",
+                                           "museum-energy"}
+
+
+def test_facets_count_matching_speeches(library, search_backend):
+    reindex_all(backend=search_backend, engine=None)
+    results = search_archive("energy", mode="keyword", backend=search_backend)
+    facets = {name: {f.value: f.count for f in values} for name, values in results.facets.items()}
+    assert facets["language"] == {"en": 4}
+    assert facets["topic"] == {"energy": 3, "culture": 1}
+    assert facets["speaker"] == {"omar": 2, "mina": 1}
+    assert facets["country"] == {"EG": 2, "IR": 1}
+    assert facets["event"] == {"science-week": 4}
+
+
+def test_pagination(library, search_backend):
+    reindex_all(backend=search_backend, engine=None)
+    pages = [search_archive("energy", mode="keyword", per_page=3, page=page,
+                            backend=search_backend) for page in (1, 2, 3)]
+    assert [len(p.hits) for p in pages] == [3, 1, 0]
+    assert all(p.total == 4 and p.pages == 2 for p in pages)
+    assert pages[0].has_next and not pages[1].has_next and pages[1].has_previous
+    slugs = [hit.slug for p in pages for hit in p.hits]
+    assert len(set(slugs)) == 4
+
+
+def test_hits_have_deep_links_and_highlights_in_the_original_script(library, search_backend):
+    reindex_all(backend=search_backend, engine=None)
+    results = search_archive("كتابخانه", mode="keyword", backend=search_backend)
+    hit = results.hits[0]
+    assert hit.slug == "city-libraries"
+    assert hit.language == "fa"
+    segment = next(m for m in hit.matches if m.kind == "segment")
+    assert segment.start in (0.0, 4.0)
+    assert "<mark>کتاب‌خانه" in segment.snippet_html
+    assert "<mark>" not in segment.snippet
+    title = next(m for m in hit.matches if m.kind == "metadata")
+    assert title.start is None and title.field == "title"
+    assert title.snippet_html == "<mark>کتاب‌خانه‌های</mark> شهر"
+
+
+def test_second_segment_links_to_its_second(library, search_backend):
+    reindex_all(backend=search_backend, engine=None)
+    hit = search_archive("batteries", mode="keyword", backend=search_backend).hits[0]
+    assert (hit.slug, hit.matches[0].start, hit.matches[0].end) == ("solar-roofs", 4.0, 7.5)
+    assert hit.matches[0].snippet_html == "<mark>Batteries</mark> keep the energy for the night."
+
+
+def test_words_all_required_then_any(library, search_backend):
+    reindex_all(backend=search_backend, engine=None)
+    both = search_archive("wind turbines", mode="keyword", backend=search_backend)
+    assert [hit.slug for hit in both.hits] == ["wind-farms"] and not both.notices
+    either = search_archive("turbines rooftop", mode="keyword", backend=search_backend)
+    assert {hit.slug for hit in either.hits} == {"wind-farms", "solar-roofs"}
+    assert either.notices
+
+
+def test_unknown_mode_is_a_user_error(search_backend):
+    from rostra.core.errors import UserError
+
+    with pytest.raises(UserError):
+        search_archive("water", mode="fuzzy", backend=search_backend)
+    with pytest.raises(UserError):
+        search_archive("water", date_from="yesterday", backend=search_backend)
+
+
+@pytest.mark.slow
+def test_persian_query_finds_english_speech_without_persian_translation(archive, search_backend):
+    archive.speech("telescopes", title={"en": "Looking at distant galaxies"}, transcripts={"en": [
+        "Telescopes let astronomers watch distant galaxies.",
+        "Astronomers measure how fast the universe expands."]})
+    archive.speech("bread", title={"en": "Baking bread at home"}, transcripts={"en": [
+        "Flour, water and yeast make a simple dough.",
+        "Bake the loaf in a hot oven for forty minutes."]})
+    archive.speech("rivers", title={"ar": "تنظيف الأنهار"}, transcripts={"ar": [
+        "تقوم المدن بتصفية مياه الأنهار قبل وصولها إلى المنازل."]})
+    reindex_all(backend=search_backend)
+    results = search_archive("ستاره‌شناسی و تلسکوپ", backend=search_backend)
+    assert results.hits[0].slug == "telescopes"
+    assert results.hits[0].matches[0].matched_by == ("semantic",)
+    assert results.hits[0].language == "en"
+    nonsense = search_archive("xyz qqq", backend=search_backend)
+    assert nonsense.total == 0
+    water = search_archive("آب رودخانه", backend=search_backend)
+    assert water.hits[0].slug == "rivers"
