@@ -17,6 +17,7 @@ from rostra.pipeline.types import Cue, RecognizedSegment, Word
 SENTENCE_END = (".", "?", "!", "…", "؟", "۔", "。", "！", "？")
 CLAUSE_END = (",", ";", ":", "،", "؛", "—", "–", "，", "、")
 CLOSING_QUOTES = "\"'”’»)]"
+PUNCTUATION = "".join(SENTENCE_END + CLAUSE_END) + CLOSING_QUOTES
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def join_words(words: Sequence[Word]) -> str:
     text = ""
     for word in words:
         piece = word.text
-        if text and not piece[:1].isspace():
+        if text and not piece[:1].isspace() and piece[:1] not in PUNCTUATION:
             piece = " " + piece  # engines that give bare words still get spaces between them
         text += piece
     return " ".join(text.split())
@@ -179,8 +180,8 @@ def _spread_words(segment: RecognizedSegment) -> list[Word]:
     weights = [len(token) + 1 for token in tokens]
     total = sum(weights)
     words, position = [], segment.start_ms
-    for token, weight in zip(tokens, weights):
-        end = position + span * weight // total
+    for index, (token, weight) in enumerate(zip(tokens, weights)):
+        end = segment.end_ms if index == len(tokens) - 1 else position + span * weight // total
         words.append(Word(start_ms=position, end_ms=end, text=" " + token, probability=0.0))
         position = end
     return words

@@ -158,6 +158,9 @@ def _process_alive(pid: int) -> bool:
 def queue_stage(speech: Speech, *, stage: str, force: bool = False) -> StageRun | None:
     """Mark ``stage`` of ``speech`` as queued unless it is up to date or running elsewhere.
 
+    A stage left running by a dead worker (stale heartbeat, or its process gone from this
+    machine) is queued again; ``force`` also requeues done stages and live claims.
+
     Side effects: creates or updates the StageRun row (status queued) with a conditional
     UPDATE, so of two callers at most one moves it. Returns the row to execute, or None when
     there is nothing to do (done with the same fingerprint, or a live worker has it).
@@ -169,8 +172,8 @@ def queue_stage(speech: Speech, *, stage: str, force: bool = False) -> StageRun 
         return None
     if run.status == StageRun.Status.QUEUED:
         return run
-    if run.status == StageRun.Status.RUNNING and not is_stale(run):
-        return None
+    if run.status == StageRun.Status.RUNNING and not is_stale(run) and not force:
+        return None  # a live worker has it; --force takes it over (the user knows best)
     moved = StageRun.objects.filter(
         pk=run.pk, status=run.status, attempts=run.attempts, heartbeat_at=run.heartbeat_at,
     ).update(status=StageRun.Status.QUEUED, queued_at=timezone.now())

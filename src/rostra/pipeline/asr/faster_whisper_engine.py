@@ -81,13 +81,14 @@ class FasterWhisperEngine(AsrEngine):
             raise UnsupportedLanguage(
                 f"the speech model cannot recognize language {language!r}; correct the "
                 "speech's language or import a human transcript")
+        # Read the file before loading the model: a broken upload fails in milliseconds.
+        declared_ms = probe_audio(path).duration_ms or 0
         spec, device, compute_type, _ = self.resolved()
         model = self.load()
         if language and language != "en" and not model.model.is_multilingual:
             raise UnsupportedLanguage(
                 f"the speech model {self.model_name} knows English only, the speech is in "
                 f"{language!r}; configure a multilingual model in ROSTRA_ASR_MODEL")
-        declared_ms = probe_audio(path).duration_ms or 0
         segments: list[RecognizedSegment] = []
         language_probability = 1.0 if language else 0.0
         duration_ms = 0
