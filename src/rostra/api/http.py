@@ -58,6 +58,14 @@ def api_view(view):
                                   f"(limit {rate_limit()} a minute)",
                                   headers={"Retry-After": str(wait)})
         response = view(request, *args, **kwargs)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+                "application/json"):
+            # e.g. ninja's bare 405: every error gets the one body shape
+            response = error_response(response.status_code,
+                                      f"{request.method} is not allowed here"
+                                      if response.status_code == 405 else "request failed",
+                                      headers={"Allow": response["Allow"]}
+                                      if response.has_header("Allow") else None)
         if request.method in ("GET", "HEAD") and response.status_code == 200 \
                 and not response.streaming:
             if not response.has_header("ETag"):

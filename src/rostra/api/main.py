@@ -21,5 +21,6 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 errors.install_handlers(api)
+# writes adds its operations to the same router (see rostra.api.writes)
+assert writes.router is public.router
 api.add_router("", public.router)
-api.add_router("", writes.router)

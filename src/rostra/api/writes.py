@@ -7,11 +7,12 @@ import tempfile
 from pathlib import Path
 
 from django.http import Http404
-from ninja import File, Router
+from ninja import File, Status
 from ninja.files import UploadedFile
 
 from rostra.api import serialize
 from rostra.api.auth import TokenAuth
+from rostra.api.public import router
 from rostra.api.errors import API_ERROR_CODES, ErrorOut
 from rostra.api.schemas import (CommentPage, CommentOut, MediaOut, MeOut, ModerateIn,
                                 ProcessIn, ProcessOut, PublishIn, SpeechCreate, SpeechOut,
@@ -20,7 +21,14 @@ from rostra.archive.models import Speech
 from rostra.review import roles
 from rostra.review.domain import actions, archive_edits, publishing
 
-router = Router(tags=["write"], auth=TokenAuth())
+# One router with the reads: ninja answers a path from one router only, so GET and POST
+# /speeches must live together. Writes carry the token auth and the "write" tag.
+AUTH = TokenAuth()
+
+
+def write(method: str, path: str, **options):
+    return getattr(router, method)(path, auth=AUTH, tags=["write"], **options)
+
 ERRORS = {API_ERROR_CODES: ErrorOut}
 Limit = 50
 
@@ -40,19 +48,19 @@ def full_speech(speech: Speech) -> dict:
     return serialize.speech_out(speech, transcripts)
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, summary="Who the token acts as")
+@write("get", "/me", response={200: MeOut, **ERRORS}, summary="Who the token acts as")
 def me(request):
     return {"username": request.auth.get_username(), "roles": roles.role_names(request.auth),
             "languages": roles.editable_languages(request.auth)}
 
 
-@router.post("/speeches", response={201: SpeechOut, **ERRORS}, summary="Create a speech")
+@write("post", "/speeches", response={201: SpeechOut, **ERRORS}, summary="Create a speech")
 def create_speech(request, payload: SpeechCreate):
     speech = archive_edits.create_speech(user=request.auth, data=payload.dict(), via="api")
-    return 201, full_speech(speech)
+    return Status(201, full_speech(speech))
 
 
-@router.patch("/speeches/{slug}", response={200: SpeechOut, **ERRORS},
+@write("patch", "/speeches/{slug}", response={200: SpeechOut, **ERRORS},
               summary="Change a speech's fields")
 def update_speech(request, slug: str, payload: SpeechUpdate):
     speech = speech_or_404(slug)
@@ -70,7 +78,7 @@ def _saved_upload(upload: UploadedFile) -> Path:
     return Path(handle.name)
 
 
-@router.post("/speeches/{slug}/media", response={201: MediaOut, **ERRORS},
+@write("post", "/speeches/{slug}/media", response={201: MediaOut, **ERRORS},
              summary="Upload the recording")
 def upload_media(request, slug: str, file: UploadedFile = File(...)):
     speech = speech_or_404(slug)
@@ -83,20 +91,21 @@ def upload_media(request, slug: str, file: UploadedFile = File(...)):
                                       original_name=Path(file.name or path.name).name)
     finally:
         path.unlink(missing_ok=True)
-    return 201, serialize.media_out(result.asset)
+    return Status(201, serialize.media_out(result.asset))
 
 
-@router.post("/speeches/{slug}/process", response={202: ProcessOut, **ERRORS},
+@write("post", "/speeches/{slug}/process", response={202: ProcessOut, **ERRORS},
              summary="Start processing (recognition, translation, indexing)")
 def process(request, slug: str, payload: ProcessIn):
     speech = speech_or_404(slug)
     runs = actions.start_processing(speech, user=request.auth, stages=payload.stages,
                                     force=payload.force)
-    return 202, {"speech": speech.slug,
-                 "queued": [{"stage": run.stage, "status": run.status} for run in runs]}
+    return Status(202, {"speech": speech.slug,
+                        "queued": [{"stage": run.stage, "status": run.status} for run in runs]})
 
 
-@router.post("/speeches/{slug}/transcripts/{language}", response={201: TranscriptInfo, **ERRORS},
+@write("post", "/speeches/{slug}/transcripts/{language}",
+       response={201: TranscriptInfo, **ERRORS},
              summary="Upload a human transcript or translation (.vtt or .srt)")
 def upload_transcript(request, slug: str, language: str, file: UploadedFile = File(...)):
     speech = speech_or_404(slug)
@@ -112,7 +121,7 @@ def upload_transcript(request, slug: str, language: str, file: UploadedFile = Fi
                                                      language=language, path=path)
     finally:
         path.unlink(missing_ok=True)
-    return 201, serialize.transcript_info(transcript)
+    return Status(201, serialize.transcript_info(transcript))
 
 
 def state_out(speech: Speech, changed: bool) -> dict:
@@ -121,7 +130,8 @@ def state_out(speech: Speech, changed: bool) -> dict:
             "published_languages": list(speech.published_languages or []), "changed": changed}
 
 
-@router.post("/speeches/{slug}/approve/{language}", response={200: TranscriptInfo, **ERRORS},
+@write("post", "/speeches/{slug}/approve/{language}",
+       response={200: TranscriptInfo, **ERRORS},
              summary="Approve the transcript readers get in a language")
 def approve(request, slug: str, language: str):
     transcript = publishing.approve_language(speech_or_404(slug), language, user=request.auth,
@@ -129,7 +139,7 @@ def approve(request, slug: str, language: str):
     return serialize.transcript_info(transcript)
 
 
-@router.post("/speeches/{slug}/publish", response={200: StateOut, **ERRORS},
+@write("post", "/speeches/{slug}/publish", response={200: StateOut, **ERRORS},
              summary="Publish a speech in the chosen languages")
 def publish(request, slug: str, payload: PublishIn):
     speech = speech_or_404(slug)
@@ -138,21 +148,21 @@ def publish(request, slug: str, payload: PublishIn):
     return state_out(speech, changed)
 
 
-@router.post("/speeches/{slug}/unpublish", response={200: StateOut, **ERRORS},
+@write("post", "/speeches/{slug}/unpublish", response={200: StateOut, **ERRORS},
              summary="Take a speech off the site to work on it again")
 def unpublish(request, slug: str):
     speech = speech_or_404(slug)
     return state_out(speech, publishing.unpublish(speech, user=request.auth, via="api"))
 
 
-@router.post("/speeches/{slug}/withdraw", response={200: StateOut, **ERRORS},
+@write("post", "/speeches/{slug}/withdraw", response={200: StateOut, **ERRORS},
              summary="Withdraw a speech from the site, search and feeds")
 def withdraw(request, slug: str):
     speech = speech_or_404(slug)
     return state_out(speech, publishing.withdraw(speech, user=request.auth, via="api"))
 
 
-@router.get("/comments", response={200: CommentPage, **ERRORS},
+@write("get", "/comments", response={200: CommentPage, **ERRORS},
             summary="Comments for moderation")
 def list_comments(request, status: str = "held", speech: str | None = None, limit: int = 50,
                   offset: int = 0):
@@ -171,7 +181,7 @@ def list_comments(request, status: str = "held", speech: str | None = None, limi
             "items": [serialize.comment_out(c) for c in comments[offset:offset + limit]]}
 
 
-@router.post("/comments/{comment_id}/moderate", response={200: CommentOut, **ERRORS},
+@write("post", "/comments/{comment_id}/moderate", response={200: CommentOut, **ERRORS},
              summary="Approve, reject, mark as spam or hold a comment")
 def moderate(request, comment_id: int, payload: ModerateIn):
     from rostra.comments.models import Comment
