@@ -1,0 +1,96 @@
+"""The real bundled Whisper base model on a short synthetic clip: text and invariants."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import mediafactory
+from rostra.pipeline.asr import faster_whisper_engine
+from rostra.pipeline.asr.faster_whisper_engine import FasterWhisperEngine
+from rostra.pipeline.segmentation import cues_from_segments
+from rostra.pipeline.types import AsrOptions, UnsupportedLanguage
+
+pytestmark = pytest.mark.slow
+
+SENTENCE = ("The city library opened a new science wing this spring. "
+            "Visitors can explore exhibits about the ocean, the stars, and the human heart.")
+
+
+def normalized(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    return FasterWhisperEngine(model="bundled-base",
+                               model_cache=tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory):
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is needed to synthesize the test clip (apt install espeak-ng)")
+    path = tmp_path_factory.mktemp("clip") / "library.wav"
+    subprocess.run(["espeak-ng", "-w", str(path), SENTENCE], check=True, capture_output=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def result(engine, clip):
+    return engine.transcribe_file(clip, options=AsrOptions())
+
+
+def test_recognizes_the_clip_exactly(result):
+    assert normalized(result.text) == normalized(SENTENCE)
+    assert result.language == "en"
+    assert result.flags == ()
+
+
+def test_result_records_engine_model_options_and_version(result):
+    assert result.engine == "faster-whisper"
+    assert result.model == "bundled-base"
+    assert result.options["vad_filter"] is True and result.options["word_timestamps"] is True
+    assert result.engine_version.startswith("faster-whisper ")
+    assert (result.device, result.compute_type) == ("cpu", "int8")
+    assert 7000 < result.duration_ms < 10000
+
+
+def test_joined_words_equal_each_segment_text(result):
+    for segment in result.segments:
+        assert "".join(word.text for word in segment.words).strip() == segment.text
+        times = [(word.start_ms, word.end_ms) for word in segment.words]
+        assert all(start <= end for start, end in times)
+        assert times == sorted(times)
+        assert segment.start_ms <= times[0][0] and times[-1][1] <= segment.end_ms + 20
+
+
+def test_cues_from_real_words_respect_the_limits(result):
+    cues = cues_from_segments(result.segments)
+    assert cues
+    for cue in cues:
+        assert len(cue.lines) <= 2 and all(len(line) <= 42 for line in cue.lines)
+        assert 1000 <= cue.end_ms - cue.start_ms <= 7000
+    assert normalized(" ".join(cue.text for cue in cues)) == normalized(SENTENCE)
+
+
+def test_silence_gives_no_segments_and_is_flagged(engine, tmp_path):
+    silent = mediafactory.write_audio(tmp_path / "silence.ogg", seconds=3, silent=True)
+    result = engine.transcribe_file(silent, options=AsrOptions(language="en"))
+    assert result.segments == ()
+    assert result.flags == ("no-speech",)
+
+
+def test_the_model_is_loaded_once_per_process(engine, clip, result):
+    loaded = faster_whisper_engine.loaded_model_count()
+    again = FasterWhisperEngine(model="bundled-base", model_cache=engine.model_cache)
+    again.transcribe_file(clip, options=AsrOptions(language="en", beam_size=1))
+    assert faster_whisper_engine.loaded_model_count() == loaded
+
+
+def test_a_language_the_model_cannot_hear_is_one_clear_error(engine, clip):
+    with pytest.raises(UnsupportedLanguage, match="cannot recognize language 'xx'"):
+        engine.transcribe_file(clip, options=AsrOptions(language="xx"))
