@@ -44,7 +44,10 @@ class Archive:
     session: Session
 
 
-def segments(lines, *, step_ms=SEGMENT_MS):
+def segments(lines, *, step_ms=SEGMENT_MS, spans=None):
+    """Segments for ``lines``: at ``spans`` [(start_ms, end_ms)] when given, else evenly."""
+    if spans is not None:
+        return [SegmentData(start, end, text) for text, (start, end) in zip(lines, spans)]
     return [SegmentData(index * step_ms, (index + 1) * step_ms - 100, text)
             for index, text in enumerate(lines)]
 
@@ -71,7 +74,7 @@ def build_event() -> tuple[Event, Day, Room, Session, Topic]:
 
 def add_speech(event, *, slug, title, day=None, room=None, session=None, topics=(), speaker=None,
                language="fa", media_path: Path | None = None, transcripts=True,
-               publish=True, minute=0) -> Speech:
+               publish=True, minute=0, spans=None) -> Speech:
     speech = Speech.objects.create(
         event=event, slug=slug, title=title, original_language=language, day=day, room=room,
         session=session, abstract={"en": "A talk about " + slug.replace("-", " ") + "."},
@@ -84,17 +87,20 @@ def add_speech(event, *, slug, title, day=None, room=None, session=None, topics=
         speech.refresh_from_db()
     if transcripts:
         original = save_transcript(speech=speech, language="fa", origin="human",
-                                   segments=segments(FA_LINES))
-        save_transcript(speech=speech, language="en", origin="mt", segments=segments(EN_LINES),
+                                   segments=segments(FA_LINES, spans=spans))
+        save_transcript(speech=speech, language="en", origin="mt",
+                        segments=segments(EN_LINES, spans=spans),
                         engine="ctranslate2", model="nllb-200-distilled-600M", source=original)
-        save_transcript(speech=speech, language="ar", origin="mt", segments=segments(AR_LINES),
+        save_transcript(speech=speech, language="ar", origin="mt",
+                        segments=segments(AR_LINES, spans=spans),
                         engine="ctranslate2", model="nllb-200-distilled-600M", source=original)
     if publish:
         publish_speech(speech, languages=["fa", "ar", "en"])
     return speech
 
 
-def build_archive(media_path: Path | None = None, *, tmp_path: Path | None = None) -> Archive:
+def build_archive(media_path: Path | None = None, *, tmp_path: Path | None = None,
+                  spans=None) -> Archive:
     """One event with a published Persian speech (with media) and its three transcripts."""
     if media_path is None and tmp_path is not None:
         media_path = write_audio(tmp_path / "talk.webm", seconds=10.0)
@@ -106,6 +112,6 @@ def build_archive(media_path: Path | None = None, *, tmp_path: Path | None = Non
     speech = add_speech(event, slug="smart-cities", day=day, room=room, session=session,
                         title={"fa": "شهرهای هوشمند برای همه", "en": "Smart cities for everyone",
                                "ar": "مدن ذكية للجميع"},
-                        topics=[topic], speaker=speaker, media_path=media_path)
+                        topics=[topic], speaker=speaker, media_path=media_path, spans=spans)
     return Archive(event=event, speech=speech, speaker=speaker, topic=topic, room=room,
                    session=session)

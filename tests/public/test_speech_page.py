@@ -89,3 +89,17 @@ def test_open_graph_tags(client, archive):
     html = client.get("/en/speeches/smart-cities/").content.decode()
     assert '<meta property="og:title" content="Smart cities for everyone">' in html
     assert 'hreflang="fa"' in html
+
+
+def test_times_are_shown_in_the_event_time_zone(client, archive):
+    # 06:00 UTC is 09:30 in Tehran, where the audience sat.
+    html = client.get("/en/speeches/smart-cities/").content.decode()
+    assert "09:30" in html and "06:00" not in html
+    assert "09:30" in client.get("/en/program/").content.decode()
+
+
+def test_running_text_names_languages_in_the_interface_language(client, archive):
+    html = client.get("/en/speeches/smart-cities/").content.decode()
+    assert "Machine translation from Persian" in html
+    html = client.get("/ar/speeches/smart-cities/?tl=en").content.decode()
+    assert "ترجمة آلية من الفارسية" in html

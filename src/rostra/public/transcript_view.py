@@ -14,9 +14,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from rostra.core.languages import native_name, text_direction
+from rostra.core.languages import text_direction
+from rostra.public.language_names import language_in
 from rostra.transcripts.domain import preferred_transcript
 from rostra.transcripts.models import Segment, Transcript
 
@@ -63,7 +65,7 @@ def provenance(transcript: Transcript, *, languages_by_id: dict[int, str] | None
             transcript.speech.original_language
         if source_language:
             label = _("Machine translation from %(language)s") % {
-                "language": native_name(source_language)}
+                "language": language_in(source_language, get_language() or "en")}
         else:
             label = _("Machine translation")
     return Provenance(label=label, detail=engine, is_machine=transcript.is_machine,

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from rostra.core.languages import native_name, text_direction
 from rostra.core.multilingual import pick, pick_with_language
 from rostra.public.countries import country_name
+from rostra.public.language_names import language_in
 
 register = template.Library()
 
@@ -54,6 +55,12 @@ def duration_minutes(ms) -> int:
 @register.filter
 def language_name(code: str) -> str:
     return native_name(code)
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """The language's name in the interface language, for running text."""
+    return language_in(code, get_language() or "en")
 
 
 @register.filter
