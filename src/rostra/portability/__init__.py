@@ -1,0 +1,22 @@
+"""A portable bundle of the whole archive: ``rostra export DIR`` / ``rostra import-archive DIR``.
+
+Layout of a bundle (format version 1)::
+
+    manifest.json       format, version, counts, sha256 of every other file below
+    archive.json        every event, day, room, session, topic, speaker, media asset, speech,
+                        transcript (with segments), transcript revision and approved comment
+    subtitles/<speech>/<language>.<origin>.vtt   each transcript as WebVTT (for other tools)
+    media/<aa>/<sha256>.<ext>                    the recordings, named by their checksum
+    export-info.json    when and by which version it was written (not checksummed, so two
+                        exports of the same archive are identical byte for byte elsewhere)
+
+Rows are referred to by natural keys (slugs, languages), never by database ids, so a bundle
+restores into any database. Users, API tokens, the audit log and processing runs belong to
+an installation and are not exported.
+"""
+
+FORMAT = "rostra-archive-bundle"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+ARCHIVE = "archive.json"
+EXPORT_INFO = "export-info.json"

@@ -1,0 +1,95 @@
+"""Writing a bundle (see rostra.portability for the layout)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from rostra import __version__
+from rostra.core.errors import UserError
+from rostra.core.storage import media_file, sha256_of, write_atomically
+from rostra.portability import ARCHIVE, EXPORT_INFO, FORMAT, FORMAT_VERSION, MANIFEST
+from rostra.portability.records import archive_document
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    directory: Path
+    counts: dict
+    files: int
+    media_bytes: int
+
+
+def dump_json(value) -> bytes:
+    """Deterministic JSON: sorted keys, no ASCII escaping, a final newline."""
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+
+
+def export_archive(directory: Path) -> ExportResult:
+    """Write the whole archive into ``directory`` (new or empty).
+
+    Side effects: files under ``directory`` only; the database is read in one transaction so
+    the bundle is consistent. Raises UserError for a non-empty folder or a missing media file.
+    Nothing in the checksummed files depends on when the export ran, so exporting the same
+    archive twice gives identical files (export-info.json aside).
+    """
+    directory = Path(directory)
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise UserError(f"{directory} is not an empty folder; export into a new folder")
+    with transaction.atomic():
+        document = archive_document()
+        subtitles = _subtitle_files(document)
+    directory.mkdir(parents=True, exist_ok=True)
+    checksums: dict[str, str] = {}
+
+    def write(relative: str, data: bytes) -> None:
+        write_atomically(directory / relative, data)
+        import hashlib
+
+        checksums[relative] = hashlib.sha256(data).hexdigest()
+
+    write(ARCHIVE, dump_json(document))
+    for relative, text in subtitles.items():
+        write(relative, text.encode("utf-8"))
+    media_bytes = 0
+    for record in document["media"]:
+        source = media_file(record["path"])
+        if not source.is_file():
+            raise UserError(f"media file {source} of asset {record['sha256'][:12]} is missing; "
+                            "restore it, or remove the asset, then export again")
+        relative = f"media/{record['path']}"
+        target = directory / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        checksums[relative] = sha256_of(target)
+        if checksums[relative] != record["sha256"]:
+            raise UserError(f"media file {source} does not match its checksum; the stored "
+                            "recording is damaged")
+        media_bytes += target.stat().st_size
+    counts = {name: len(rows) for name, rows in document.items()}
+    counts["segments"] = sum(len(t["segments"]) for t in document["transcripts"])
+    manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "counts": counts,
+                "files": dict(sorted(checksums.items()))}
+    write_atomically(directory / MANIFEST, dump_json(manifest))
+    write_atomically(directory / EXPORT_INFO, dump_json({
+        "exported_at": timezone.now().isoformat(), "rostra_version": __version__}))
+    return ExportResult(directory=directory, counts=counts, files=len(checksums) + 1,
+                        media_bytes=media_bytes)
+
+
+def _subtitle_files(document: dict) -> dict[str, str]:
+    """Every transcript as WebVTT, written by the same exporter the site and API use."""
+    from rostra.transcripts.exporters import export_transcript
+    from rostra.transcripts.models import Transcript
+
+    files = {}
+    for t in Transcript.objects.select_related("speech", "source").order_by(
+            "speech__slug", "language", "origin"):
+        files[f"subtitles/{t.speech.slug}/{t.language}.{t.origin}.vtt"] = export_transcript(
+            t, "vtt")
+    return files
