@@ -121,3 +121,15 @@ def test_language_codes_in_one_place():
     assert parse_opus_pair_dir_name("opus-mt-en-ROMANCE-x") is None
     with pytest.raises(KeyError):
         model_language_code("nllb", "xx")
+
+
+def test_pipeline_modules_do_not_import_django():
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "import rostra.pipeline.subtitles, rostra.pipeline.mt.ctranslate2_engine\n"
+            "import rostra.pipeline.mt.libretranslate, rostra.pipeline.mt.openai_chat\n"
+            "import rostra.pipeline.mt.sentences, rostra.pipeline.mt.tiny_model\n"
+            "assert 'django' not in sys.modules, 'django was imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -133,3 +133,10 @@ def test_empty_cues_are_skipped_with_a_note():
     document = parse_subtitles("WEBVTT\n\n00:00.000 --> 00:01.000\n\n00:01.000 --> 00:02.000\nx\n")
     assert document.cues == (SubtitleCue(1000, 2000, "x"),)
     assert document.warnings == ("cue 1 has no text and was skipped",)
+
+
+def test_numeric_entities_and_a_cue_glued_to_the_header():
+    document = parse_subtitles("WEBVTT\n\n00:00.000 --> 00:01.000\n&#1575;&#x644; R&D\n")
+    assert document.cues[0].text == "ال R&D"
+    with pytest.raises(SubtitleError, match=r"line 2 \(cue 1\): a blank line must separate"):
+        parse_subtitles("WEBVTT\n00:00.000 --> 00:01.000\nhi\n")

@@ -91,3 +91,10 @@ def test_plain_text_breaks_after_sentences_without_marks():
     assert text == ("CRISPR یک ابزار ویرایش ژن است.\n"
                     "در سال ۲۰۲۵ شهرها می‌خواهند آب را بازیافت کنند؟\n"
                     "۳۰ درصد «انرژی» & <گرما>!\n")
+
+
+def test_an_arrow_in_the_text_cannot_become_a_timing_line():
+    text = write_srt([SubtitleCue(0, 1000, "a --> b"), SubtitleCue(1000, 2000, "c")])
+    assert [s.content for s in srt.parse(text)] == ["a -> b", "c"]
+    vtt = write_webvtt([SubtitleCue(0, 1000, "a --> b")])
+    assert [c.text for c in webvtt.from_buffer(io.StringIO(vtt))] == ["a --&gt; b"]

@@ -31,7 +31,8 @@ def test_import_creates_a_human_transcript_with_exact_text(speech, tmp_path):
     assert transcript.origin == "human" and not transcript.is_machine
     assert transcript.options["format"] == "srt" and transcript.options["file"] == "fa.srt"
     rows = list(transcript.segments.values_list("start_ms", "end_ms", "text"))
-    assert rows == [(500, 2000, "می‌خواهم دربارهٔ آب بگویم."), (2000, 4000, "CRISPR ابزاری تازه است.")]
+    assert rows == [(500, 2000, "می‌خواهم دربارهٔ آب بگویم."),
+                    (2000, 4000, "CRISPR ابزاری تازه است.")]
 
 
 def test_machine_transcript_keeps_its_text_and_provenance(speech, tmp_path):

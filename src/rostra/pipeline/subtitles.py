@@ -21,7 +21,6 @@ exported file read back and written again is byte-identical.
 from __future__ import annotations
 
 import codecs
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,11 +160,20 @@ _TAG = re.compile(r"</?(?:c|i|b|u|v|lang|ruby|rt|font)(?:[.\s][^>]*)?>|<\d[\d:.]
                   re.IGNORECASE)
 _VTT_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&lrm;": "\u200e", "&rlm;": RLM,
                  "&nbsp;": "\u00a0"}
-_ENTITY = re.compile("|".join(re.escape(key) for key in _VTT_ENTITIES))
+_ENTITY = re.compile("|".join(re.escape(key) for key in _VTT_ENTITIES)
+                     + r"|&#(\d{1,7});|&#[xX]([0-9a-fA-F]{1,6});")
+
+
+def _entity(match: re.Match) -> str:
+    decimal, hexadecimal = match.group(1), match.group(2)
+    if decimal or hexadecimal:
+        code = int(decimal) if decimal else int(hexadecimal, 16)
+        return chr(code) if 0 < code <= 0x10FFFF else match.group(0)
+    return _VTT_ENTITIES[match.group(0)]
 
 
 def _vtt_text(raw: str) -> str:
-    return _ENTITY.sub(lambda m: _VTT_ENTITIES[m.group(0)], _TAG.sub("", raw))
+    return _ENTITY.sub(_entity, _TAG.sub("", raw))
 
 
 # SRT's own markup is the HTML-like <i>, <b>, <u> and <font …>.
@@ -195,7 +203,11 @@ def _blocks(text: str) -> Iterable[tuple[int, list[str]]]:
 def _parse_webvtt(text: str, name: str) -> SubtitleDocument:
     cues: list[SubtitleCue] = []
     blocks = iter(_blocks(text))
-    next(blocks)  # the WEBVTT header block (and any header lines under it)
+    _, header = next(blocks)  # the WEBVTT line and any header lines under it
+    for offset, line in enumerate(header[1:], start=2):
+        if "-->" in line:
+            raise SubtitleError(f"{name}, line {offset} (cue 1): a blank line must separate "
+                                "the WEBVTT header from the first cue")
     for line_number, block in blocks:
         keyword = block[0].split(None, 1)[0] if block[0].split() else ""
         if keyword in ("NOTE", "STYLE", "REGION") and "-->" not in block[0]:
@@ -289,6 +301,11 @@ def _clean_lines(text: str, *, right_to_left: bool) -> list[str]:
     return lines
 
 
+def _srt_line(line: str) -> str:
+    # An arrow in the text would read as a timing line to some SRT parsers.
+    return line.replace("-->", "->")
+
+
 def _escape_vtt(line: str) -> str:
     return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -319,7 +336,8 @@ def write_srt(cues: Sequence[SubtitleCue], *, right_to_left: bool = False) -> st
         number += 1
         end = max(cue.end_ms, cue.start_ms)
         parts.append(f"{number}\n{format_timestamp(cue.start_ms, separator=',')} --> "
-                     f"{format_timestamp(end, separator=',')}\n" + "\n".join(lines) + "\n\n")
+                     f"{format_timestamp(end, separator=',')}\n"
+                     + "\n".join(_srt_line(line) for line in lines) + "\n\n")
     # Every cue ends with a blank line, as srt.compose writes it.
     return "".join(parts)
 

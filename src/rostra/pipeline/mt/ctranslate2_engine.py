@@ -68,7 +68,8 @@ def is_ctranslate2_model_dir(directory: Path) -> bool:
 
 
 def is_opus_pair_dir(directory: Path) -> bool:
-    return (directory / "source.spm").is_file() or parse_opus_pair_dir_name(directory.name) is not None
+    return ((directory / "source.spm").is_file()
+            or parse_opus_pair_dir_name(directory.name) is not None)
 
 
 class CTranslate2Engine(TranslationEngine):
