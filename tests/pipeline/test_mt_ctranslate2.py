@@ -162,7 +162,8 @@ def test_one_pair_folder_alone(models):
 def test_describe_layout_without_loading(models):
     engine = CTranslate2Engine(models["nllb"])
     assert engine.describe_layout() == "nllb model, 3 mapped languages (ar, en, fa)"
-    assert engine._models == {}
+    assert engine.supports("fa", "ar") and engine.family == "nllb"
+    assert engine._models == {}  # answering questions about the model reads no weights
 
 
 @pytest.mark.parametrize("layout, message", [

@@ -16,6 +16,7 @@ dropped → SentencePiece detokenization.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -44,10 +45,6 @@ class _LoadedModel:
     target_tokenizer: Any
     vocabulary: frozenset[str]
     pair: tuple[str, str] | None = None  # OPUS-MT only
-
-    def knows(self, language: str) -> bool:
-        token = language_token(self.family, language)
-        return token is not None and token in self.vocabulary
 
 
 def _read_vocabulary(directory: Path) -> list[str]:
@@ -92,9 +89,12 @@ class CTranslate2Engine(TranslationEngine):
         # None: twice the longest source in the batch plus a margin (a runaway model stops).
         self.max_decoding_length = max_decoding_length
         self._models: dict[Path, _LoadedModel] = {}
+        self._vocabularies: dict[Path, frozenset[str]] = {}
         self._device: tuple[str, str] | None = None
+        self._lock = threading.Lock()  # workers in threads share one engine; load once
         self.batches_run = 0  # for tests and benchmarks: how many batches went to the model
         self._check_layout()
+        self._pairs = self._find_pair_dirs()
 
     # --- description ---------------------------------------------------------------------
 
@@ -117,9 +117,9 @@ class CTranslate2Engine(TranslationEngine):
     def family(self) -> str:
         if self.family_setting:
             return self.family_setting
-        if self._pair_dirs():
+        if self._pairs:
             return OPUS_MT
-        return self._load(self.model_path).family
+        return self._family_of(self.model_path)
 
     def provenance(self, source: str | None = None, target: str | None = None
                    ) -> TranslationProvenance:
@@ -140,12 +140,12 @@ class CTranslate2Engine(TranslationEngine):
         if not path.is_dir():
             raise TranslationModelError(f"ROSTRA_MT_MODEL={path} is a file; it must be the "
                                         "folder a CTranslate2 model was converted into")
-        if not is_ctranslate2_model_dir(path) and not self._pair_dirs():
+        if not is_ctranslate2_model_dir(path) and not self._find_pair_dirs():
             raise TranslationModelError(
                 f"{path} is not a CTranslate2 model folder (no model.bin and config.json) "
                 "and holds no opus-mt-SRC-TGT model folders")
 
-    def _pair_dirs(self) -> dict[tuple[str, str], Path]:
+    def _find_pair_dirs(self) -> dict[tuple[str, str], Path]:
         """OPUS-MT pair models by (source, target): the folder itself or its subfolders."""
         path = self.model_path
         if is_ctranslate2_model_dir(path):
@@ -160,31 +160,49 @@ class CTranslate2Engine(TranslationEngine):
 
     def describe_layout(self) -> str:
         """One line on what the folder holds, read without loading any weights."""
-        pairs = self._pair_dirs()
-        if pairs:
-            return "OPUS-MT pair models: " + ", ".join(f"{s}→{t}" for s, t in sorted(pairs))
-        vocabulary = _read_vocabulary(self.model_path)
-        family = self.family_setting or family_from_vocabulary(vocabulary)
-        if family is None:
-            raise TranslationModelError(f"cannot tell which model family {self.model_path} is "
-                                        "(no NLLB, M2M100 or MADLAD-400 language tokens)")
+        if self._pairs:
+            return "OPUS-MT pair models: " + ", ".join(f"{s}→{t}" for s, t in sorted(self._pairs))
+        vocabulary = self._vocabulary(self.model_path)
+        family = self._family_of(self.model_path)
         if not any((self.model_path / name).is_file() for name in SENTENCEPIECE_NAMES):
             raise TranslationModelError(f"{self.model_path} has no SentencePiece model; copy "
                                         "it from the original model (see docs/translation.md)")
-        tokens = set(vocabulary)
         known = sorted(code for code in NLLB_CODES
-                       if language_token(family, code) in tokens)
+                       if language_token(family, code) in vocabulary)
         return f"{family} model, {len(known)} mapped languages ({', '.join(known[:12])}" + (
             "…)" if len(known) > 12 else ")")
 
     # --- routing -------------------------------------------------------------------------
 
+    def _vocabulary(self, directory: Path) -> frozenset[str]:
+        if directory not in self._vocabularies:
+            self._vocabularies[directory] = frozenset(_read_vocabulary(directory))
+        return self._vocabularies[directory]
+
+    def _family_of(self, directory: Path) -> str:
+        """The family of one model folder, from its files and vocabulary (no weights read)."""
+        if (directory / "source.spm").is_file():
+            return OPUS_MT
+        vocabulary = self._vocabulary(directory)
+        family = (self.family_setting if self.family_setting not in (None, OPUS_MT)
+                  else family_from_vocabulary(vocabulary))
+        if family is None and parse_opus_pair_dir_name(directory.name):
+            family = OPUS_MT
+        if family is None:
+            raise TranslationModelError(
+                f"cannot tell which model family {directory} is: its vocabulary has no NLLB, "
+                "M2M100 or MADLAD-400 language tokens and it is not an opus-mt-SRC-TGT folder")
+        return family
+
     def _direct_model(self, source: str, target: str) -> Path | None:
-        pairs = self._pair_dirs()
-        if pairs:
-            return pairs.get((source, target))
-        model = self._load(self.model_path)
-        return self.model_path if model.knows(source) and model.knows(target) else None
+        if self._pairs:
+            return self._pairs.get((source, target))
+        family = self._family_of(self.model_path)
+        vocabulary = self._vocabulary(self.model_path)
+        tokens = (language_token(family, source), language_token(family, target))
+        if all(token is not None and token in vocabulary for token in tokens):
+            return self.model_path
+        return None
 
     def route(self, source: str, target: str) -> list[tuple[str, str, Path]]:
         """The hops for a pair: one direct hop, or two through English; [] when impossible."""
@@ -213,16 +231,18 @@ class CTranslate2Engine(TranslationEngine):
         return self._device
 
     def _load(self, directory: Path) -> _LoadedModel:
-        if directory in self._models:
+        with self._lock:
+            if directory not in self._models:
+                self._models[directory] = self._load_unlocked(directory)
             return self._models[directory]
+
+    def _load_unlocked(self, directory: Path) -> _LoadedModel:
         import ctranslate2
         import sentencepiece
 
-        vocabulary = _read_vocabulary(directory)
-        pair = parse_opus_pair_dir_name(directory.name)
+        family = self._family_of(directory)
         if (directory / "source.spm").is_file():
             source_spm, target_spm = directory / "source.spm", directory / "target.spm"
-            family = OPUS_MT
         else:
             found = [directory / name for name in SENTENCEPIECE_NAMES
                      if (directory / name).is_file()]
@@ -232,14 +252,6 @@ class CTranslate2Engine(TranslationEngine):
                     ", or source.spm/target.spm for OPUS-MT); copy it from the original model, "
                     "e.g. ct2-transformers-converter --copy_files sentencepiece.bpe.model")
             source_spm = target_spm = found[0]
-            family = (self.family_setting if self.family_setting not in (None, OPUS_MT)
-                      else family_from_vocabulary(vocabulary))
-            if family is None:
-                family = OPUS_MT if pair else None
-        if family is None:
-            raise TranslationModelError(
-                f"cannot tell which model family {directory} is: its vocabulary has no NLLB, "
-                "M2M100 or MADLAD-400 language tokens and it is not an opus-mt-SRC-TGT folder")
         if not target_spm.is_file():
             raise TranslationModelError(f"{directory} has source.spm but no target.spm")
         device, compute_type = self._device_and_type()
@@ -253,10 +265,8 @@ class CTranslate2Engine(TranslationEngine):
         except (RuntimeError, OSError, ValueError) as exc:
             raise TranslationModelError(f"cannot load the translation model in {directory}: "
                                         f"{exc}") from None
-        loaded = _LoadedModel(directory, family, translator, source_tokenizer, target_tokenizer,
-                              frozenset(vocabulary), pair)
-        self._models[directory] = loaded
-        return loaded
+        return _LoadedModel(directory, family, translator, source_tokenizer, target_tokenizer,
+                            self._vocabulary(directory), parse_opus_pair_dir_name(directory.name))
 
     # --- translating ---------------------------------------------------------------------
 
@@ -327,7 +337,8 @@ class CTranslate2Engine(TranslationEngine):
         return model.target_tokenizer.decode_pieces(kept).strip()
 
     def close(self) -> None:
-        self._models.clear()
+        with self._lock:
+            self._models.clear()
 
 
 def _is_language_token(model: _LoadedModel, token: str) -> bool:
