@@ -57,6 +57,9 @@ def _open(path: Path):
         raise MediaError(f"the recording {path.name} is an empty file (0 bytes); upload it again")
     try:
         container = av.open(os.fspath(path), metadata_errors="ignore")
+    except av.error.EOFError:
+        raise MediaError(f"the recording {path.name} is truncated (it ends before its own "
+                         "headers do); upload a complete copy") from None
     except av.FFmpegError as exc:
         raise MediaError(
             f"the recording {path.name} cannot be read as audio or video ({_why(exc)}); "

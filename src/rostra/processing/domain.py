@@ -30,7 +30,7 @@ from django.utils import timezone
 from rostra.archive.domain.states import set_speech_state
 from rostra.archive.models import Speech
 from rostra.core.languages import ENGLISH_NAMES
-from rostra.pipeline.types import PipelineError
+from rostra.pipeline.types import MediaError, PipelineError
 from rostra.processing.engines import asr_engine, asr_options_for, processing_setting
 from rostra.processing.models import StageRun
 from rostra.transcripts.domain import SegmentData, preferred_transcript, save_transcript
@@ -312,9 +312,15 @@ def _run_asr(speech: Speech, run: StageRun, on_progress: StageProgress | None) -
     path = media_file(speech.media.path)
     if not path.parent.exists():
         raise TemporaryError(f"media storage {path.parent} is not reachable")
-    result = engine.transcribe_file(
-        path, options=options,
-        on_progress=(lambda fraction: on_progress(STAGE_ASR, fraction)) if on_progress else None)
+    try:
+        result = engine.transcribe_file(
+            path, options=options,
+            on_progress=(lambda fraction: on_progress(STAGE_ASR, fraction)) if on_progress
+            else None)
+    except MediaError as exc:
+        # Editors know the file by the name it was uploaded as, not by its storage hash.
+        raise MediaError(str(exc).replace(path.name, speech.media.original_name or path.name)) \
+            from None
     from rostra.pipeline.segmentation import cues_from_segments
 
     cues = cues_from_segments(result.segments)
