@@ -27,11 +27,19 @@ BOUNDED = settings(max_examples=6, deadline=None, database=None, derandomize=Tru
 
 @pytest.fixture
 def api_schema(db, speech, admin_ada, settings, data_dir):
+    from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
     settings.ROSTRA_API_RATE_LIMIT = 100_000
     publishing.publish(speech, user=admin_ada, languages=["fa", "en"], allow_machine=True)
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    # As Django's test client does: a request must not close the test's connection (on
+    # PostgreSQL that would drop the test transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
