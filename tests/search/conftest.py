@@ -37,24 +37,27 @@ def postgres_schema_dsn(postgres_url):
         connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def search_backend(request, data_dir):
-    if request.param == "sqlite":
-        from rostra.search.backends.sqlite_fts import SqliteBackend
-
-        backend = SqliteBackend(data_dir / "search-index.sqlite3")
-        yield backend
-        backend.close()
-        return
+def postgres_backend(request):
+    """Django's own database when it is PostgreSQL, else a private schema on the server."""
     from rostra.search.backends.postgres import PostgresBackend
 
     if _django_uses_postgres():
-        yield PostgresBackend()
-        return
+        return PostgresBackend()
     backend = PostgresBackend(dsn=request.getfixturevalue("postgres_schema_dsn"))
     backend.clear()
-    yield backend
-    backend.close()
+    request.addfinalizer(backend.close)
+    return backend
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def search_backend(request, data_dir):
+    if request.param == "postgresql":
+        return postgres_backend(request)
+    from rostra.search.backends.sqlite_fts import SqliteBackend
+
+    backend = SqliteBackend(data_dir / "search-index.sqlite3")
+    request.addfinalizer(backend.close)
+    return backend
 
 
 @pytest.fixture

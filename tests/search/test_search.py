@@ -217,3 +217,31 @@ def test_persian_query_finds_english_speech_without_persian_translation(archive,
     assert nonsense.total == 0
     water = search_archive("آب رودخانه", backend=search_backend)
     assert water.hits[0].slug == "rivers"
+
+
+SAME_RESULT_QUERIES = ["energy", "کتابخانه", "کتاب خانه", "الطاقه", "solar night", "libraries",
+                       "wind turbines rooftop", "انرژی", '"NEAR(', "ماه"]
+
+
+@pytest.mark.slow
+def test_same_results_on_sqlite_and_postgresql(library, data_dir, request):
+    from rostra.search.backends.sqlite_fts import SqliteBackend
+    from tests.search.conftest import postgres_backend
+
+    sqlite = SqliteBackend(data_dir / "search-index.sqlite3")
+    postgres = postgres_backend(request)
+    for backend in (sqlite, postgres):
+        reindex_all(backend=backend)
+    for query in SAME_RESULT_QUERIES:
+        for mode in ("keyword", "hybrid", "semantic"):
+            found = []
+            for backend in (sqlite, postgres):
+                results = search_archive(query, mode=mode, include_unpublished=True,
+                                         backend=backend)
+                found.append((results.total, {hit.slug: {(m.kind, m.language, m.start)
+                                                         for m in hit.matches}
+                                              for hit in results.hits}))
+            assert found[0][0] == found[1][0], (query, mode)
+            assert set(found[0][1]) == set(found[1][1]), (query, mode)
+            if mode == "semantic":  # both rank by exact cosine: the same places
+                assert found[0][1] == found[1][1], (query, mode)

