@@ -103,3 +103,14 @@ def test_running_text_names_languages_in_the_interface_language(client, archive)
     assert "Machine translation from Persian" in html
     html = client.get("/ar/speeches/smart-cities/?tl=en").content.decode()
     assert "ترجمة آلية من الفارسية" in html
+
+
+def test_rendered_transcript_is_cached_until_it_changes(client, archive,
+                                                        django_assert_max_num_queries):
+    from rostra.transcripts.domain import SegmentData, save_transcript
+
+    client.get("/en/speeches/smart-cities/?tl=fa")
+    save_transcript(speech=archive.speech, language="fa", origin="human",
+                    segments=[SegmentData(0, 1000, "متن تازه ویراستار")])
+    html = client.get("/en/speeches/smart-cities/?tl=fa").content.decode()
+    assert "متن تازه ویراستار" in html and "سلام و خوش آمدید" not in html

@@ -8,10 +8,12 @@ benchmark (bench/speech_page_benchmark.py) measures the difference.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -21,6 +23,9 @@ from rostra.core.languages import text_direction
 from rostra.public.language_names import language_in
 from rostra.transcripts.domain import preferred_transcript
 from rostra.transcripts.models import Segment, Transcript
+
+
+CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -92,16 +97,39 @@ def align(primary: list[tuple[int, int, str]],
     A secondary segment belongs to the primary segment its midpoint falls in (or the last one
     before it), so translations cut differently from the original still line up.
     """
-    joined: list[list[str]] = [[] for _ in primary]
     if not primary:
         return []
-    index = 0
+    joined = [""] * len(primary)
+    index, last = 0, len(primary) - 1
     for start, end, text in secondary:
         middle = (start + end) // 2
-        while index + 1 < len(primary) and primary[index + 1][0] <= middle:
+        while index < last and primary[index + 1][0] <= middle:
             index += 1
-        joined[index].append(text)
-    return [" ".join(parts) for parts in joined]
+        joined[index] = f"{joined[index]} {text}" if joined[index] else text
+    return joined
+
+
+def transcript_html(transcript: Transcript, *, query: dict[str, str],
+                    paired: Transcript | None = None) -> tuple[SafeString, int]:
+    """The rendered segment list (and its length), cached until either transcript changes.
+
+    The key holds each transcript's id, revision and last change, so an edit (which bumps the
+    revision) is shown at once; nothing has to clear the cache.
+    """
+    parts = [f"{transcript.pk}.{transcript.revision}.{transcript.updated_at.timestamp()}"]
+    if paired is not None:
+        parts.append(f"{paired.pk}.{paired.revision}.{paired.updated_at.timestamp()}")
+    key = "rostra:transcript-html:" + hashlib.sha256(
+        ("|".join(parts) + "|" + urlencode(sorted(query.items()))).encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return mark_safe(found[0]), found[1]
+    rows = segment_rows(transcript)
+    aligned = align(rows, segment_rows(paired)) if paired is not None else None
+    html = render_segments(rows, query=query, paired=aligned,
+                           paired_language=paired.language if paired is not None else "")
+    cache.set(key, (str(html), len(rows)), CACHE_SECONDS)
+    return html, len(rows)
 
 
 def render_segments(rows: list[tuple[int, int, str]], *, query: dict[str, str],

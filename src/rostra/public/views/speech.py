@@ -14,9 +14,8 @@ from rostra.core.languages import text_direction
 from rostra.core.storage import media_file
 from rostra.public.queries import speech_cards
 from rostra.public.ranged import ranged_file_response
+from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
 from rostra.transcripts.exporters import EXPORT_FORMATS, export_media_type, export_transcript
-from rostra.public.transcript_view import (align, available_transcripts, provenance,
-                                           render_segments, segment_rows)
 
 FORMATS = EXPORT_FORMATS
 
@@ -60,19 +59,14 @@ def player_context(request, speech) -> dict:
             "downloads": [(fmt, reverse("subtitles", args=[speech.slug, code, fmt]))
                           for fmt in FORMATS],
         })
-    segments_html = ""
-    segment_count = 0
+    segments_html, segment_count = "", 0
     if language:
-        rows = segment_rows(transcripts[language])
-        segment_count = len(rows)
-        paired = None
-        if paired_language:
-            paired = align(rows, segment_rows(transcripts[paired_language]))
         query = {"tl": language}
         if paired_language:
             query["with"] = paired_language
-        segments_html = render_segments(rows, query=query, paired=paired,
-                                        paired_language=paired_language)
+        segments_html, segment_count = transcript_html(
+            transcripts[language], query=query,
+            paired=transcripts[paired_language] if paired_language else None)
     chosen = next((t for t in tracks if t["language"] == language), None)
     paired_track = next((t for t in tracks if t["language"] == paired_language), None)
     media = speech.media
