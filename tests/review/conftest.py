@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 
 from rostra.archive.models import Event, Speech
 from rostra.review.models import EditorProfile
+from rostra.review.roles import ensure_role_groups
 from rostra.transcripts.domain import SegmentData, save_transcript
 
 PASSWORD = "a long test password 42"
@@ -25,6 +26,7 @@ def make_user(username: str, group: str | None = None, languages=(), superuser=F
     else:
         user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
     if group:
+        ensure_role_groups()  # a flushed (transactional) test database lacks them
         user.groups.add(Group.objects.get(name=group))
     if languages:
         EditorProfile.objects.create(user=user, languages=list(languages))

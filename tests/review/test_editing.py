@@ -179,3 +179,16 @@ def test_merge_fresh_keeps_hand_edits_and_replaces_stale_ranges():
              SegmentData(4500, 7000, "machine 3")]
     assert [s.text for s in merge_fresh(old, fresh)] == ["kept by hand", "machine 2",
                                                          "also kept"]
+
+
+def test_marking_a_stale_segment_reviewed_clears_it(speech, editor_fa, editor_all):
+    fa = transcript_of(speech, "fa")
+    changes = editing.current_segments(fa)
+    changes[0] = replace(changes[0], text="تغییر")
+    editing.edit_segments(fa, user=editor_fa, base_revision=fa.revision, changes=changes)
+    ar = transcript_of(speech, "ar")
+    working = editing.current_segments(ar)
+    assert working[0].stale and not working[0].reviewed
+    working[0] = replace(working[0], reviewed=True)  # what the editor's checkbox sends
+    ar = editing.edit_segments(ar, user=editor_all, base_revision=ar.revision, changes=working)
+    assert list(ar.segments.values_list("stale", flat=True)) == [False, False, False]

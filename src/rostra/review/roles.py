@@ -89,3 +89,14 @@ def role_names(user) -> list[str]:
     if user.is_superuser:
         return [ADMIN]
     return sorted(user.groups.values_list("name", flat=True))
+
+
+def ensure_role_groups() -> None:
+    """Create the three groups with their permissions if missing (the migration does this on
+    a fresh database; a flushed test database or a hand-edited one may lack them)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="review",
+                                                         codename__in=codenames))

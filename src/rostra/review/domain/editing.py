@@ -92,14 +92,18 @@ def edit_segments(transcript: Transcript, *, user, base_revision: int,
 
 
 def _clear_stale_on_edited(old: list[SegmentData], new: list[SegmentData]) -> list[SegmentData]:
-    """A segment whose text a person changed is no longer stale: they wrote it anew."""
+    """A stale segment whose text a person changed, or that they marked reviewed, is no
+    longer stale: they wrote or checked it anew. (Marking a segment stale also clears its
+    reviewed mark, so "reviewed and stale" only arrives from a person ticking it.)"""
     old_texts = {(s.start_ms, s.end_ms, s.text) for s in old}
-    return [replace(s, stale=False) if s.stale and (s.start_ms, s.end_ms, s.text) not in old_texts
+    return [replace(s, stale=False)
+            if s.stale and (s.reviewed or (s.start_ms, s.end_ms, s.text) not in old_texts)
             else s for s in new]
 
 
 def mark_translations_stale(source: Transcript, intervals) -> int:
-    """Mark the segments of ``source``'s translations that overlap ``intervals`` stale.
+    """Mark the segments of ``source``'s translations that overlap ``intervals`` stale (and
+    not reviewed).
 
     Returns how many segments were marked. One UPDATE per translation.
     """
@@ -109,8 +113,8 @@ def mark_translations_stale(source: Transcript, intervals) -> int:
     for translation in Transcript.objects.filter(source=source):
         ids = [pk for pk, start, end in translation.segments.filter(stale=False).values_list(
             "pk", "start_ms", "end_ms") if segment_ops.overlaps(start, end, intervals)]
-        if ids:
-            marked += Segment.objects.filter(pk__in=ids).update(stale=True)
+        if ids:  # a stale segment needs a new look: it is no longer reviewed
+            marked += Segment.objects.filter(pk__in=ids).update(stale=True, reviewed=False)
     return marked
 
 
