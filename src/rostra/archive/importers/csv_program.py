@@ -81,6 +81,12 @@ def parse_csv_program(data: bytes, *, source: str) -> ProgramData:
 def _check_header(header: list[str], problems: Problems) -> dict[str, list[str]]:
     """Which languages each per-language column comes in: ``{"title": ["fa", "en"], ...}``."""
     columns: dict[str, list[str]] = {kind: [] for kind in PER_LANGUAGE}
+    known = [name for name in header if name in SINGLE or PER_LANGUAGE_COLUMN.match(name)]
+    if not known:
+        problems.add("line 1", "the first line is not a program's header: it names none of "
+                               "the columns id, title_<lang>, language, start, duration "
+                               "(see docs/program-csv.md)")
+        return columns
     seen = set()
     for number, name in enumerate(header, 1):
         if not name:

@@ -24,8 +24,11 @@ def register(subparsers, common):
 
 
 def run(args) -> int:
-    from rostra.archive.domain.program_import import import_program
+    from pathlib import Path
 
+    from rostra.archive.domain.program_import import import_program, read_program_file
+
+    read_program_file(Path(args.program))  # a missing or empty file fails before any setup
     ensure_database()
     # A spinner on stderr: a big program takes seconds, and stdout stays clean for --json.
     with error_console.status(f"importing {args.program}…"):
