@@ -184,3 +184,41 @@ def test_export_refuses_a_non_empty_folder(archive, tmp_path):
 def test_missing_manifest_is_one_line(tmp_path, db):
     with pytest.raises(UserError, match="is not a rostra bundle: manifest.json is missing"):
         restore_archive(tmp_path, reindex=False)
+
+
+DEMO = Path(__file__).resolve().parents[2] / "src" / "rostra" / "demo"
+
+
+@pytest.mark.slow
+def test_demo_archive_round_trip_is_byte_for_byte(data_dir, tmp_path, editor_all):
+    """The demo conference (program, six recordings, 18 subtitle files), reviewed and
+    published, exported, restored into a fresh instance and exported again."""
+    from rostra.archive.domain.media import add_media_file
+    from rostra.archive.domain.program_import import import_program
+    from rostra.transcripts.subtitle_import import import_subtitles
+
+    manifest = json.loads((DEMO / "manifest.json").read_text())
+    import_program(DEMO / manifest["program"])
+    for entry in manifest["speeches"]:
+        speech = Speech.objects.get(slug=entry["slug"])
+        add_media_file(DEMO / entry["media"]["file"], speech=speech)
+        for language, subtitle in entry["subtitles"].items():
+            import_subtitles(speech=speech, language=language, path=DEMO / subtitle["file"])
+        speech.refresh_from_db()
+        for language in ("fa", "ar", "en"):
+            publishing.approve_language(speech, language, user=editor_all)
+        publishing.publish(speech, user=editor_all, languages=["fa", "ar", "en"])
+    first = tmp_path / "first"
+    result = export_archive(first)
+    assert result.counts["speeches"] == 6 and result.counts["media"] == 6
+    assert result.counts["transcripts"] == 18
+    fresh = tmp_path / "fresh-instance"
+    restored = run_cli("import-archive", str(first), "--no-reindex", data_dir=fresh)
+    assert restored.returncode == 0, restored.stderr
+    second = tmp_path / "second"
+    exported = run_cli("export", str(second), data_dir=fresh)
+    assert exported.returncode == 0, exported.stderr
+    one, two = bundle_files(first), bundle_files(second)
+    assert sorted(one) == sorted(two) and len(one) == 1 + 1 + 18 + 6
+    for name in one:
+        assert one[name] == two[name], f"{name} differs after the round trip"
