@@ -14,7 +14,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from rostra.processing.domain import StageOutcome
+# Nothing from Django at module level: spawned worker processes import this module before
+# _init_worker has set Django up.
 
 # on_event(kind, speech_id, payload): kind is "start", "progress" (payload: fraction of the
 # speech done) or "done" (payload: list of StageOutcome).
@@ -25,7 +26,7 @@ EventCallback = Callable[[str, int, object], None]
 class SpeechJob:
     speech_id: int
     slug: str
-    audio_ms: int
+    audio_s: int  # the recording's length: the weight of this speech in the overall ETA
 
 
 def process_here(speech_id: int, *, stages, force: bool, on_event: EventCallback) -> list:
@@ -33,7 +34,7 @@ def process_here(speech_id: int, *, stages, force: bool, on_event: EventCallback
     from django.db import close_old_connections
 
     from rostra.archive.models import Speech
-    from rostra.processing.domain import process_speech
+    from rostra.processing.domain import StageOutcome, process_speech
 
     close_old_connections()
     speech = Speech.objects.filter(pk=speech_id).select_related("media").first()
@@ -48,6 +49,8 @@ def process_here(speech_id: int, *, stages, force: bool, on_event: EventCallback
 def run_jobs(jobs: list[SpeechJob], *, stages=None, force: bool = False, workers: int = 1,
              on_event: EventCallback) -> dict[int, list[StageOutcome]]:
     """Process ``jobs`` with ``workers`` processes; returns each speech's stage outcomes."""
+    from rostra.processing.domain import StageOutcome
+
     results: dict[int, list[StageOutcome]] = {}
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:

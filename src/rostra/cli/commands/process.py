@@ -124,29 +124,31 @@ def queue_on_broker(speeches, *, stages, force) -> int:
 def process_locally(speeches, *, stages, force, workers, as_json) -> int:
     from rostra.processing.runner import SpeechJob, run_jobs
 
-    jobs = [SpeechJob(speech.pk, speech.slug, (speech.media.duration_ms or 60_000)
-                      if speech.media else 0) for speech in speeches]
+    # Progress counts seconds of audio, so the overall ETA weighs long speeches fairly.
+    jobs = [SpeechJob(speech.pk, speech.slug, max(1, round((speech.media.duration_ms or 60_000)
+                                                           / 1000)) if speech.media else 1)
+            for speech in speeches]
     by_id = {job.speech_id: job for job in jobs}
-    total_ms = sum(job.audio_ms for job in jobs) or 1
+    total_s = sum(job.audio_s for job in jobs) or 1
     with progress_bar() as progress:
-        overall = progress.add_task("all speeches", total=total_ms)
-        tasks, done_ms = {}, {}
+        overall = progress.add_task("all speeches (s of audio)", total=total_s)
+        tasks, done_s = {}, {}
 
         def on_event(kind, speech_id, payload):
             job = by_id[speech_id]
             if kind == "start":
-                tasks[speech_id] = progress.add_task(f"  {job.slug}", total=job.audio_ms or 1)
+                tasks[speech_id] = progress.add_task(f"  {job.slug}", total=job.audio_s or 1)
             elif kind == "progress" and speech_id in tasks:
-                progress.update(tasks[speech_id], completed=payload * job.audio_ms)
-                done_ms[speech_id] = payload * job.audio_ms
-                progress.update(overall, completed=sum(done_ms.values()))
+                progress.update(tasks[speech_id], completed=payload * job.audio_s)
+                done_s[speech_id] = payload * job.audio_s
+                progress.update(overall, completed=sum(done_s.values()))
             elif kind == "done":
-                done_ms[speech_id] = job.audio_ms
-                progress.update(overall, completed=sum(done_ms.values()))
+                done_s[speech_id] = job.audio_s
+                progress.update(overall, completed=sum(done_s.values()))
                 if speech_id in tasks:
                     progress.remove_task(tasks.pop(speech_id))
                 if not as_json:
-                    progress.console.print(_outcome_line(job.slug, payload), markup=True,
+                    console.print(_outcome_line(job.slug, payload), markup=True,
                                            highlight=False)
 
         results = run_jobs(jobs, stages=stages, force=force, workers=workers, on_event=on_event)
