@@ -86,7 +86,18 @@ def test_zwnj_is_removed_in_normalized_text():
 
 def test_english_is_stemmed_arabic_script_is_not():
     assert index_terms("libraries") == index_terms("library")
-    assert index_terms("المكتبات") == ["المكتبات"]
+    assert index_terms("مكتبات") == ["مكتبات"]
+
+
+@pytest.mark.parametrize("typed", ["متحف", "المتحف", "والمتحف", "بالمتحف"])
+def test_arabic_article_and_particles_do_not_hide_a_word(typed):
+    for text in ("زرنا المتحف", "متحف جديد", "ذهبنا بالمتحف"):
+        indexed = set(index_terms(text))
+        assert all(any(set(a.split()) <= indexed for a in g) for g in query_groups(typed)), text
+
+
+def test_short_words_keep_their_alef_lam():
+    assert index_terms("الف") == ["الف"]
 
 
 def test_tokenize_splits_on_punctuation_and_controls():

@@ -218,6 +218,29 @@ def _is_latin(word: str) -> bool:
     return all("a" <= char <= "z" for char in word)
 
 
+# Arabic writes the definite article and some particles joined to the word (المتحف, والمتحف,
+# بالمتحف): a reader typing متحف must find them. Texts are indexed under the word and under the
+# word without them; a query asks for the bare word (so it finds both). Measured in
+# bench/search_quality.py against no stemming and against the Arabic Snowball stemmer.
+ARABIC_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
+ARABIC_ARTICLE_STRIPPING = True
+
+
+def strip_article(word: str) -> str | None:
+    """``word`` without a leading Arabic article, or None (not Arabic, too short, no article)."""
+    if not ARABIC_ARTICLE_STRIPPING or _is_latin(word):
+        return None
+    for article in ARABIC_ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= 3:
+            return word[len(article):]
+    return None
+
+
+def query_stem(word: str) -> str:
+    """The form a query word is looked up under: the bare Arabic word, or its stem."""
+    return strip_article(word) or stem(word)
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The index form of one normalized word: English Snowball stem for Latin words."""
@@ -230,6 +253,9 @@ def token_terms(token: Token) -> list[str]:
     """The terms one word is indexed under: its stem, and for a ZWNJ compound its parts and
     every run of adjacent parts ("کتاب‌خانه‌های" is also "کتابخانه" and "خانه‌های")."""
     terms = [stem(token.text)]
+    bare = strip_article(token.text)
+    if bare:
+        terms.append(bare)
     parts = [part for part in token.parts if part]
     terms.extend(stem(part) for part in parts)
     for length in range(2, len(parts)):
@@ -253,6 +279,9 @@ def index_terms(text: str) -> list[str]:
             if token.text in PERSIAN_PREFIXES or following in PERSIAN_SUFFIXES:
                 if not _is_latin(token.text) and not _is_latin(following):
                     terms.append(token.text + following)
+                    bare = strip_article(token.text + following)
+                    if bare:
+                        terms.append(bare)
     return terms
 
 
@@ -276,7 +305,7 @@ def query_groups(query: str) -> list[tuple[str, ...]]:
         token = tokens[index]
         if token.parts:
             parts = " ".join(stem(part) for part in token.parts if part)
-            groups.append((stem(token.text), parts))
+            groups.append((query_stem(token.text), parts))
             index += 1
             continue
         if index + 1 < len(tokens):
@@ -285,10 +314,11 @@ def query_groups(query: str) -> list[tuple[str, ...]]:
                     and not _is_latin(following.text) and not token.text.isdigit()
                     and not following.text.isdigit()):
                 joined = token.text + following.text
-                groups.append((f"{stem(token.text)} {stem(following.text)}", stem(joined)))
+                groups.append((f"{query_stem(token.text)} {query_stem(following.text)}",
+                               query_stem(joined)))
                 index += 2
                 continue
-        groups.append((stem(token.text),))
+        groups.append((query_stem(token.text),))
         index += 1
     return groups
 
