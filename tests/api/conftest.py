@@ -7,6 +7,7 @@ import pytest
 from rostra.api.tokens import create_token
 from tests.review.conftest import (admin_ada, editor_all, editor_ar, editor_fa,  # noqa: F401
                                    event, fast_password_hashing, make_user, moderator_mona,
+                                   private_data_dir,
                                    role_users, speech, transcript_of)
 
 

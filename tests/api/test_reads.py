@@ -116,3 +116,19 @@ def test_openapi_schema_and_docs_page(client, db):
     assert "/api/speeches/{slug}/subtitles/{language}" in schema["paths"]
     assert "ErrorOut" in schema["components"]["schemas"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_search_endpoint_finds_published_transcripts(client, speech, editor_all, data_dir):
+    from rostra.search.indexing import reindex_all
+
+    publishing.publish(speech, user=editor_all, languages=["fa", "ar", "en"],
+                       allow_machine=True)
+    reindex_all()
+    body = client.get("/api/search?q=transport&mode=keyword").json()
+    assert body["total"] == 1
+    hit = body["hits"][0]
+    assert hit["slug"] == "smart-cities"
+    segment = next(m for m in hit["matches"] if m["kind"] == "segment")
+    assert segment["language"] == "en" and segment["start"] == 2.0
+    empty = client.get("/api/search?q=zzzqqq&mode=keyword").json()
+    assert empty["total"] == 0 and empty["hits"] == []

@@ -23,7 +23,8 @@ from rostra.portability.restore import restore_archive
 from rostra.review.domain import editing, publishing
 from rostra.transcripts.domain import SegmentData, save_transcript
 from tests.review.conftest import (AR_SEGMENTS, EN_SEGMENTS, FA_SEGMENTS,  # noqa: F401
-                                   admin_ada, editor_all, fast_password_hashing, make_user)
+                                   admin_ada, editor_all, fast_password_hashing, make_user,
+                                   private_data_dir)
 
 pytestmark = pytest.mark.django_db
 

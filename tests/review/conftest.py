@@ -15,6 +15,12 @@ PASSWORD = "a long test password 42"
 
 
 @pytest.fixture(autouse=True)
+def private_data_dir(data_dir):
+    """Each test gets its own data dir (search index, media), never the shared one."""
+    return data_dir
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The default hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
