@@ -15,17 +15,29 @@ from rostra.archive.models import SpeechSpeaker, Topic
 APPROVED_COMMENTS = Q(comments__status="approved")
 
 
+def _speaker_links():
+    return Prefetch("speechspeaker_set",
+                    queryset=SpeechSpeaker.objects.select_related("speaker").order_by("position"),
+                    to_attr="speaker_links")
+
+
+def _topics():
+    return Prefetch("topics", queryset=Topic.objects.order_by("slug"))
+
+
+def speech_page():
+    """One published speech with what its page shows (the comment count comes with the
+    comments themselves, so no GROUP BY here: it made the query several times dearer to build)."""
+    return (published_speeches().select_related("event", "room", "session", "media")
+            .prefetch_related(_speaker_links(), _topics(), "transcripts"))
+
+
 def speech_cards():
     """Published speeches with what a card in a list shows, in a constant number of queries."""
     return (
         published_speeches()
         .select_related("event", "room", "session", "day", "media")
-        .prefetch_related(
-            Prefetch("speechspeaker_set",
-                     queryset=SpeechSpeaker.objects.select_related("speaker").order_by("position"),
-                     to_attr="speaker_links"),
-            Prefetch("topics", queryset=Topic.objects.order_by("slug")),
-        )
+        .prefetch_related(_speaker_links(), _topics())
         .annotate(comment_count=Count("comments", filter=APPROVED_COMMENTS, distinct=True))
     )
 

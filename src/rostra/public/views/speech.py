@@ -12,7 +12,7 @@ from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.views import comment_section
 from rostra.core.languages import text_direction
 from rostra.core.storage import media_file
-from rostra.public.queries import speech_cards
+from rostra.public.queries import speech_page
 from rostra.public.ranged import ranged_file_response
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
 from rostra.transcripts.exporters import EXPORT_FORMATS, export_media_type, export_transcript
@@ -89,7 +89,7 @@ def player_context(request, speech) -> dict:
 
 
 def speech_detail(request, slug):
-    speech = get_object_or_404(speech_cards().prefetch_related("transcripts"), slug=slug)
+    speech = get_object_or_404(speech_page(), slug=slug)
     context = player_context(request, speech)
     context.update(comment_section(request, speech))
     context["canonical_url"] = settings.SITE_URL + request.path
@@ -98,7 +98,7 @@ def speech_detail(request, slug):
 
 def speech_embed(request, slug):
     """A bare player with its transcript, for an <iframe> on another site."""
-    speech = get_object_or_404(speech_cards().prefetch_related("transcripts"), slug=slug)
+    speech = get_object_or_404(speech_page(), slug=slug)
     response = render(request, "public/embed.html", player_context(request, speech))
     # The one page meant to be framed by other sites.
     response.xframe_options_exempt = True
