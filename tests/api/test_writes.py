@@ -72,6 +72,11 @@ def call(client, endpoint, speech, headers):
         return client.post(f"/api/speeches/{slug}/unpublish", **headers)
     if endpoint == "withdraw":
         return client.post(f"/api/speeches/{slug}/withdraw", **headers)
+    if endpoint == "edit_transcript_fa":
+        fa = transcript_of(speech, "fa")
+        return client.put(f"/api/transcripts/{fa.pk}/segments",
+                          segments_body(fa, fa.revision, s0="ویرایش"),
+                          content_type="application/json", **headers)
     if endpoint == "moderate_comment":
         comment = make_comment(speech)
         return client.post(f"/api/comments/{comment.pk}/moderate",
@@ -91,6 +96,7 @@ ALLOWED = {
     "unpublish": {"admin"},
     "withdraw": {"admin"},
     "moderate_comment": {"admin", "moderator"},
+    "edit_transcript_fa": {"admin", "editor_fa"},
 }
 
 
@@ -190,3 +196,40 @@ def test_revoked_token_is_refused(client, speech, tokens, admin_ada):
     assert client.get("/api/me", **bearer(tokens["admin"])).status_code == 401
     me = client.get("/api/me", **bearer(tokens["editor_fa"])).json()
     assert me == {"username": "editor_fa", "roles": ["editor"], "languages": ["fa"]}
+
+
+def segments_body(transcript, base_revision, **change):
+    rows = [{"start_ms": s.start_ms, "end_ms": s.end_ms, "text": s.text,
+             "reviewed": s.reviewed} for s in transcript.segments.order_by("position")]
+    for index, text in change.items():
+        rows[int(index[1:])]["text"] = text
+    return json.dumps({"base_revision": base_revision, "segments": rows})
+
+
+def test_edit_through_the_api_with_conflict(client, speech, tokens):
+    fa = transcript_of(speech, "fa")
+    base = fa.revision
+    url = f"/api/transcripts/{fa.pk}/segments"
+    first = client.put(url, segments_body(fa, base, s0="نسخه اول"),
+                       content_type="application/json", **bearer(tokens["editor_fa"]))
+    assert first.status_code == 200 and first.json()["revision"] == base + 1
+    assert first.json()["segments"][0]["text"] == "نسخه اول"
+    second = client.put(url, segments_body(fa, base, s2="نسخه دوم"),
+                        content_type="application/json", **bearer(tokens["admin"]))
+    assert second.status_code == 409
+    assert second.json()["error"]["field"] == "base_revision"
+    assert transcript_of(speech, "fa").segments.get(position=2).text == FA_TEXT_2
+    refused = client.put(url, segments_body(fa, base + 1, s2="x"),
+                         content_type="application/json", **bearer(tokens["editor_ar"]))
+    assert refused.status_code == 403
+    split = client.post(f"/api/transcripts/{fa.pk}/split",
+                        json.dumps({"base_revision": base + 1, "position": 1}),
+                        content_type="application/json", **bearer(tokens["editor_fa"]))
+    assert split.status_code == 200 and len(split.json()["segments"]) == 4
+    merged = client.post(f"/api/transcripts/{fa.pk}/merge",
+                         json.dumps({"base_revision": base + 2, "position": 1}),
+                         content_type="application/json", **bearer(tokens["editor_fa"]))
+    assert [s["text"] for s in merged.json()["segments"]][1] == "حمل و نقل عمومی نقش مهمی دارد"
+
+
+FA_TEXT_2 = "داده‌ها به برنامه‌ریزی کمک می‌کنند"

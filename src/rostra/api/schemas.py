@@ -254,3 +254,29 @@ class MeOut(Schema):
     username: str
     roles: list[str]
     languages: list[str]
+
+
+class SegmentIn(Schema):
+    start_ms: int = Field(ge=0, le=2**31 - 1)
+    end_ms: int = Field(ge=0, le=2**31 - 1)
+    text: str = Field(min_length=1, max_length=10_000)
+    reviewed: bool = False
+
+
+class SegmentsEdit(Schema):
+    base_revision: int = Field(ge=1, description="the revision the edit started from; a "
+                               "newer one on the server answers 409")
+    segments: list[SegmentIn] = Field(description="the transcript's complete new segments")
+    note: str = Field("", max_length=300)
+
+
+class SplitIn(Schema):
+    base_revision: int = Field(ge=1)
+    position: int = Field(ge=0, description="0-based segment index")
+    at_char: int | None = Field(None, ge=0, description="split before this character "
+                                "(default: the word boundary nearest the middle)")
+
+
+class MergeIn(Schema):
+    base_revision: int = Field(ge=1)
+    position: int = Field(ge=0, description="merged with the segment after it")

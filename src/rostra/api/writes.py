@@ -14,9 +14,10 @@ from rostra.api import serialize
 from rostra.api.auth import TokenAuth
 from rostra.api.public import router
 from rostra.api.errors import API_ERROR_CODES, ErrorOut
-from rostra.api.schemas import (CommentPage, CommentOut, MediaOut, MeOut, ModerateIn,
-                                ProcessIn, ProcessOut, PublishIn, SpeechCreate, SpeechOut,
-                                SpeechUpdate, StateOut, TranscriptInfo)
+from rostra.api.schemas import (CommentOut, CommentPage, MediaOut, MeOut, MergeIn,
+                                ModerateIn, ProcessIn, ProcessOut, PublishIn, SegmentsEdit,
+                                SpeechCreate, SpeechOut, SpeechUpdate, SplitIn, StateOut,
+                                TranscriptInfo, TranscriptOut)
 from rostra.archive.models import Speech
 from rostra.review import roles
 from rostra.review.domain import actions, archive_edits, publishing
@@ -191,3 +192,56 @@ def moderate(request, comment_id: int, payload: ModerateIn):
         raise Http404(f"no comment {comment_id}")
     actions.moderate(comment, user=request.auth, status=payload.status, via="api")
     return serialize.comment_out(comment)
+
+
+def transcript_or_404(transcript_id: int):
+    from rostra.transcripts.models import Transcript
+
+    transcript = Transcript.objects.select_related("speech", "source").filter(
+        pk=transcript_id).first()
+    if transcript is None:
+        raise Http404(f"no transcript {transcript_id}")
+    return transcript
+
+
+@write("put", "/transcripts/{transcript_id}/segments", response={200: TranscriptOut, **ERRORS},
+       summary="Replace a transcript's segments (an edit; 409 if it changed since "
+               "base_revision)")
+def edit_segments(request, transcript_id: int, payload: SegmentsEdit):
+    from rostra.review.domain import editing
+    from rostra.transcripts.domain import SegmentData
+
+    transcript = transcript_or_404(transcript_id)
+    old = {(s.start_ms, s.end_ms, s.text): s for s in editing.current_segments(transcript)}
+    changes = []
+    for row in payload.segments:
+        kept = old.get((row.start_ms, row.end_ms, row.text))  # keep word timings if unchanged
+        changes.append(SegmentData(row.start_ms, row.end_ms, row.text,
+                                   words=kept.words if kept else (), reviewed=row.reviewed,
+                                   stale=kept.stale if kept else False))
+    saved = editing.edit_segments(transcript, user=request.auth,
+                                  base_revision=payload.base_revision, changes=changes,
+                                  note=payload.note, via="api")
+    return serialize.transcript_out(saved)
+
+
+@write("post", "/transcripts/{transcript_id}/split", response={200: TranscriptOut, **ERRORS},
+       summary="Split one segment in two")
+def split_segment(request, transcript_id: int, payload: SplitIn):
+    from rostra.review.domain import editing
+
+    saved = editing.split_segment(transcript_or_404(transcript_id), user=request.auth,
+                                  base_revision=payload.base_revision,
+                                  position=payload.position, at_char=payload.at_char, via="api")
+    return serialize.transcript_out(saved)
+
+
+@write("post", "/transcripts/{transcript_id}/merge", response={200: TranscriptOut, **ERRORS},
+       summary="Merge a segment with the next one")
+def merge_segments(request, transcript_id: int, payload: MergeIn):
+    from rostra.review.domain import editing
+
+    saved = editing.merge_segments(transcript_or_404(transcript_id), user=request.auth,
+                                   base_revision=payload.base_revision,
+                                   position=payload.position, via="api")
+    return serialize.transcript_out(saved)
