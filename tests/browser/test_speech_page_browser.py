@@ -173,6 +173,7 @@ def login_as_moderator(page, site):
 
 def approve_in_moderation_page(page, site, text):
     page.goto(site.url + "/en/comments/moderation/")
+    screenshot(page, "moderation-en")
     item = page.locator(".moderation-item", has_text=text)
     item.get_by_role("button", name="Approve").click()
     page.wait_for_selector(".message-success")

@@ -85,3 +85,10 @@ def test_unknown_pages_are_404(client, archive):
     assert client.get("/en/speakers/nobody/").status_code == 404
     assert client.get("/en/topics/nothing/").status_code == 404
     assert client.get("/en/speeches/draft-talk/").status_code == 404
+
+
+def test_not_found_page_is_translated(client, archive):
+    response = client.get("/fa/speakers/nobody/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="fa" dir="rtl">' in html and "صفحه پیدا نشد" in html

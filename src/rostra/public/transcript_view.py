@@ -59,7 +59,8 @@ def available_transcripts(speech) -> dict[str, Transcript]:
 def provenance(transcript: Transcript, *, languages_by_id: dict[int, str] | None = None) -> Provenance:
     engine = " · ".join(part for part in (transcript.engine, transcript.model) if part)
     if transcript.origin == Transcript.Origin.HUMAN:
-        if transcript.language == transcript.speech.original_language or not transcript.source_id:
+        original = transcript.speech.original_language
+        if transcript.language == original or (not original and not transcript.source_id):
             label = _("Transcript written by a person")
         else:
             label = _("Translation written by a person")
