@@ -242,3 +242,12 @@ def test_login_logout_password_change(client, editor_fa):
     assert client.post(reverse("review:logout")).status_code == 302
     assert client.get(reverse("review:queue")).status_code == 302
     assert client.login(username="editor_fa", password="another long password 77")
+
+
+@pytest.mark.parametrize("role,expected", [("moderator", 200), ("admin", 200),
+                                           ("editor_fa", 403)])
+def test_moderators_reach_the_comments_moderation_page(client, role_users, role, expected):
+    client.force_login(role_users[role])
+    assert client.get(reverse("comments:moderation")).status_code == expected
+    home = client.get(reverse("review:home")).content.decode()
+    assert ("Comment moderation" in home) == (expected == 200)

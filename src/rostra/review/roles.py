@@ -100,3 +100,7 @@ def ensure_role_groups() -> None:
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(*Permission.objects.filter(content_type__app_label="review",
                                                          codename__in=codenames))
+        if name in (ADMIN, MODERATOR):  # the comments moderation page asks for these
+            group.permissions.add(*Permission.objects.filter(
+                content_type__app_label="comments",
+                codename__in=("change_comment", "view_comment")))

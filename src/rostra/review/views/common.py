@@ -45,4 +45,5 @@ def page_context(request, **extra) -> dict:
     return {"roles": roles.role_names(request.user),
             "can_manage_tokens": roles.can_manage_tokens(request.user),
             "can_view_queue": roles.has(request.user, "view_queue"),
+            "can_moderate": roles.can_moderate(request.user),
             **extra}
