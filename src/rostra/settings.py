@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI for /api/docs from its own static files, not a CDN
     "rostra.core",
     "rostra.archive",
     "rostra.transcripts",
