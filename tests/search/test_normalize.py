@@ -147,3 +147,17 @@ def test_hostile_queries_become_plain_words(hostile):
             for term in alternative.split():
                 assert term.isalnum(), term
     assert len(query_groups(hostile)) <= 32
+
+
+def test_fast_indexing_path_finds_the_same_words_as_the_offsets_path():
+    import random
+
+    from rostra.search.normalize import fast_tokens, tokenize_with_offsets
+
+    pool = "".join({ch for _, one, other in FOLDINGS for ch in one + other}) + \
+        "abc XYZ ß İ \u200c\u200c،.-_!\x00\t ْ ٰ ـ123۴٥ ﻻ Ａ"
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        assert [(t.text, t.parts) for t in fast_tokens(text)] == \
+            [(t.text, t.parts) for t in tokenize_with_offsets(text)], repr(text)

