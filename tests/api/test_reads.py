@@ -132,3 +132,9 @@ def test_search_endpoint_finds_published_transcripts(client, speech, editor_all,
     assert segment["language"] == "en" and segment["start"] == 2.0
     empty = client.get("/api/search?q=zzzqqq&mode=keyword").json()
     assert empty["total"] == 0 and empty["hits"] == []
+
+
+def test_docs_page_works_offline(client, db):
+    page = client.get("/api/docs").content.decode()
+    assert "cdn." not in page and "/static/ninja/swagger-ui-bundle.js" in page
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
