@@ -126,8 +126,11 @@ def synthesize_speech(speech: dict, workdir: Path) -> SpokenSpeech:
 
     for sentence_index, sentence in enumerate(speech["sentences"]):
         for cue_index, cue in enumerate(sentence):
+            # Arabic is written without short vowels; espeak-ng then drops them and becomes
+            # hard to follow, so a cue may carry a fully vowelled "spoken" form of its text.
             samples, cue_rate = speak(
-                text=cue[language], voice=speech["voice"], rate=speech["rate"], workdir=workdir
+                text=cue.get("spoken", cue[language]), voice=speech["voice"],
+                rate=speech["rate"], workdir=workdir,
             )
             if rate == 0:
                 rate = cue_rate

@@ -144,6 +144,21 @@ def test_persian_and_arabic_use_their_own_letters():
         assert "\u200c" in persian, slug  # می‌شود and friends are written with ZWNJ
 
 
+def test_vowelled_spoken_forms_say_exactly_the_written_text():
+    """The synthesizer reads Arabic with its short vowels; without them it is the same text."""
+    harakat = re.compile("[\u064b-\u0652\u0670]")
+    spoken_cues = [
+        (cue["spoken"], cue[speech["language"]])
+        for speech in SPEECHES.values()
+        for sentence in speech["sentences"]
+        for cue in sentence
+        if "spoken" in cue
+    ]
+    assert spoken_cues
+    for spoken, written in spoken_cues:
+        assert harakat.sub("", spoken) == harakat.sub("", written)
+
+
 def test_program_csv_has_the_contract_columns():
     with open(DEMO_DIR / "program.csv", encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
