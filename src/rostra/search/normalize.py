@@ -40,10 +40,12 @@ Decisions and why:
   query only for the common affixes in ``PERSIAN_AFFIXES`` (می‌, ها, ترین…), which are indexed
   joined too.
 * **Stemming** (Snowball through PyStemmer) is applied by script, not by the transcript's language,
-  because a query has no language: Latin-script tokens get the English stemmer (measured in
-  bench/search_quality.py: it finds "libraries" for "library" without hurting precision), while
-  Arabic-script tokens are not stemmed (the Arabic Snowball stemmer also runs on Persian text,
-  where it cuts words wrongly; measured, it did not improve recall on the query set).
+  because a query has no language: Latin-script words get the English stemmer (library finds
+  libraries). Arabic-script words get no Snowball stemming, only the Arabic article and particles
+  (ال, وال, بال, كال, فال, لل) are stripped: a text is indexed with and without them and a query
+  asks for the bare word. Measured in bench/search_quality.py: the Arabic Snowball stemmer
+  recalls no more than article stripping on the query set, and it cuts Persian words
+  (كتابخانه → كتابخ, خانه → خان), so the lighter rule is used.
 
 The character work is done one character at a time, so :func:`normalize_with_offsets` can say,
 for every normalized character, which original character it came from: snippets are highlighted
