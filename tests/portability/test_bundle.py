@@ -21,7 +21,7 @@ from rostra.portability import EXPORT_INFO, MANIFEST
 from rostra.portability.export import export_archive
 from rostra.portability.restore import restore_archive
 from rostra.review.domain import editing, publishing
-from rostra.transcripts.domain import SegmentData, save_transcript
+from rostra.transcripts.domain import save_transcript
 from tests.review.conftest import (AR_SEGMENTS, EN_SEGMENTS, FA_SEGMENTS,  # noqa: F401
                                    admin_ada, editor_all, fast_password_hashing, make_user,
                                    private_data_dir)

@@ -77,7 +77,7 @@ def test_needs_review_to_published_in_three_languages(live_server, page, speech)
 
     # the edit made the overlapping translated segments stale: review them by hand
     for language in ("ar", "en"):
-        assert f"1 stale" in page.get_by_role("row").filter(has_text=f"({language})").inner_text()
+        assert "1 stale" in page.get_by_role("row").filter(has_text=f"({language})").inner_text()
         open_editor(page, language)
         assert page.locator(".segment.stale").count() == 1
         page.locator(".segment.stale textarea").focus()

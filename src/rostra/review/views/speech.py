@@ -56,13 +56,10 @@ def _speech_url(speech: Speech) -> str:
 def approve(request, slug: str, language: str):
     speech = get_object_or_404(Speech, slug=slug)
     undo = request.POST.get("undo") == "1"
-    if undo:
-        action = lambda: publishing.unapprove_language(speech, language, user=request.user)  # noqa: E731
-        done = f"{language}: approval withdrawn"
-    else:
-        action = lambda: publishing.approve_language(speech, language, user=request.user)  # noqa: E731
-        done = f"{language}: approved"
-    return redirect_with_result(request, _speech_url(speech), action, done)
+    change = publishing.unapprove_language if undo else publishing.approve_language
+    done = f"{language}: approval withdrawn" if undo else f"{language}: approved"
+    return redirect_with_result(request, _speech_url(speech),
+                                lambda: change(speech, language, user=request.user), done)
 
 
 @require_POST
