@@ -168,12 +168,20 @@ def wrap_cue_text(text: str) -> list[str]:
         return [text]
     words = text.split(" ")
     best: list[str] | None = None
+    best_score = math.inf
     for split in range(1, len(words)):
         lines = [" ".join(words[:split]), " ".join(words[split:])]
         if max(len(line) for line in lines) > MAX_LINE_CHARS:
             continue
-        if best is None or max(map(len, lines)) < max(map(len, best)):
-            best = lines
+        # Balanced lines read best; a break after a clause reads better still, and a line
+        # ending on "a", "the", "of" strands a word from the one it belongs to.
+        score = max(map(len, lines))
+        if lines[0][-1] in ",;:،؛":
+            score -= 12
+        if words[split - 1].lower() in ("a", "an", "the", "of", "to", "in", "on", "and", "by"):
+            score += 12
+        if score < best_score:
+            best, best_score = lines, score
     if best is None:
         raise DemoDataError(
             f"cue does not fit {MAX_LINES} lines of {MAX_LINE_CHARS} characters: {text!r}"
