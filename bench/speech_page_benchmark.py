@@ -166,6 +166,7 @@ def main() -> None:
         baseline_size = len(client.get(pages["single language (fa)"]).content)
         columns["baseline"] = {name: measure(client, url, args.runs) for name, url in pages.items()}
         speech_view.transcript_html = saved
+        print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"speech page, {SEGMENTS} segments x {len(LANGUAGES)} languages, 20 comments, "
               f"{args.runs} requests per cell; page {size // 1024} KiB "
               f"(baseline {baseline_size // 1024} KiB); p50 / p95 in ms")
