@@ -65,3 +65,21 @@ def test_phone_width_layout(browser, fuller_site):
     assert width <= 390  # nothing overflows sideways
     screenshot(page, "speech-fa-phone")
     context.close()
+
+
+def test_keyboard_skip_link_and_visible_focus(page, fuller_site):
+    page.goto(fuller_site.url + "/ar/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => {
+        const el = document.activeElement, box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        return {cls: el.className, top: box.top, outline: style.outlineStyle,
+                width: parseFloat(style.outlineWidth)};
+    }""")
+    assert focused["cls"] == "skip-link" and focused["top"] >= 0
+    assert focused["outline"] != "none" and focused["width"] >= 2
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    landmarks = page.evaluate("""() => ['header[role=banner]', 'nav', 'main', 'footer[role=contentinfo]']
+        .map(s => document.querySelectorAll(s).length)""")
+    assert all(count >= 1 for count in landmarks)

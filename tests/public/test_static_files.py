@@ -32,3 +32,33 @@ def test_stylesheet_uses_logical_properties_only():
                      "border-left", "border-right", "text-align: left", "text-align: right",
                      "float: left", "float: right", " left:", " right:"):
         assert physical not in css, physical
+
+
+def _luminance(hex_color: str) -> float:
+    channels = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_text_colours_meet_wcag_aa():
+    import re
+    from pathlib import Path
+
+    import rostra
+
+    css = (Path(rostra.__file__).parent / "public" / "static" / "rostra" / "site.css").read_text()
+    colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6});", css))
+    pairs = [("ink", "paper"), ("muted", "paper"), ("accent", "paper"), ("ink", "card"),
+             ("muted", "card"), ("accent", "card"), ("accent-ink", "accent"),
+             ("accent", "accent-soft"), ("ink", "mark"), ("muted", "mark"),
+             ("machine", "machine-bg"), ("human", "human-bg"), ("muted", "footer")]
+    colours.setdefault("footer", "#ecebe5")
+    for foreground, background in pairs:
+        ratio = contrast(colours[foreground], colours[background])
+        assert ratio >= 4.5, (foreground, background, round(ratio, 2))
+    assert contrast(colours["focus"], colours["paper"]) >= 3  # the focus ring (non-text, 3:1)
