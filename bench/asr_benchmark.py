@@ -61,16 +61,24 @@ def child(variant: str, audio: str) -> None:
         from rostra.pipeline.segmentation import cues_from_segments
         from rostra.pipeline.types import AsrOptions
 
-        engine = FasterWhisperEngine(model="bundled-base", model_cache=CACHE / "models")
+        # The same settings `rostra process` reads (ROSTRA_ASR_COMPUTE_TYPE, _BEAM_SIZE…).
+        engine = FasterWhisperEngine(
+            model="bundled-base", model_cache=CACHE / "models",
+            compute_type=os.environ.get("ROSTRA_ASR_COMPUTE_TYPE", "auto"),
+            cpu_threads=int(os.environ.get("ROSTRA_ASR_THREADS", "0")))
         engine.load()
         loaded = time.monotonic()
         device, _ = engine.resolved()[1:3]
+        batched = os.environ.get("ROSTRA_ASR_BATCHED", "auto")
         options = AsrOptions(beam_size=int(os.environ.get("ROSTRA_ASR_BEAM_SIZE", "5")),
-                             batched=variant == "batched" or device == "cuda")
+                             batched=variant == "batched" or batched == "true"
+                             or (batched == "auto" and device == "cuda"))
         result = engine.transcribe_file(Path(audio), options=options)
         cues_from_segments(result.segments)
         text = result.text
     finished = time.monotonic()
+    # Kept for reading the errors: CACHE/hyp-<variant>-<recording>.txt
+    (CACHE / f"hyp-{variant}-{Path(audio).stem}.txt").write_text(text + "\n")
     print(json.dumps({"load_s": loaded - started, "run_s": finished - loaded, "text": text}))
 
 
@@ -150,9 +158,35 @@ def long_recording(demo, seconds: float) -> tuple[Path, str, float]:
 
 # --- figures --------------------------------------------------------------------------------
 
+ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+# British spellings in the references that Whisper writes the American way.
+SPELLING = {"neighbours": "neighbors", "neighbour": "neighbor", "colour": "color",
+            "centre": "center", "metres": "meters", "kilometres": "kilometers"}
+
+
+def number_words(value: int) -> str:
+    """1–999 999 in words, so "200" and "two hundred" count as the same words."""
+    if value < 20:
+        return ONES[value]
+    if value < 100:
+        return TENS[value // 10] + ("" if value % 10 == 0 else " " + ONES[value % 10])
+    if value < 1000:
+        rest = value % 100
+        return ONES[value // 100] + " hundred" + (" " + number_words(rest) if rest else "")
+    rest = value % 1000
+    return number_words(value // 1000) + " thousand" + (" " + number_words(rest) if rest else "")
+
+
 def normalize(text: str) -> str:
-    text = text.lower().replace("-", " ")
-    return " ".join(re.sub(r"[^\w\s']", " ", text).split())
+    """Lower case, no punctuation, numbers as words, one spelling: what WER should not count."""
+    text = text.lower().replace("-", " ").replace("%", " percent")
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    text = re.sub(r"\d+", lambda match: number_words(int(match.group()))
+                  if int(match.group()) < 1_000_000 else match.group(), text)
+    words = re.sub(r"[^\w\s']", " ", text).split()
+    return " ".join(SPELLING.get(word, word) for word in words)
 
 
 def wer(reference: str, hypothesis: str) -> float:
@@ -181,7 +215,7 @@ def measure(name: str, items: list[tuple[Path, str, float]], variants: list[str]
     print(f"\n{name}: {len(items)} recording(s), {rows[variants[0]]['audio_s']:.0f} s of audio")
     print(f"{'variant':10} {'RTF':>7} {'speed-up':>9} {'run s':>8} {'load s':>7} "
           f"{'peak MB':>8} {'WER':>7}")
-    base = rows["baseline"]["rtf"]
+    base = rows["baseline"]["rtf"] if "baseline" in rows else rows[variants[0]]["rtf"]
     for variant, row in rows.items():
         print(f"{variant:10} {row['rtf']:7.3f} {base / row['rtf']:8.2f}x {row['run_s']:8.1f} "
               f"{row['load_s']:7.1f} {row['peak_mb']:8.0f} {row['wer'] * 100:6.2f}%")
@@ -194,6 +228,8 @@ def main() -> None:
     parser.add_argument("--long-seconds", type=float, default=600)
     parser.add_argument("--skip-long", action="store_true")
     parser.add_argument("--batched", action="store_true", help="also run the batched variant")
+    parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--variants", default="", help="comma separated, e.g. rostra,batched")
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -201,11 +237,16 @@ def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     model_dir()
     variants = ["baseline", "rostra"] + (["batched"] if args.batched else [])
+    if args.variants:
+        variants = args.variants.split(",")
     print(f"cores: {os.cpu_count()}  model: bundled-base (Whisper base)  "
-          f"beam: {os.environ.get('ROSTRA_ASR_BEAM_SIZE', '5')}")
+          f"beam: {os.environ.get('ROSTRA_ASR_BEAM_SIZE', '5')}  compute type: "
+          f"{os.environ.get('ROSTRA_ASR_COMPUTE_TYPE', 'auto')}")
     demo = english_demo()
     items = [(path, text, len(decode(path)) / 16000) for _, path, text in demo]
-    figures = {"demo": measure("English demo speeches", items, variants)}
+    figures = {}
+    if not args.skip_demo:
+        figures["demo"] = measure("English demo speeches", items, variants)
     if not args.skip_long:
         path, reference, duration = long_recording(demo, args.long_seconds)
         figures["long"] = measure(f"one long recording ({duration / 60:.1f} min)",

@@ -197,3 +197,23 @@ def test_background_worker_processes_new_media(make_speech, fake_engine):
     assert process_pending_once() == 1
     assert process_pending_once() == 0
     assert Transcript.objects.filter(speech=speech, origin="asr").exists()
+
+
+def test_temporary_errors_are_retried_then_recorded(make_speech, fake_engine, monkeypatch):
+    from rostra.processing import domain
+
+    calls = []
+
+    def flaky(speech, run, on_progress):
+        calls.append(run.status)
+        raise domain.TemporaryError("database is busy")
+
+    monkeypatch.setattr(domain, "_run_asr", flaky)
+    monkeypatch.setattr(domain, "LOCAL_RETRY_SECONDS", 0.01)
+    speech = make_speech()
+    outcomes = process_speech(speech, stages=["asr"])
+    assert len(calls) == domain.LOCAL_ATTEMPTS
+    assert statuses(outcomes) == {"asr": "failed"}
+    assert "gave up after 3 tries" in outcomes[0].message
+    run = StageRun.objects.get(speech=speech, stage="asr")
+    assert (run.status, run.attempts) == ("failed", 3)

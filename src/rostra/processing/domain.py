@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable
@@ -41,6 +42,9 @@ logger = logging.getLogger(__name__)
 STAGE_ASR = "asr"
 TRANSLATE_PREFIX = "translate:"
 STALE_AFTER = timedelta(minutes=10)
+# Without a broker, temporary failures are retried here, in the same process.
+LOCAL_ATTEMPTS = 3
+LOCAL_RETRY_SECONDS = 2.0
 HEARTBEAT_SECONDS = 30
 # Speech states that processing moves along; approved or published speeches keep theirs.
 MOVABLE_STATES = (Speech.State.SCHEDULED, Speech.State.RECORDED, Speech.State.PROCESSING,
@@ -392,7 +396,16 @@ def run_stage(speech: Speech, *, stage: str, force: bool = False,
         if current.status == StageRun.Status.RUNNING:
             return StageOutcome(stage, "busy", f"running on {current.worker}")
         return StageOutcome(stage, "up-to-date", current.error)
-    return execute_stage_run(run.pk, on_progress=on_progress)
+    for attempt in range(LOCAL_ATTEMPTS):
+        try:
+            return execute_stage_run(run.pk, on_progress=on_progress)
+        except TemporaryError as exc:
+            if attempt + 1 == LOCAL_ATTEMPTS:
+                run.refresh_from_db()
+                return record_failure(speech, run, f"gave up after {LOCAL_ATTEMPTS} tries "
+                                      f"({exc})")
+            time.sleep(LOCAL_RETRY_SECONDS * 2 ** attempt)  # growing delays
+    raise AssertionError("unreachable")
 
 
 def process_speech(speech: Speech, *, stages: list[str] | None = None, force: bool = False,
