@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -30,6 +31,19 @@ def dump_json(value) -> bytes:
     return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
 
 
+def dump_document(document: dict) -> bytes:
+    """archive.json: deterministic, one record per line (readable in a diff, and fast: each
+    line goes through json's C encoder, which an indented dump cannot use)."""
+    def line(record) -> str:
+        return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    sections = []
+    for name in sorted(document):
+        rows = ",\n".join(line(record) for record in document[name])
+        sections.append(f"{json.dumps(name)}:[\n{rows}\n]" if rows else f"{json.dumps(name)}:[]")
+    return ("{\n" + ",\n".join(sections) + "\n}\n").encode("utf-8")
+
+
 def export_archive(directory: Path) -> ExportResult:
     """Write the whole archive into ``directory`` (new or empty).
 
@@ -43,17 +57,19 @@ def export_archive(directory: Path) -> ExportResult:
         raise UserError(f"{directory} is not an empty folder; export into a new folder")
     with transaction.atomic():
         document = archive_document()
-        subtitles = _subtitle_files(document)
+    subtitles = _subtitle_files(document)
     directory.mkdir(parents=True, exist_ok=True)
     checksums: dict[str, str] = {}
 
     def write(relative: str, data: bytes) -> None:
-        write_atomically(directory / relative, data)
-        import hashlib
-
+        # Plain writes (no fsync per file): the manifest is written last, atomically, and a
+        # bundle without one is refused, so a crash mid-export cannot pass for a bundle.
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
         checksums[relative] = hashlib.sha256(data).hexdigest()
 
-    write(ARCHIVE, dump_json(document))
+    write(ARCHIVE, dump_document(document))
     for relative, text in subtitles.items():
         write(relative, text.encode("utf-8"))
     media_bytes = 0
@@ -83,13 +99,14 @@ def export_archive(directory: Path) -> ExportResult:
 
 
 def _subtitle_files(document: dict) -> dict[str, str]:
-    """Every transcript as WebVTT, written by the same exporter the site and API use."""
-    from rostra.transcripts.exporters import export_transcript
-    from rostra.transcripts.models import Transcript
+    """Every transcript as WebVTT, by the writer the site and the API use
+    (transcripts.exporters → pipeline.subtitles), from the segments already read."""
+    from rostra.core.languages import is_rtl
+    from rostra.pipeline.subtitles import SubtitleCue, write_subtitles
 
-    files = {}
-    for t in Transcript.objects.select_related("speech", "source").order_by(
-            "speech__slug", "language", "origin"):
-        files[f"subtitles/{t.speech.slug}/{t.language}.{t.origin}.vtt"] = export_transcript(
-            t, "vtt")
-    return files
+    return {
+        f"subtitles/{t['speech']}/{t['language']}.{t['origin']}.vtt": write_subtitles(
+            [SubtitleCue(s["start_ms"], s["end_ms"], s["text"]) for s in t["segments"]],
+            "vtt", right_to_left=is_rtl(t["language"]))
+        for t in document["transcripts"]
+    }

@@ -111,10 +111,13 @@ def transcript_key(t: Transcript) -> list[str]:
 
 def transcript_records():
     segments: dict[int, list] = {}
-    for seg in Segment.objects.order_by("transcript_id", "position"):
-        segments.setdefault(seg.transcript_id, []).append(
-            {"start_ms": seg.start_ms, "end_ms": seg.end_ms, "text": seg.text,
-             "words": seg.words, "reviewed": seg.reviewed, "stale": seg.stale})
+    rows = Segment.objects.order_by("transcript_id", "position").values_list(
+        "transcript_id", "start_ms", "end_ms", "text", "words", "reviewed", "stale")
+    for transcript_id, start_ms, end_ms, text, words, reviewed, stale in rows.iterator(
+            chunk_size=5000):
+        segments.setdefault(transcript_id, []).append(
+            {"start_ms": start_ms, "end_ms": end_ms, "text": text, "words": words,
+             "reviewed": reviewed, "stale": stale})
     records = []
     for t in Transcript.objects.select_related("speech", "source", "source__speech") \
             .order_by("speech__slug", "language", "origin"):
