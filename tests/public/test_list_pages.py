@@ -92,3 +92,9 @@ def test_not_found_page_is_translated(client, archive):
     assert response.status_code == 404
     html = response.content.decode()
     assert '<html lang="fa" dir="rtl">' in html and "صفحه پیدا نشد" in html
+
+
+def test_speech_without_transcript_says_so(client, archive):
+    html = client.get("/en/speeches/talk-0/").content.decode()
+    assert "No transcript has been published for this speech yet." in html
+    assert "The recording of this speech is not available." in html

@@ -114,3 +114,31 @@ def test_rendered_transcript_is_cached_until_it_changes(client, archive,
                     segments=[SegmentData(0, 1000, "متن تازه ویراستار")])
     html = client.get("/en/speeches/smart-cities/?tl=fa").content.decode()
     assert "متن تازه ویراستار" in html and "سلام و خوش آمدید" not in html
+
+
+def test_structured_data_is_valid_json_and_cannot_close_the_script(client, archive):
+    import json
+
+    archive.speech.abstract = {"en": "Cities </script><script>alert(1)</script> & water"}
+    archive.speech.save()
+    html = client.get("/en/speeches/smart-cities/").content.decode()
+    start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    payload = html[start:html.index("</script>", start)]
+    data = json.loads(payload)
+    assert data["@type"] == "AudioObject"
+    assert data["name"] == "Smart cities for everyone"
+    assert data["description"].startswith("Cities </script>")
+    assert data["author"] == [{"@type": "Person", "name": "Sara Ahmadi"}]
+    assert "<script>alert(1)" not in html
+
+
+def test_every_page_links_its_other_languages(client, archive, settings):
+    settings.SITE_URL = "https://talks.example.org"
+    html = client.get("/ar/program/?day=1").content.decode()
+    assert '<link rel="alternate" hreflang="fa" href="https://talks.example.org/fa/program/?day=1">' in html
+    assert '<link rel="alternate" hreflang="en" href="https://talks.example.org/en/program/?day=1">' in html
+
+
+def test_unknown_transcript_language_falls_back_to_the_interface(client, archive):
+    html = client.get("/ar/speeches/smart-cities/?tl=xx&with=zz").content.decode()
+    assert '<ol class="segments" lang="ar" dir="rtl"' in html and "is-paired" not in html

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from rostra.core.languages import native_name, text_direction
@@ -97,3 +100,42 @@ def language_switcher(context):
             "dir": text_direction(code),
         })
     return {"links": links}
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context):
+    """``<link rel="alternate" hreflang>`` to this page in every site language (absolute)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    path = request.get_full_path()
+    return format_html_join(
+        "\n", '<link rel="alternate" hreflang="{}" href="{}{}">',
+        ((code, settings.SITE_URL, translate_url(path, code)) for code, _ in settings.LANGUAGES))
+
+
+@register.simple_tag
+def structured_data(speech, media_url="", duration_ms=None):
+    """schema.org JSON-LD for a speech (VideoObject or AudioObject), safe inside <script>."""
+    media = speech.media
+    kind = "VideoObject" if media is not None and media.has_video else "AudioObject"
+    data = {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "name": pick(speech.title, fallbacks=[speech.original_language]) or speech.slug,
+        "description": pick(speech.abstract, fallbacks=[speech.original_language]),
+        "inLanguage": speech.original_language or None,
+        "uploadDate": speech.published_at.isoformat() if speech.published_at else None,
+        "contentUrl": settings.SITE_URL + media_url if media_url else None,
+    }
+    milliseconds = duration_ms or (media.duration_ms if media is not None else None)
+    if milliseconds:
+        data["duration"] = f"PT{int(milliseconds) // 1000}S"
+    links = getattr(speech, "speaker_links", None) or []
+    if links:
+        data["author"] = [{"@type": "Person", "name": link.speaker.display_name()}
+                          for link in links]
+    data = {key: value for key, value in data.items() if value}
+    # "<" escaped so no text can close the script element early.
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
