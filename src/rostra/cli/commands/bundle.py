@@ -40,7 +40,8 @@ def run_export(args) -> int:
         counts = result.counts
         console.print(f"exported {counts['speeches']} speeches, {counts['transcripts']} "
                       f"transcripts ({counts['segments']} segments), {counts['media']} "
-                      f"recordings ({result.media_bytes / 1e6:.1f} MB) to {result.directory}")
+                      f"recordings ({result.media_bytes / 1e6:.1f} MB) to {result.directory}",
+                      soft_wrap=True, markup=False)
     return 0
 
 
@@ -56,5 +57,6 @@ def run_import(args) -> int:
         counts = result.counts
         console.print(f"restored {counts.get('speeches', 0)} speeches, "
                       f"{counts.get('transcripts', 0)} transcripts and "
-                      f"{counts.get('media', 0)} recordings from {args.directory}")
+                      f"{counts.get('media', 0)} recordings from {args.directory}",
+                      soft_wrap=True, markup=False)
     return 0
