@@ -132,6 +132,11 @@ def test_search_endpoint_finds_published_transcripts(client, speech, editor_all,
     assert segment["language"] == "en" and segment["start"] == 2.0
     empty = client.get("/api/search?q=zzzqqq&mode=keyword").json()
     assert empty["total"] == 0 and empty["hits"] == []
+    from tests.review.conftest import make_user
+
+    publishing.withdraw(speech, user=make_user("admin_withdraws", "admin"))
+    gone = client.get("/api/search?q=transport&mode=keyword").json()
+    assert gone["total"] == 0  # a withdrawn speech disappears from the search
 
 
 def test_docs_page_works_offline(client, db):
