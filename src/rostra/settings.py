@@ -133,7 +133,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
 
-LOGIN_URL = "login"
+LOGIN_URL = "review:login"  # the staff login page (rostra.review)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
