@@ -185,6 +185,9 @@ def history(request, pk: int):
     transcript = _transcript(pk)
     revisions = list(TranscriptRevision.objects.filter(transcript=transcript)
                      .only("number", "author_name", "note", "created_at").order_by("-number"))
+    # numbers need not be contiguous (saves outside the editor bump the revision too)
+    for revision, older in zip(revisions, revisions[1:] + [None]):
+        revision.previous_number = older.number if older else None
     return render(request, "review/history.html", page_context(
         request, transcript=transcript, speech=transcript.speech, revisions=revisions,
         can_edit=roles.can_edit_language(request.user, transcript.language)))
