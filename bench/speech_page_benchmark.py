@@ -32,11 +32,16 @@ WORDS = {
     "en": "Smart cities are built for all their residents and manage water and energy better",
 }
 
-BASELINE_TEMPLATE = """{% load rostra_public %}{% for segment in segments %}<li class="segment" \
-id="seg-{{ forloop.counter0 }}" data-start="{{ segment.start_ms }}" data-end="{{ segment.end_ms }}">\
-<a class="segment-time" href="?{{ base }}t={{ segment.second }}" dir="ltr">{{ segment.start_ms|clock }}</a>\
-<span class="segment-text">{{ segment.text }}</span>{% if segment.paired is not None %}\
-<span class="segment-paired" lang="{{ paired_language }}">{{ segment.paired }}</span>{% endif %}</li>{% endfor %}"""
+BASELINE_TEMPLATE = "".join([
+    '{% load rostra_public %}{% for segment in segments %}',
+    '<li class="segment" id="seg-{{ forloop.counter0 }}" data-start="{{ segment.start_ms }}" ',
+    'data-end="{{ segment.end_ms }}">',
+    '<a class="segment-time" href="?{{ base }}t={{ segment.second }}" dir="ltr">',
+    '{{ segment.start_ms|clock }}</a>',
+    '<span class="segment-text">{{ segment.text }}</span>',
+    '{% if segment.paired is not None %}<span class="segment-paired" ',
+    'lang="{{ paired_language }}">{{ segment.paired }}</span>{% endif %}</li>{% endfor %}',
+])
 
 
 def setup_django(data_dir: Path) -> None:
@@ -173,8 +178,9 @@ def main() -> None:
         print(f"{'view':<24}" + "".join(f"{title:>22}" for title in columns)
               + f"{'baseline/cold p95':>19}")
         for name in pages:
-            cells = "".join(f"{statistics.median(c[name]):>12.1f} / {percentile(c[name], 0.95):>6.1f}"
-                            for c in columns.values())
+            cells = "".join(
+                f"{statistics.median(c[name]):>12.1f} / {percentile(c[name], 0.95):>6.1f}"
+                for c in columns.values())
             ratio = percentile(columns["baseline"][name], 0.95) / \
                 percentile(columns["optimized, cold"][name], 0.95)
             print(f"{name:<24}{cells}{ratio:>18.1f}x")

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.speech_audio import spoken_recording
+from tests.public.content import FA_LINES, build_archive
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -49,3 +52,20 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def recording(tmp_path_factory):
+    """A Persian recording read by espeak-ng, and where each sentence starts and ends (ms)."""
+    return spoken_recording(FA_LINES, voice="fa", folder=tmp_path_factory.mktemp("audio"))
+
+
+@pytest.fixture
+def site(live_server, data_dir, recording, settings):
+    settings.CONFIG = {**settings.CONFIG, "ROSTRA_EMBEDDINGS": "none"}
+    settings.SITE_URL = live_server.url
+    path, spans = recording
+    archive = build_archive(path, spans=spans)
+    archive.url = live_server.url
+    archive.spans = spans
+    return archive

@@ -32,7 +32,10 @@ def _speak(text: str, voice: str, path: Path) -> np.ndarray:
 
 def spoken_recording(sentences: list[str], *, voice: str, folder: Path,
                      name: str = "speech.webm") -> tuple[Path, list[tuple[int, int]]]:
-    """Write ``folder/name`` reading ``sentences``; return it with each sentence's (start, end) ms."""
+    """Write ``folder/name`` reading ``sentences``.
+
+    Returns the file and each sentence's (start_ms, end_ms) in it.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     pieces, spans, cursor = [], [], 0
     pause = np.zeros(int(PAUSE_SECONDS * RATE), dtype=np.int16)
@@ -50,8 +53,8 @@ def spoken_recording(sentences: list[str], *, voice: str, folder: Path,
         stream.layout = "mono"
         frame_size = 960 * 50
         for offset in range(0, pcm.shape[1], frame_size):
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(pcm[:, offset:offset + frame_size]),
-                                               format="s16", layout="mono")
+            chunk = np.ascontiguousarray(pcm[:, offset:offset + frame_size])
+            frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout="mono")
             frame.sample_rate = RATE
             frame.pts = offset
             for packet in stream.encode(frame):

@@ -61,8 +61,9 @@ def test_demo_video_shows_the_interface_language_track(page, demo_speech, lang):
     if lang == "fa":
         assert "به همه‌ی شما در این نشست خوش آمد می‌گویم" in first
     page.evaluate("document.getElementById('player').currentTime = 6")
-    page.wait_for_function("document.querySelector('.segment.is-current')?.dataset.start == '5008'"
-                           if lang == "fa" else "document.querySelector('.segment.is-current') !== null")
+    current = "document.querySelector('.segment.is-current')"
+    page.wait_for_function(f"{current}?.dataset.start == '5008'" if lang == "fa"
+                           else f"{current} !== null")
     page.wait_for_timeout(300)  # let the frame and the cue paint before the picture is taken
     screenshot(page, f"demo-video-{lang}")
     assert page.js_errors == []

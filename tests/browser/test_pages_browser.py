@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_speech_page_browser import recording, site  # noqa: F401  (fixtures)
 from tests.public.content import add_speech
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,6 +79,6 @@ def test_keyboard_skip_link_and_visible_focus(page, fuller_site):
     assert focused["outline"] != "none" and focused["width"] >= 2
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    landmarks = page.evaluate("""() => ['header[role=banner]', 'nav', 'main', 'footer[role=contentinfo]']
-        .map(s => document.querySelectorAll(s).length)""")
+    landmarks = page.evaluate("""() => ['header[role=banner]', 'nav', 'main',
+        'footer[role=contentinfo]'].map(s => document.querySelectorAll(s).length)""")
     assert all(count >= 1 for count in landmarks)

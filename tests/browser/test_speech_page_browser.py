@@ -10,34 +10,17 @@ from django.contrib.auth.models import User
 from rostra.comments.domain import moderate_comment, post_comment
 from rostra.comments.models import Comment
 from tests.browser.conftest import screenshot
-from tests.browser.speech_audio import spoken_recording
-from tests.public.content import FA_LINES, build_archive
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SPEECH = "/{lang}/speeches/smart-cities/"
-
-
-@pytest.fixture(scope="session")
-def recording(tmp_path_factory):
-    """A Persian recording read by espeak-ng, and where each sentence starts and ends (ms)."""
-    return spoken_recording(FA_LINES, voice="fa", folder=tmp_path_factory.mktemp("audio"))
-
-
-@pytest.fixture
-def site(live_server, data_dir, recording, settings):
-    settings.CONFIG = {**settings.CONFIG, "ROSTRA_EMBEDDINGS": "none"}
-    settings.SITE_URL = live_server.url
-    path, spans = recording
-    archive = build_archive(path, spans=spans)
-    archive.url = live_server.url
-    archive.spans = spans
-    return archive
+PLAYER = "document.getElementById('player')"
+CURRENT = "document.querySelector('.segment.is-current')"
 
 
 def open_speech(page, site, lang="fa", query=""):
     page.goto(site.url + SPEECH.format(lang=lang) + query)
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    page.wait_for_function(f"{PLAYER}.readyState >= 1")
 
 
 def current_segment_start(page):
@@ -63,15 +46,15 @@ def test_direction_and_language_of_the_page(page, site):
 
 def test_play_seek_and_highlight_follows_current_time(page, site):
     open_speech(page, site, "fa")
-    page.evaluate("document.getElementById('player').play()")
-    page.wait_for_function("document.getElementById('player').currentTime > 0.3")
+    page.evaluate(f"{PLAYER}.play()")
+    page.wait_for_function(f"{PLAYER}.currentTime > 0.3")
     assert current_segment_start(page) == 0
     second_start = site.spans[2][0]
-    page.evaluate(f"document.getElementById('player').currentTime = {second_start / 1000 + 0.5}")
-    page.wait_for_function(f"document.querySelector('.segment.is-current')?.dataset.start == '{second_start}'")
-    page.wait_for_function(f"document.getElementById('player').currentTime > {second_start / 1000 + 0.7}")
+    page.evaluate(f"{PLAYER}.currentTime = {second_start / 1000 + 0.5}")
+    page.wait_for_function(f"{CURRENT}?.dataset.start == '{second_start}'")
+    page.wait_for_function(f"{PLAYER}.currentTime > {second_start / 1000 + 0.7}")
     assert current_segment_start(page) == second_start  # still that segment while it plays
-    page.evaluate("document.getElementById('player').pause()")
+    page.evaluate(f"{PLAYER}.pause()")
     assert page.js_errors == []
 
 
@@ -79,7 +62,7 @@ def test_click_a_segment_seeks_the_player(page, site):
     open_speech(page, site, "fa")
     target = site.spans[3][0]
     page.click(f".segment[data-start='{target}'] .segment-text")
-    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {target / 1000}) < 1.0")
+    page.wait_for_function(f"Math.abs({PLAYER}.currentTime - {target / 1000}) < 1.0")
     assert current_segment_start(page) == target
     assert "?t=" not in page.url  # the click seeks in place instead of reloading
 
@@ -89,20 +72,20 @@ def test_keyboard_reaches_segments_and_seeks(page, site):
     target = site.spans[1][0]
     page.focus(f".segment[data-start='{target}'] .segment-time")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {target / 1000}) < 1.0")
+    page.wait_for_function(f"Math.abs({PLAYER}.currentTime - {target / 1000}) < 1.0")
 
 
 def test_link_with_t_opens_at_that_second(page, site):
     target = site.spans[2][0] // 1000 + 1
     open_speech(page, site, "en", f"?t={target}")
-    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {target}) < 0.6")
+    page.wait_for_function(f"Math.abs({PLAYER}.currentTime - {target}) < 0.6")
     assert current_segment_start(page) == site.spans[2][0]
 
 
 def test_share_link_carries_the_current_second(page, site):
     open_speech(page, site, "en")
-    page.evaluate("document.getElementById('player').currentTime = 6.4")
-    page.wait_for_function("document.getElementById('player').currentTime > 6")
+    page.evaluate(f"{PLAYER}.currentTime = 6.4")
+    page.wait_for_function(f"{PLAYER}.currentTime > 6")
     page.click("[data-share]")
     page.wait_for_selector("[data-share-status][data-link]", state="attached")
     link = page.get_attribute("[data-share-status]", "data-link")
@@ -140,13 +123,13 @@ def test_tracks_load_with_cues_in_each_language(page, site):
 
 def test_switch_transcript_language_keeps_the_player(page, site):
     open_speech(page, site, "fa")
-    page.evaluate("window.playerMarker = document.getElementById('player'); "
-                  "document.getElementById('player').currentTime = 5")
+    page.evaluate(f"window.playerMarker = {PLAYER}; "
+                  f"{PLAYER}.currentTime = 5")
     page.select_option("[data-transcript-language]", "en")
     page.wait_for_selector("[data-segments][lang='en']")
     assert page.get_attribute("[data-segments]", "dir") == "ltr"
     assert "Hello and welcome" in page.inner_text("[data-segments]")
-    assert page.evaluate("window.playerMarker === document.getElementById('player')")
+    assert page.evaluate(f"window.playerMarker === {PLAYER}")
     assert "tl=en" in page.url
     # Side by side: Persian original next to the English translation.
     page.select_option("[data-transcript-language]", "fa")
@@ -156,8 +139,8 @@ def test_switch_transcript_language_keeps_the_player(page, site):
     row = page.inner_text("#seg-1")
     assert "امروز درباره آب" in row and "Today we talk about water" in row
     # The highlight still follows the player after the swap.
-    page.evaluate(f"document.getElementById('player').currentTime = {site.spans[3][0] / 1000 + 0.2}")
-    page.wait_for_function(f"document.querySelector('.segment.is-current')?.dataset.start == '{site.spans[3][0]}'")
+    page.evaluate(f"{PLAYER}.currentTime = {site.spans[3][0] / 1000 + 0.2}")
+    page.wait_for_function(f"{CURRENT}?.dataset.start == '{site.spans[3][0]}'")
     screenshot(page, "speech-fa-side-by-side")
     assert page.js_errors == []
 
@@ -222,7 +205,8 @@ def test_comment_held_then_approved_then_reply_threaded(browser, page, site):
 
 
 def test_script_and_bidi_override_in_a_comment_show_as_text(page, site):
-    body = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned=2\"> \u202eabc\u202c done"
+    body = ("<script>window.pwned = 1</script><img src=x onerror=\"window.pwned=2\"> "
+            "\u202eabc\u202c done")
     comment = post_comment(speech=site.speech, name="\u202eMallory", body=body)
     moderate_comment(comment=comment, status="approved")
     dialogs = []
@@ -236,7 +220,9 @@ def test_script_and_bidi_override_in_a_comment_show_as_text(page, site):
     assert page.locator(f"#comment-{comment.pk} img").count() == 0
     # The override stays inside the comment: the page and the text after it keep their direction.
     assert page.get_attribute("html", "dir") == "rtl"
-    assert page.evaluate("getComputedStyle(document.querySelector('.comment-form')).direction") == "rtl"
-    assert page.evaluate(f"getComputedStyle(document.querySelector('#comment-{comment.pk} .comment-body')).unicodeBidi") == "isolate"
+    style = "(selector, name) => getComputedStyle(document.querySelector(selector))[name]"
+    assert page.evaluate(f"({style})('.comment-form', 'direction')") == "rtl"
+    body_selector = f"#comment-{comment.pk} .comment-body"
+    assert page.evaluate(f"({style})('{body_selector}', 'unicodeBidi')") == "isolate"
     assert dialogs == []
     screenshot(page, "comment-hostile-text")

@@ -1,6 +1,5 @@
 import pytest
 
-from rostra.comments.domain import post_comment  # noqa: F401  (app import check)
 from rostra.public.views import search as search_view
 from rostra.transcripts.domain import SegmentData, save_transcript
 from tests.public.content import build_archive

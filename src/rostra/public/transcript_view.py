@@ -56,7 +56,8 @@ def available_transcripts(speech) -> dict[str, Transcript]:
     return found
 
 
-def provenance(transcript: Transcript, *, languages_by_id: dict[int, str] | None = None) -> Provenance:
+def provenance(transcript: Transcript, *,
+               languages_by_id: dict[int, str] | None = None) -> Provenance:
     engine = " · ".join(part for part in (transcript.engine, transcript.model) if part)
     if transcript.origin == Transcript.Origin.HUMAN:
         original = transcript.speech.original_language
@@ -154,6 +155,7 @@ def render_segments(rows: list[tuple[int, int, str]], *, query: dict[str, str],
             f'<span class="segment-text">{escape(text)}</span>'
         )
         if paired is not None:
-            parts.append(f'<span class="segment-paired"{paired_attrs}>{escape(paired[position])}</span>')
+            parts.append(f'<span class="segment-paired"{paired_attrs}>'
+                         f'{escape(paired[position])}</span>')
         parts.append("</li>")
     return mark_safe("".join(parts))
