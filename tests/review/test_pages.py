@@ -251,3 +251,14 @@ def test_moderators_reach_the_comments_moderation_page(client, role_users, role,
     assert client.get(reverse("comments:moderation")).status_code == expected
     home = client.get(reverse("review:home")).content.decode()
     assert ("Comment moderation" in home) == (expected == 200)
+
+
+def test_diff_defaults_to_the_previous_recorded_revision(client, editor_fa, speech):
+    fa = transcript_of(speech, "fa")
+    client.force_login(editor_fa)
+    client.post(reverse("review:editor", args=[fa.pk]),
+                editor_form(fa, **{"seg-0-text": "متن نو"}))
+    response = client.get(reverse("review:diff", args=[fa.pk]))
+    assert response.status_code == 200
+    assert "متن نو" in response.content.decode()
+    assert response.context["old_number"] == fa.revision

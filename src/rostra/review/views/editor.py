@@ -209,9 +209,12 @@ def diff(request, pk: int):
         revision = get_object_or_404(TranscriptRevision, transcript=transcript, number=number)
         return number, revision.segments
 
-    old_number, old = snapshot(numbers["from"] if numbers["from"] is not None
-                               else max(transcript.revision - 1, 1))
     new_number, new = snapshot(numbers["to"])
+    if numbers["from"] is None:  # default: the recorded revision before the newer one
+        numbers["from"] = (TranscriptRevision.objects.filter(
+            transcript=transcript, number__lt=new_number).order_by("-number")
+            .values_list("number", flat=True).first() or new_number)
+    old_number, old = snapshot(numbers["from"])
     return render(request, "review/diff.html", page_context(
         request, transcript=transcript, speech=transcript.speech, old_number=old_number,
         new_number=new_number, lines=diff_snapshots(old, new),
