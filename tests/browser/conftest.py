@@ -18,22 +18,32 @@ CHROMIUM_ARGS = [
     "--autoplay-policy=no-user-gesture-required", "--mute-audio",
 ]
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a
-# thread with a running loop unless told the access is deliberate (the test owns both).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium per test module.
+
+    Playwright's sync API keeps an event loop running in this thread while it is started, and
+    Django's ORM refuses to run in a thread with a running loop unless told the access is
+    deliberate (the test owns both). Both last only as long as this fixture, so tests in other
+    folders run with Django's usual guard.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package (.ci/run does)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
