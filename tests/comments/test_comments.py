@@ -174,3 +174,28 @@ def test_counts_per_speech_on_lists(client, archive):
         moderate_comment(comment=comment, status="approved")
     post_comment(speech=archive.speech, name="A", body="held", ip_address="4.4.4.9")
     assert "2 comments" in client.get("/en/").content.decode()
+
+
+def test_moderation_page_query_count(client, archive, moderator_user,
+                                     django_assert_max_num_queries):
+    client.force_login(moderator_user)
+    parent = post_comment(speech=archive.speech, name="P", body="parent", ip_address="5.5.5.5")
+    moderate_comment(comment=parent, status="approved")
+    for index in range(30):
+        post_comment(speech=archive.speech, name=f"N{index}", body=f"text {index}",
+                     parent=parent, ip_address=f"6.6.{index}.1")
+    with django_assert_max_num_queries(8):
+        response = client.get("/en/comments/moderation/")
+    assert response.content.decode().count('class="moderation-item"') == 30
+
+
+def test_speech_page_comment_queries_do_not_grow(client, archive, django_assert_max_num_queries):
+    parent = post_comment(speech=archive.speech, name="P", body="parent", ip_address="7.7.7.7")
+    moderate_comment(comment=parent, status="approved")
+    for index in range(25):
+        reply = post_comment(speech=archive.speech, name=f"R{index}", body=f"reply {index}",
+                             parent=parent, ip_address=f"8.8.{index}.1")
+        moderate_comment(comment=reply, status="approved")
+    with django_assert_max_num_queries(10):
+        html = client.get(SPEECH).content.decode()
+    assert html.count("replying to") == 25
