@@ -62,3 +62,23 @@ def test_only_stale_segments_are_retranslated(speech, editor_fa, editor_all,
     assert retranslated.revisions.order_by("-number").first().note == (
         "re-translated 1 stale segment(s)")
     assert AuditEntry.objects.filter(action="transcript.retranslate").count() == 1
+
+
+def test_a_missing_model_is_one_clear_line(speech, editor_fa, editor_all, settings, tmp_path):
+    from dataclasses import replace as replace_segment
+
+    from rostra.core.errors import UserError
+    from rostra.processing.translation import forget_engines
+
+    config = dict(settings.CONFIG)
+    config.update({"ROSTRA_MT_ENGINE": "ctranslate2",
+                   "ROSTRA_MT_MODEL": str(tmp_path / "no-such-model")})
+    settings.CONFIG = config
+    forget_engines()
+    fa = transcript_of(speech, "fa")
+    changes = editing.current_segments(fa)
+    changes[0] = replace_segment(changes[0], text="تغییر")
+    editing.edit_segments(fa, user=editor_fa, base_revision=fa.revision, changes=changes)
+    with pytest.raises(UserError, match="the translation engine cannot do this"):
+        retranslate_stale(transcript_of(speech, "en"), user=editor_all)
+    forget_engines()

@@ -54,7 +54,16 @@ def retranslate_stale(translation: Transcript, *, user, via: str = "web") -> Tra
     base_revision, flags = translation.revision, list(translation.flags)
     from rostra.processing.translation import translate_transcript
 
-    fresh_transcript = translate_transcript(translation.source, translation.language)
+    from rostra.pipeline.mt.base import TemporaryTranslationError, TranslationError
+
+    try:
+        fresh_transcript = translate_transcript(translation.source, translation.language)
+    except TemporaryTranslationError as exc:
+        raise UserError(f"the translation engine is unavailable right now ({exc}); try again "
+                        "later, or edit the stale segments by hand") from None
+    except TranslationError as exc:
+        raise UserError(f"the translation engine cannot do this: {exc}; edit the stale "
+                        "segments by hand") from None
     if fresh_transcript is None:
         raise UserError(f"the translation engine gave nothing for {translation}; edit the "
                         "stale segments by hand")
