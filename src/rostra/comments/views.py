@@ -77,10 +77,13 @@ def post(request, slug):
 
 
 def _login_url() -> str:
-    try:
-        return reverse("login")
-    except NoReverseMatch:
-        return reverse("admin:login")
+    """The editors' login page (review app), else the admin's."""
+    for name in ("review:login", "login"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse("admin:login")
 
 
 def _require_moderator(request):
