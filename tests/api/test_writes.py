@@ -233,3 +233,18 @@ def test_edit_through_the_api_with_conflict(client, speech, tokens):
 
 
 FA_TEXT_2 = "داده‌ها به برنامه‌ریزی کمک می‌کنند"
+
+
+def test_process_queues_recognition_without_running_it_in_the_request(client, speech, tokens,
+                                                                      data_dir):
+    from rostra.processing.models import StageRun
+
+    client.post(f"/api/speeches/{speech.slug}/media",
+                {"file": SimpleUploadedFile("talk.wav", wav_bytes(), "audio/wav")},
+                **bearer(tokens["admin"]))
+    response = client.post(f"/api/speeches/{speech.slug}/process", json.dumps({}),
+                           content_type="application/json", **bearer(tokens["admin"]))
+    assert response.status_code == 202, response.content
+    assert response.json() == {"speech": speech.slug,
+                               "queued": [{"stage": "asr", "status": "queued"}]}
+    assert StageRun.objects.get(speech=speech, stage="asr").status == "queued"

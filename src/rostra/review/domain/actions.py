@@ -30,15 +30,28 @@ def upload_media(speech: Speech, *, user, path: Path, original_name: str, via: s
 
 def start_processing(speech: Speech, *, user, stages: list[str] | None = None,
                      force: bool = False, via: str = "api") -> list:
-    """Queue the speech's processing stages for the workers (processing.tasks.enqueue_speech;
-    with no broker they run in this process). Needs manage_archive. Returns the StageRuns."""
+    """Queue the speech's processing stages. Needs manage_archive. Returns the StageRuns.
+
+    With a broker: processing.tasks.enqueue_speech (the workers take it). Without one, speech
+    recognition is only marked queued (processing.domain.queue_stage) for the background
+    worker of ``rostra serve`` (or ``rostra process``), so a request never waits minutes for
+    it; stages after recognition are queued the same way as with a broker.
+    """
     if not roles.can_manage_archive(user):
         raise PermissionDenied("you may not start processing")
     if speech.media_id is None:
         raise UserError(f"{speech.slug} has no recording; upload its media first")
+    from rostra.processing import domain as processing
+    from rostra.processing.engines import processing_setting
     from rostra.processing.tasks import enqueue_speech
 
-    runs = enqueue_speech(speech, stages=stages or None, force=force)
+    runs = None
+    if not processing_setting("ROSTRA_BROKER_URL") and (
+            not stages or processing.STAGE_ASR in stages):
+        run = processing.queue_stage(speech, stage=processing.STAGE_ASR, force=force)
+        runs = [run] if run is not None else None
+    if runs is None:
+        runs = enqueue_speech(speech, stages=stages or None, force=force)
     audit.record(user=user, action="speech.process", obj=speech, via=via,
                  after={"stages": [run.stage for run in runs], "force": force})
     return runs
