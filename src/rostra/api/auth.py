@@ -20,11 +20,15 @@ class TokenAuth(HttpBearer):
 def reader(request):
     """The token's user for a read, None when no token was sent; a wrong token is a 401
     (better than silently showing the public view)."""
+    if hasattr(request, "_rostra_reader"):  # asked several times per request
+        return request._rostra_reader
     header = request.headers.get("Authorization", "")
     if not header:
+        request._rostra_reader = None
         return None
     scheme, _, token = header.partition(" ")
     user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         raise AuthenticationError()
+    request._rostra_reader = user
     return user
