@@ -12,9 +12,10 @@ rate (jiwer, lower-cased, punctuation removed) against the references.
 
 Variants:
   baseline  WhisperModel(model_dir).transcribe(path) with default options (what a user writes)
-  rostra    rostra.pipeline FasterWhisperEngine with rostra's defaults (CPU int8, threads =
-            cores, VAD, word timestamps, windows of 10 min, cues) — what `rostra process` runs
-  batched   (--batched) the same with BatchedInferencePipeline, to show what batching does on CPU
+  rostra      rostra.pipeline FasterWhisperEngine with rostra's defaults (CPU int8, threads =
+              cores, VAD, word timestamps, windows of 10 min, batched for recordings of a
+              minute or more, then cut into cues) — what `rostra process` runs
+  sequential  (--variants) the same without batching, to show what batching does
 """
 
 from __future__ import annotations
@@ -68,11 +69,17 @@ def child(variant: str, audio: str) -> None:
             cpu_threads=int(os.environ.get("ROSTRA_ASR_THREADS", "0")))
         engine.load()
         loaded = time.monotonic()
-        device, _ = engine.resolved()[1:3]
+        from rostra.pipeline.audio import probe_audio
+        from rostra.processing.engines import BATCH_FROM_MS
+
         batched = os.environ.get("ROSTRA_ASR_BATCHED", "auto")
+        if batched == "auto":  # as rostra.processing.engines.asr_options_for decides
+            batched = "true" if (probe_audio(Path(audio)).duration_ms or 0) >= BATCH_FROM_MS \
+                else "false"
+        if variant != "rostra":
+            batched = "true" if variant == "batched" else "false"
         options = AsrOptions(beam_size=int(os.environ.get("ROSTRA_ASR_BEAM_SIZE", "5")),
-                             batched=variant == "batched" or batched == "true"
-                             or (batched == "auto" and device == "cuda"))
+                             batched=batched == "true")
         result = engine.transcribe_file(Path(audio), options=options)
         cues_from_segments(result.segments)
         text = result.text
@@ -80,6 +87,32 @@ def child(variant: str, audio: str) -> None:
     # Kept for reading the errors: CACHE/hyp-<variant>-<recording>.txt
     (CACHE / f"hyp-{variant}-{Path(audio).stem}.txt").write_text(text + "\n")
     print(json.dumps({"load_s": loaded - started, "run_s": finished - loaded, "text": text}))
+
+
+def memory_child(variant: str, audio: str) -> None:
+    """Decoding (and, for the baseline, feature extraction) of a long recording, no decoding
+    of text: the part of each pipeline whose memory grows with the recording's length."""
+    started = time.monotonic()
+    if variant == "hour-baseline":
+        from faster_whisper.audio import decode_audio
+        from faster_whisper.feature_extractor import FeatureExtractor
+
+        samples = decode_audio(audio)  # what WhisperModel.transcribe(path) does first
+        FeatureExtractor()(samples)  # then the log-mel features of the whole recording
+    else:
+        from rostra.pipeline.audio import iter_audio_windows
+
+        for window in iter_audio_windows(Path(audio), window_seconds=600):
+            pass
+    print(json.dumps({"load_s": 0.0, "run_s": time.monotonic() - started, "text": ""}))
+
+
+def hour_recording() -> Path:
+    target = CACHE / "hour.wav"
+    if not target.exists():
+        ten = decode(CACHE / "long-600.wav")
+        write_wav(target, np.concatenate([ten] * 6))
+    return target
 
 
 def run_child(variant: str, audio: Path) -> dict:
@@ -229,10 +262,15 @@ def main() -> None:
     parser.add_argument("--skip-long", action="store_true")
     parser.add_argument("--batched", action="store_true", help="also run the batched variant")
     parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--hour", action="store_true",
+                        help="also measure decoding memory on a one-hour recording")
     parser.add_argument("--variants", default="", help="comma separated, e.g. rostra,batched")
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        if args.child[0].startswith("hour-"):
+            memory_child(*args.child)
+        else:
+            child(*args.child)
         return
     CACHE.mkdir(parents=True, exist_ok=True)
     model_dir()
@@ -254,6 +292,13 @@ def main() -> None:
         for variant, row in figures["long"].items():
             per_hour = row["peak_mb"]  # memory is bounded by the window, not the length
             print(f"{variant}: peak {per_hour:.0f} MB for {duration / 60:.1f} min of audio")
+    if args.hour:
+        hour = hour_recording()
+        print(f"\none hour ({len(decode(hour)) / 3600 / 16000:.2f} h), decoding only:")
+        for variant in ("hour-baseline", "hour-rostra"):
+            row = run_child(variant, hour)
+            figures[variant] = row
+            print(f"{variant:14} peak {row['peak_mb']:7.0f} MB  {row['run_s']:6.1f} s")
     print("\nJSON " + json.dumps(figures))
 
 

@@ -118,7 +118,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_ASR_BEAM_SIZE", parse_positive_int, 5,
             "Beam size for speech recognition; 1 is greedy decoding (faster, a little less exact)."),
     Setting("ROSTRA_ASR_BATCHED", parse_choice("auto", "true", "false"), "auto",
-            "Batched recognition of speech windows; auto batches on CUDA only (it is slower on CPU)."),
+            "Batched recognition (faster-whisper BatchedInferencePipeline); auto batches "
+            "recordings of a minute or more."),
     Setting("ROSTRA_MT_ENGINE", parse_choice("none", "ctranslate2", "libretranslate", "openai"),
             "none", "Translation engine; none leaves translations absent (never faked)."),
     Setting("ROSTRA_MT_MODEL", parse_str, "",

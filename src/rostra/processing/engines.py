@@ -11,6 +11,7 @@ from rostra.pipeline.asr.base import AsrEngine, asr_engine_class
 from rostra.pipeline.types import AsrOptions
 
 _engines: dict[tuple, AsrEngine] = {}
+BATCH_FROM_MS = 60_000
 _lock = threading.Lock()
 
 
@@ -40,13 +41,13 @@ def asr_engine() -> AsrEngine:
 
 def asr_options_for(speech: Speech) -> AsrOptions:
     """Recognition options for ``speech``: its program language when known, else detection."""
-    from rostra.pipeline.models import choose_device
-
     batched = processing_setting("ROSTRA_ASR_BATCHED")
     if batched == "auto":
-        # Batching pays on a GPU; on CPU it was slower in bench/asr_benchmark.py.
-        device, _ = choose_device(processing_setting("ROSTRA_ASR_DEVICE"))
-        batched = "true" if device == "cuda" else "false"
+        # Batching paid on 2 CPU cores too (bench/RESULTS.md: 1.6× the sequential pipeline on
+        # ten minutes, same word error rate), but only once there are several 30-second
+        # chunks to batch: a short clip is faster sequentially.
+        duration_ms = speech.media.duration_ms if speech.media_id else None
+        batched = "true" if (duration_ms or 0) >= BATCH_FROM_MS else "false"
     return AsrOptions(
         language=speech.original_language or None,
         beam_size=processing_setting("ROSTRA_ASR_BEAM_SIZE"),
