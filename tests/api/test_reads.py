@@ -143,3 +143,31 @@ def test_docs_page_works_offline(client, db):
     page = client.get("/api/docs").content.decode()
     assert "cdn." not in page and "/static/ninja/swagger-ui-bundle.js" in page
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/speeches", "/api/sessions", "/api/speakers",
+                                  "/api/topics", "/api/events"])
+def test_list_query_count_does_not_grow(client, event, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rostra.archive.models import Session, Speaker, SpeechSpeaker, Topic
+
+    def add(n):
+        topic = Topic.objects.create(event=event, slug=f"topic-{n}", name={"en": "T"})
+        speaker = Speaker.objects.create(event=event, slug=f"speaker-{n}", names={"en": "S"})
+        session = Session.objects.create(event=event, slug=f"session-{n}", title={"en": "S"})
+        speech = Speech.objects.create(event=event, slug=f"talk-{n}", title={"en": "T"},
+                                       session=session, state=Speech.State.PUBLISHED,
+                                       published_languages=["en"])
+        speech.topics.add(topic)
+        SpeechSpeaker.objects.create(speech=speech, speaker=speaker)
+
+    add(0)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(path).status_code == 200
+    for n in range(1, 12):
+        add(n)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(path).status_code == 200
+    assert len(many.captured_queries) == len(one.captured_queries)
