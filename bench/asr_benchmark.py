@@ -70,7 +70,7 @@ def child(variant: str, audio: str) -> None:
         engine.load()
         loaded = time.monotonic()
         from rostra.pipeline.audio import probe_audio
-        from rostra.processing.engines import BATCH_FROM_MS
+        from rostra.pipeline.asr.base import BATCH_FROM_MS
 
         batched = os.environ.get("ROSTRA_ASR_BATCHED", "auto")
         if batched == "auto":  # as rostra.processing.engines.asr_options_for decides

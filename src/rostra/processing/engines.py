@@ -7,11 +7,10 @@ import threading
 from django.conf import settings
 
 from rostra.archive.models import Speech
-from rostra.pipeline.asr.base import AsrEngine, asr_engine_class
+from rostra.pipeline.asr.base import BATCH_FROM_MS, AsrEngine, asr_engine_class
 from rostra.pipeline.types import AsrOptions
 
 _engines: dict[tuple, AsrEngine] = {}
-BATCH_FROM_MS = 60_000
 _lock = threading.Lock()
 
 

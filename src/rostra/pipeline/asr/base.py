@@ -12,6 +12,10 @@ from typing import Callable
 
 from rostra.pipeline.types import AsrOptions, PipelineError, TranscriptionResult
 
+# Batched recognition pays once a recording has several 30-second chunks to batch; a short
+# clip is faster sequentially (bench/RESULTS.md).
+BATCH_FROM_MS = 60_000
+
 # Called with the fraction of the recording done (0.0–1.0) as recognition advances.
 ProgressCallback = Callable[[float], None]
 
