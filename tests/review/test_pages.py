@@ -262,3 +262,10 @@ def test_diff_defaults_to_the_previous_recorded_revision(client, editor_fa, spee
     assert response.status_code == 200
     assert "متن نو" in response.content.decode()
     assert response.context["old_number"] == fa.revision
+
+
+def test_editors_get_editor_links_only_for_their_languages(client, editor_fa, speech):
+    client.force_login(editor_fa)
+    page = client.get(reverse("review:queue")).content.decode()
+    assert reverse("review:editor", args=[transcript_of(speech, "fa").pk]) in page
+    assert reverse("review:editor", args=[transcript_of(speech, "ar").pk]) not in page

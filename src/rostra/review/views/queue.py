@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 
 from rostra.archive.models import Event, Speech
+from rostra.review import roles
 from rostra.review.views.common import page_context, staff_page
 from rostra.transcripts.models import Transcript
 
@@ -51,7 +52,7 @@ def queue_speeches(*, state: str = "", event: str = "", pending: str = "", appro
     return speeches
 
 
-def language_cells(speech: Speech) -> list[dict]:
+def language_cells(speech: Speech, editable: set[str]) -> list[dict]:
     """Per archive language: the best transcript's status, for the queue's columns."""
     order = {"human": 0, "asr": 1, "mt": 2}
     cells = []
@@ -59,7 +60,7 @@ def language_cells(speech: Speech) -> list[dict]:
         found = sorted((t for t in speech.transcripts.all() if t.language == code),
                        key=lambda t: order.get(t.origin, 9))
         transcript = found[0] if found else None
-        cells.append({"language": code, "transcript": transcript,
+        cells.append({"language": code, "transcript": transcript, "editable": code in editable,
                       "stale": getattr(transcript, "stale_count", 0) if transcript else 0})
     return cells
 
@@ -72,7 +73,8 @@ def queue(request):
                               pending=params["pending"], approved=params["approved"],
                               query=params["q"])
     page = Paginator(speeches, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"speech": speech, "languages": language_cells(speech)} for speech in page]
+    editable = set(roles.editable_languages(request.user))
+    rows = [{"speech": speech, "languages": language_cells(speech, editable)} for speech in page]
     state_counts = dict(Speech.objects.values_list("state").annotate(n=Count("id")))
     approved_counts = dict(Transcript.objects.filter(approved=True).values_list("language")
                            .annotate(n=Count("speech", distinct=True)))
