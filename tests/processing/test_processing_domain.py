@@ -217,3 +217,17 @@ def test_temporary_errors_are_retried_then_recorded(make_speech, fake_engine, mo
     assert "gave up after 3 tries" in outcomes[0].message
     run = StageRun.objects.get(speech=speech, stage="asr")
     assert (run.status, run.attempts) == ("failed", 3)
+
+
+def test_skipped_translation_runs_once_an_engine_is_configured(make_speech, fake_engine,
+                                                                settings, monkeypatch):
+    from rostra.processing import domain
+
+    monkeypatch.setattr(domain, "LOCAL_RETRY_SECONDS", 0.01)
+    speech = make_speech(language="en")
+    process_speech(speech)
+    assert statuses(process_speech(speech))["translate:fa"] == "up-to-date"
+    settings.ROSTRA_MT_ENGINE = "libretranslate"
+    settings.ROSTRA_MT_URL = "http://127.0.0.1:9"  # nothing listens: the stage must try
+    assert statuses(process_speech(speech, stages=["translate:fa"]))["translate:fa"] != \
+        "up-to-date"

@@ -372,13 +372,14 @@ def _run_translation(speech: Speech, run: StageRun) -> StageOutcome:
     try:
         from rostra.processing.translation import translate_transcript
     except ImportError:
-        return _finish(run, status=StageRun.Status.SKIPPED, fingerprint="",
+        return _finish(run, status=StageRun.Status.SKIPPED, fingerprint=fingerprint,
                        message="no translation engine configured")
     # Not inside our own transaction: translating takes long, and the translator writes its
     # transcript in one transaction of its own (a killed worker leaves the run to be redone).
     translated = translate_transcript(source, target)
     if translated is None:
-        return _finish(run, status=StageRun.Status.SKIPPED, fingerprint="",
+        # Up to date until the translation settings (part of the fingerprint) change.
+        return _finish(run, status=StageRun.Status.SKIPPED, fingerprint=fingerprint,
                        message="no translation engine configured")
     return _finish(run, status=StageRun.Status.DONE, fingerprint=fingerprint,
                    detail={"transcript": translated.pk, "source": source.pk})

@@ -47,7 +47,7 @@ def process_here(speech_id: int, *, stages, force: bool, on_event: EventCallback
 
 
 def run_jobs(jobs: list[SpeechJob], *, stages=None, force: bool = False, workers: int = 1,
-             on_event: EventCallback) -> dict[int, list[StageOutcome]]:
+             on_event: EventCallback) -> dict[int, list]:
     """Process ``jobs`` with ``workers`` processes; returns each speech's stage outcomes."""
     from rostra.processing.domain import StageOutcome
 
