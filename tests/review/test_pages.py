@@ -269,3 +269,13 @@ def test_editors_get_editor_links_only_for_their_languages(client, editor_fa, sp
     page = client.get(reverse("review:queue")).content.decode()
     assert reverse("review:editor", args=[transcript_of(speech, "fa").pk]) in page
     assert reverse("review:editor", args=[transcript_of(speech, "ar").pk]) not in page
+
+
+def test_user_admin_page_edits_editor_languages(client, admin_ada, editor_fa):
+    admin_ada.is_staff = True
+    admin_ada.is_superuser = True
+    admin_ada.save()
+    client.force_login(admin_ada)
+    page = client.get(f"/admin/auth/user/{editor_fa.pk}/change/")
+    assert page.status_code == 200
+    assert "languages this editor may edit" in page.content.decode().lower()
