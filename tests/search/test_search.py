@@ -259,3 +259,23 @@ def test_vectors_of_another_model_are_never_compared(archive, search_backend):
     reindex_all(backend=search_backend, engine=None)  # a keyword-only index
     results = search_archive("rain", backend=search_backend)
     assert results.total == 1 and results.notices
+
+
+def test_sqlite_vec_scan_and_in_process_copy_find_the_same_neighbours(library, data_dir,
+                                                                       monkeypatch):
+    from rostra.search.backends import vector_cache
+    from rostra.search.backends.sqlite_fts import SqliteBackend
+    from rostra.search.embeddings.base import get_embedding_engine
+
+    backend = SqliteBackend(data_dir / "search-index.sqlite3")
+    reindex_all(backend=backend)
+    engine = get_embedding_engine()
+    query = engine.embed_query("انرژی خورشیدی")
+    arguments = dict(signature=engine.signature, speech_ids=None, languages=None, limit=5)
+    in_process = backend.vector_search(query, **arguments)
+    monkeypatch.setattr(vector_cache, "MAX_VECTORS", 0)
+    scanned = backend.vector_search(query, **arguments)
+    assert [(h.key, round(h.score, 4)) for h in in_process] == \
+        [(h.key, round(h.score, 4)) for h in scanned]
+    assert in_process[0].speech_id == search_archive(
+        "solar", mode="keyword", include_unpublished=True, backend=backend).hits[0].speech.pk

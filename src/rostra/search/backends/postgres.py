@@ -9,7 +9,7 @@ so both backends match the same documents. Ranking is ``ts_rank`` (normalized by
 Vectors use pgvector (``vector(n)``, cosine distance ``<=>``, exact scan) when the extension
 can be created; when it is not installed on the server (Debian 12 has no package for
 PostgreSQL 15), vectors are stored as ``bytea`` and compared exactly in this process with
-numpy, from a copy cached per index generation. Both give the same neighbours.
+numpy (rostra.search.backends.vector_cache). Both give the same neighbours.
 
 By default the tables live in Django's database (created on first use); a ``dsn`` points the
 backend at another database (the test suite uses that to run PostgreSQL beside SQLite).
@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
 from contextlib import contextmanager
 from typing import Sequence
 
 import numpy as np
 
-from rostra.search.backends.base import (DocumentHit, QueryGroups, SearchBackend,
-                                         tsquery_expression)
+from rostra.search.backends import vector_cache
+from rostra.search.backends.base import DocumentHit, SearchBackend, tsquery_expression
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +48,6 @@ VECTOR_COLUMNS = ("speech_id bigint NOT NULL, scope text NOT NULL, kind text NOT
 MAX_POSITIONS = 16000
 MAX_TERM_BYTES = 1000
 
-_vector_cache: dict[str, tuple] = {}
-_vector_cache_lock = threading.Lock()
 
 
 def tsvector_literal(text: str) -> str:
@@ -296,49 +293,21 @@ class PostgresBackend(SearchBackend):
                                 score=float(r[8])) for r in rows]
         return self._vector_search_in_process(query, columns, speech_ids, languages, limit)
 
-    def _load_vectors(self, columns: str) -> tuple:
-        generation = self._meta("vector_generation")
-        key = self._cache_key
-        with _vector_cache_lock:
-            cached = _vector_cache.get(key)
-            if cached is not None and cached[0] == generation:
-                return cached
+    def _load_vectors(self, columns: str) -> tuple[list, np.ndarray]:
         with self._cursor() as cursor:
             cursor.execute(f"SELECT {columns}, embedding FROM search_vec ORDER BY id")
             rows = cursor.fetchall()
-        metadata = [row[:8] for row in rows]
-        if rows:
-            matrix = np.frombuffer(b"".join(bytes(row[8]) for row in rows),
-                                   dtype=np.float32).reshape(len(rows), -1)
-        else:
-            matrix = np.zeros((0, 1), dtype=np.float32)
-        speech_ids = np.array([row[0] for row in rows], dtype=np.int64)
-        languages = np.array([row[3] for row in rows], dtype=object)
-        entry = (generation, metadata, matrix, speech_ids, languages)
-        with _vector_cache_lock:
-            _vector_cache[key] = entry
-        return entry
+        if not rows:
+            return [], np.zeros((0, 1), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(bytes(row[8]) for row in rows),
+                               dtype=np.float32).reshape(len(rows), -1)
+        return [tuple(row[:8]) for row in rows], matrix
 
     def _vector_search_in_process(self, query, columns, speech_ids, languages, limit):
-        _, metadata, matrix, row_speeches, row_languages = self._load_vectors(columns)
-        if not metadata:
-            return []
-        scores = matrix @ query
-        mask = np.ones(len(metadata), dtype=bool)
-        if speech_ids is not None:
-            mask &= np.isin(row_speeches, np.array(list(speech_ids), dtype=np.int64))
-        if languages:
-            mask &= np.isin(row_languages, list(languages))
-        candidates = np.flatnonzero(mask)
-        if not len(candidates):
-            return []
-        limit = min(int(limit), len(candidates))
-        best = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [DocumentHit(speech_id=metadata[i][0], kind=metadata[i][1], field=metadata[i][2],
-                            language=metadata[i][3], transcript_id=metadata[i][4],
-                            segment_id=metadata[i][5], start_ms=metadata[i][6],
-                            end_ms=metadata[i][7], score=float(scores[i])) for i in best]
+        return vector_cache.search(
+            key=self._cache_key, generation=self._meta("vector_generation"),
+            load=lambda: self._load_vectors(columns), query=query, speech_ids=speech_ids,
+            languages=languages, limit=limit)
 
     def stats(self):
         self.ensure_schema()
