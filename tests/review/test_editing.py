@@ -192,3 +192,24 @@ def test_marking_a_stale_segment_reviewed_clears_it(speech, editor_fa, editor_al
     working[0] = replace(working[0], reviewed=True)  # what the editor's checkbox sends
     ar = editing.edit_segments(ar, user=editor_all, base_revision=ar.revision, changes=working)
     assert list(ar.segments.values_list("stale", flat=True)) == [False, False, False]
+
+
+def test_edits_overwritten_by_reprocessing_can_be_reverted(speech, editor_fa):
+    from rostra.transcripts.domain import save_transcript
+    from tests.review.conftest import FA_SEGMENTS
+
+    fa = transcript_of(speech, "fa")
+    changes = editing.current_segments(fa)
+    changes[0] = replace(changes[0], text="ویرایش انسانی")
+    fa = editing.edit_segments(fa, user=editor_fa, base_revision=fa.revision, changes=changes)
+    edited_revision = fa.revision
+    # the pipeline re-runs with --force and writes machine output over the edit
+    fa = save_transcript(speech=speech, language="fa", origin="asr", segments=FA_SEGMENTS,
+                         engine="faster-whisper", model="base")
+    assert texts(fa)[0] != "ویرایش انسانی"
+    restored = editing.revert_to_revision(fa, user=editor_fa, number=edited_revision,
+                                          base_revision=fa.revision)
+    assert texts(restored)[0] == "ویرایش انسانی"
+    notes = list(TranscriptRevision.objects.filter(transcript=fa).order_by("number")
+                 .values_list("note", flat=True))
+    assert notes[-2:] == ["speech recognition output", f"reverted to revision {edited_revision}"]
