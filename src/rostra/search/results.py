@@ -6,10 +6,13 @@ segment rows and the speech's metadata), so a snippet is always the current orig
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Iterable, Sequence
 
+from django.db import connection
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 
 from rostra.archive.models import Event, Speaker, Speech, SpeechSpeaker, Topic
 from rostra.core.languages import native_name
@@ -56,43 +59,61 @@ def load_match_texts(hits: Sequence[DocumentHit], speeches: dict[int, Speech]) -
     return texts
 
 
-def _top(counter: Counter, labels: dict) -> list:
+def _top(counter: Counter) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))[:FACET_LIMIT]
+
+
+def _facet(top: list[tuple[str, int]], labels: dict) -> list:
     from rostra.search.service import FacetCount
 
     return [FacetCount(value=str(value), label=labels.get(value, str(value)), count=count)
-            for value, count in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-            [:FACET_LIMIT]]
+            for value, count in top]
+
+
+def id_set(ids: list[int]) -> RawSQL:
+    """``ids`` as one SQL parameter (a subquery for ``__in``): thousands of placeholders cost
+    more to build and parse than the query itself."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+    return ids  # type: ignore[return-value]
 
 
 def speech_facets(speech_ids: Iterable[int], languages: dict[int, set[str]]) -> dict:
-    """Counts of matched speeches per language, topic, speaker, country and event."""
-    speech_ids = list(speech_ids)
+    """Counts of matched speeches per language, topic, speaker, country and event.
+
+    Only the ``FACET_LIMIT`` biggest values of each facet are returned, and only their labels
+    are loaded (a common word can match thousands of speeches and speakers).
+    """
+    speech_ids = [int(value) for value in speech_ids]
     if not speech_ids:
         return {name: [] for name in ("language", "topic", "speaker", "country", "event")}
-    language_counts = Counter(code for speech_id in speech_ids
-                              for code in languages.get(speech_id, ()))
-    topic_counts = Counter(dict(
-        Speech.topics.through.objects.filter(speech_id__in=speech_ids)
-        .values_list("topic__slug").annotate(n=Count("speech_id", distinct=True))))
-    speaker_counts = Counter(dict(
-        SpeechSpeaker.objects.filter(speech_id__in=speech_ids)
-        .values_list("speaker__slug").annotate(n=Count("speech_id", distinct=True))))
-    country_counts = Counter(dict(
-        SpeechSpeaker.objects.filter(speech_id__in=speech_ids).exclude(speaker__country="")
-        .values_list("speaker__country").annotate(n=Count("speech_id", distinct=True))))
-    event_counts = Counter(dict(
-        Speech.objects.filter(pk__in=speech_ids).values_list("event__slug")
-        .annotate(n=Count("pk"))))
-    topic_labels = {t.slug: pick(t.name) or t.slug
-                    for t in Topic.objects.filter(slug__in=list(topic_counts))}
-    speaker_labels = {s.slug: s.display_name()
-                      for s in Speaker.objects.filter(slug__in=list(speaker_counts))}
-    event_labels = {e.slug: e.display_name() for e in Event.objects.filter(slug__in=list(event_counts))}
-    language_labels = {code: native_name(code) for code in language_counts}
+    matched = id_set(speech_ids)
+    languages_top = _top(Counter(code for speech_id in speech_ids
+                                 for code in languages.get(speech_id, ())))
+    topics_top = _top(Counter(dict(
+        Speech.topics.through.objects.filter(speech_id__in=matched)
+        .values_list("topic__slug").annotate(n=Count("speech_id", distinct=True)))))
+    speakers_top = _top(Counter(dict(
+        SpeechSpeaker.objects.filter(speech_id__in=matched)
+        .values_list("speaker__slug").annotate(n=Count("speech_id", distinct=True)))))
+    countries_top = _top(Counter(dict(
+        SpeechSpeaker.objects.filter(speech_id__in=matched).exclude(speaker__country="")
+        .values_list("speaker__country").annotate(n=Count("speech_id", distinct=True)))))
+    events_top = _top(Counter(dict(
+        Speech.objects.filter(pk__in=matched).values_list("event__slug")
+        .annotate(n=Count("pk")))))
+    topic_labels = {slug: pick(name) or slug for slug, name in Topic.objects.filter(
+        slug__in=[slug for slug, _ in topics_top]).values_list("slug", "name")}
+    speaker_labels = {slug: pick(names) or slug for slug, names in Speaker.objects.filter(
+        slug__in=[slug for slug, _ in speakers_top]).values_list("slug", "names")}
+    event_labels = {slug: pick(name) or slug for slug, name in Event.objects.filter(
+        slug__in=[slug for slug, _ in events_top]).values_list("slug", "name")}
     return {
-        "language": _top(language_counts, language_labels),
-        "topic": _top(topic_counts, topic_labels),
-        "speaker": _top(speaker_counts, speaker_labels),
-        "country": _top(country_counts, {}),
-        "event": _top(event_counts, event_labels),
+        "language": _facet(languages_top, {code: native_name(code) for code, _ in languages_top}),
+        "topic": _facet(topics_top, topic_labels),
+        "speaker": _facet(speakers_top, speaker_labels),
+        "country": _facet(countries_top, {}),
+        "event": _facet(events_top, event_labels),
     }
