@@ -1,4 +1,4 @@
-"""The index follows the archive: transcripts saved, edited, deleted; speeches published, withdrawn."""
+"""The index follows the archive: transcripts saved, edited or deleted; speeches withdrawn."""
 
 from __future__ import annotations
 

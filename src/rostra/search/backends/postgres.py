@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import secrets
 from contextlib import contextmanager
-from typing import Sequence
 
 import numpy as np
 
@@ -209,7 +208,8 @@ class PostgresBackend(SearchBackend):
         cast = "::vector" if pgvector else ""
         cursor.executemany(
             "INSERT INTO search_vec (speech_id, scope, kind, field, language, transcript_id, "
-            f"segment_id, start_ms, end_ms, embedding) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s{cast})",
+            "segment_id, start_ms, end_ms, embedding) "
+            f"VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s{cast})",
             rows)
 
     def delete_speech(self, *, speech_id):

@@ -53,7 +53,8 @@ _engines: dict[tuple[str, str], EmbeddingEngine] = {}
 _engines_lock = threading.Lock()
 
 
-def get_embedding_engine(name: str | None = None, model: str | None = None) -> EmbeddingEngine | None:
+def get_embedding_engine(name: str | None = None,
+                         model: str | None = None) -> EmbeddingEngine | None:
     """The configured engine (``ROSTRA_EMBEDDINGS``), loaded once; ``None`` when set to none."""
     from django.conf import settings
 
