@@ -231,3 +231,18 @@ def test_skipped_translation_runs_once_an_engine_is_configured(make_speech, fake
     settings.ROSTRA_MT_URL = "http://127.0.0.1:9"  # nothing listens: the stage must try
     assert statuses(process_speech(speech, stages=["translate:fa"]))["translate:fa"] != \
         "up-to-date"
+
+
+def test_a_message_delivered_again_after_its_worker_died_is_processed(make_speech, fake_engine):
+    from rostra.processing.domain import execute_stage_run
+
+    speech = make_speech()
+    run = StageRun.objects.create(speech=speech, stage="asr", status="running",
+                                  worker="gone-host:1", attempts=1,
+                                  heartbeat_at=timezone.now() - STALE_AFTER * 2)
+    assert execute_stage_run(run.pk).status == "done"
+    live = make_speech()
+    claimed = StageRun.objects.create(speech=live, stage="asr", status="running",
+                                      worker="other-host:2", heartbeat_at=timezone.now())
+    assert execute_stage_run(claimed.pk).status == "busy"
+    assert len(fake_engine()) == 1

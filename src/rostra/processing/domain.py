@@ -185,6 +185,14 @@ def queue_stage(speech: Speech, *, stage: str, force: bool = False) -> StageRun 
     return run if moved or run.status == StageRun.Status.QUEUED else None
 
 
+def _requeue_stale(run: StageRun) -> bool:
+    """Put a stale running stage back in the queue; True for exactly one caller."""
+    return StageRun.objects.filter(
+        pk=run.pk, status=StageRun.Status.RUNNING, attempts=run.attempts,
+        heartbeat_at=run.heartbeat_at,
+    ).update(status=StageRun.Status.QUEUED, queued_at=timezone.now()) == 1
+
+
 def claim_stage_run(run_id: int, *, worker: str) -> bool:
     """Move a queued stage to running for ``worker``; True for exactly one caller.
 
@@ -245,7 +253,11 @@ def execute_stage_run(run_id: int, *, worker: str | None = None,
     if run is None:
         return StageOutcome("?", "skipped", "the stage run no longer exists")
     if not claim_stage_run(run_id, worker=worker or worker_name()):
-        return StageOutcome(run.stage, "busy", "another worker has claimed this stage")
+        # A message delivered again after its worker died finds the run still "running":
+        # take it back once that worker is known to be gone, else leave it to its owner.
+        if not (is_stale(run) and _requeue_stale(run)
+                and claim_stage_run(run_id, worker=worker or worker_name())):
+            return StageOutcome(run.stage, "busy", "another worker has claimed this stage")
     speech = run.speech
     try:
         with _Heartbeat(run_id):
