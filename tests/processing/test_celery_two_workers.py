@@ -37,7 +37,7 @@ from rostra.archive.models import Event, Speech
 from rostra.celery_app import app
 app.control.purge()  # leftovers of an earlier, interrupted run
 event = Event.objects.create(slug="workers", name={{"en": "Workers"}})
-for number in range({SPEECHES}):
+for number in range(int(sys.argv[2])):
     speech = Speech.objects.create(event=event, slug=f"talk-{{number}}", original_language="en",
                                    title={{"en": f"Talk {{number}}"}})
     path = mediafactory.write_audio(Path(sys.argv[1]) / f"talk-{{number}}.ogg", seconds=1,
@@ -104,6 +104,16 @@ def python(env, code: str, *args: str) -> str:
     return done.stdout
 
 
+def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, sig)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+
+
 def start_worker(env, log: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "rostra", "worker", "--queues",
                              "asr,translate,default"], env=env, stdout=open(log, "w"),
@@ -123,7 +133,7 @@ def wait_for(predicate, *, timeout: float, what: str):
 def test_two_workers_process_each_speech_exactly_once(worker_env, tmp_path):
     import json
 
-    python(worker_env, SETUP, str(tmp_path))
+    python(worker_env, SETUP, str(tmp_path), str(SPEECHES))
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
     workers = [start_worker(worker_env, log) for log in logs]
     try:
@@ -147,14 +157,7 @@ def test_two_workers_process_each_speech_exactly_once(worker_env, tmp_path):
         state = wait_for(finished, timeout=120, what="every stage to finish")
     finally:
         for worker in workers:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-        for worker in workers:
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+            stop(worker)
     asr = [run for run in state["runs"] if run[1] == "asr"]
     assert sorted(run[0] for run in asr) == sorted(f"talk-{n}" for n in range(SPEECHES))
     assert all(run[2] == "done" and run[3] == 1 for run in asr), asr
@@ -166,3 +169,45 @@ def test_two_workers_process_each_speech_exactly_once(worker_env, tmp_path):
     recognized = [line.split("\t")[1] for line in calls]
     assert len(recognized) == SPEECHES == len(set(recognized))  # each exactly once
     assert len({line.split("\t")[0] for line in calls}) == 2  # both workers took a share
+
+
+def test_a_speech_whose_worker_was_killed_is_finished_by_another(worker_env, tmp_path):
+    import json
+
+    python(worker_env, SETUP, str(tmp_path), "1")
+    slow = {**worker_env, "ROSTRA_FAKE_ASR_SECONDS": "60"}
+    doomed_log, rescuer_log = tmp_path / "doomed.log", tmp_path / "rescuer.log"
+    doomed = start_worker(slow, doomed_log)
+    rescuer = None
+    try:
+        wait_for(lambda: "ready." in doomed_log.read_text(), timeout=90, what="the worker")
+        queued = subprocess.run([sys.executable, "-m", "rostra", "process"], env=worker_env,
+                                capture_output=True, text=True, timeout=60)
+        assert queued.returncode == 0, queued.stderr
+
+        def running():
+            runs = json.loads(python(worker_env, STATE))["runs"]
+            return any(run[1] == "asr" and run[2] == "running" for run in runs)
+
+        wait_for(running, timeout=60, what="recognition to start")
+        stop(doomed, signal.SIGKILL)  # the machine dies mid-recognition
+        rescuer = start_worker(worker_env, rescuer_log)
+        wait_for(lambda: "ready." in rescuer_log.read_text(), timeout=90, what="a new worker")
+        again = subprocess.run([sys.executable, "-m", "rostra", "process"], env=worker_env,
+                               capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0, again.stderr
+        assert "queued 1 stage(s)" in again.stdout  # the dead worker's stage, queued again
+
+        def finished():
+            state = json.loads(python(worker_env, STATE))
+            asr = [run for run in state["runs"] if run[1] == "asr"]
+            return state if asr and asr[0][2] == "done" else None
+
+        state = wait_for(finished, timeout=90, what="the rescued stage to finish")
+    finally:
+        stop(doomed, signal.SIGKILL)
+        if rescuer is not None:
+            stop(rescuer)
+    asr = [run for run in state["runs"] if run[1] == "asr"]
+    assert asr[0][3] == 2  # claimed by the dead worker, then by the rescuer
+    assert state["transcripts"] == 1
