@@ -127,6 +127,8 @@ def csv_row(duration="00:30", start="2025-05-14T10:00:00+03:30", title="Water", 
     (HEADER.replace("event,", "event,event_timezone,")
      + "a1,ev,Mars/Olympus,Water,آب,en,2025-05-14T10:00:00+03:30,00:30\n", "line 2",
      "is not an IANA time zone name"),
+    (HEADER + csv_row().replace(",ev,", ",Science Days,"), "line 2",
+     'event "Science Days" is not a slug'),
     (HEADER.replace("event,", "event,slug,")
      + "a1,ev,no spaces please,Water,آب,en,2025-05-14T10:00:00+03:30,00:30\n", "line 2",
      "may hold only letters, digits"),

@@ -7,16 +7,18 @@ nothing, matching what is already there so a second import changes nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from django.db import IntegrityError, transaction
 
 from rostra.archive.importers.detect import parse_program
 from rostra.archive.importers.types import ProgramData, ProgramError
-from rostra.archive.importers.values import is_slug
 from rostra.core.errors import UserError
 
+EVENT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 KINDS = ("events", "rooms", "days", "sessions", "topics", "speakers", "speeches")
 MAX_PROGRAM_BYTES = 200 * 1024 * 1024
 
@@ -62,7 +64,8 @@ class ImportReport:
 
 
 def import_program(path: str | Path, *, event_slug: str | None = None,
-                   dry_run: bool = False) -> ImportReport:
+                   dry_run: bool = False,
+                   progress: Callable[[str, int, int], None] | None = None) -> ImportReport:
     """Import the program in ``path`` into the event ``event_slug`` (default: the program's).
 
     Side effects: creates or updates the event, its rooms, days, sessions, topics, speakers
@@ -71,6 +74,8 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
     change are not saved (their ``updated_at`` stays). Sends ``speech_changed`` after commit
     for each created or updated speech. With ``dry_run`` the same work is done and rolled
     back. Raises :class:`UserError` (one line: file, location, reason) for any bad input.
+    ``progress(stage, done, total)``, when given, is called as speeches are written and
+    announced (for a progress bar).
     """
     path = Path(path)
     data = read_program_file(path)
@@ -79,12 +84,16 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
     except ProgramError as error:
         raise UserError(describe_program_error(path.name, error, csv=path_is_csv(data, path)))
     if event_slug is not None:
-        if not event_slug or not is_slug(event_slug) or not event_slug.isascii():
-            raise UserError(f"--event {event_slug!r} is not a slug (lowercase letters, digits, "
-                            "- and _); choose another")
+        if not EVENT_SLUG.match(event_slug):
+            raise UserError(f"--event {event_slug!r} is not a slug (lowercase ASCII letters, "
+                            "digits, - and _, at most 100); choose another")
         program.event.slug = event_slug
     if not program.event.slug:
         raise UserError(f"{path.name} names no event; add an `event` column or pass "
+                        "--event SLUG")
+    if not EVENT_SLUG.match(program.event.slug):
+        raise UserError(f"{path.name}: event {program.event.slug!r} is not a slug (lowercase "
+                        "ASCII letters, digits, - and _, at most 100); fix it or pass "
                         "--event SLUG")
     report = ImportReport(source=path.name, format=program.format, event=program.event.slug,
                           dry_run=dry_run)
@@ -92,7 +101,7 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
 
     try:
         with transaction.atomic():
-            ProgramWriter(program, report).write()
+            ProgramWriter(program, report, progress=progress).write()
             if dry_run:
                 transaction.set_rollback(True)
     except ProgramError as error:

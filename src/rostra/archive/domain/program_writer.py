@@ -30,9 +30,11 @@ def merged(old: dict | None, new: dict) -> dict:
 
 
 class ProgramWriter:
-    def __init__(self, program: ProgramData, report):
+    def __init__(self, program: ProgramData, report, *, progress=None):
         self.program = program
         self.report = report
+        # progress(stage, done, total): lets the CLI draw a bar; the domain draws nothing.
+        self.progress = progress or (lambda stage, done, total: None)
         self.event: Event | None = None
 
     def write(self) -> None:
@@ -155,7 +157,9 @@ class ProgramWriter:
         taken = set(Speech.objects.values_list("slug", flat=True))
         handled: dict[int, str] = {}
         changed_speeches: list[Speech] = []
-        for data in self.program.speeches:
+        total = len(self.program.speeches)
+        for number, data in enumerate(self.program.speeches, 1):
+            self.progress("writing speeches", number, total)
             speech = by_id.get(data.external_id) or (by_guid.get(data.guid) if data.guid else None)
             self._check_identity(data, speech, by_guid)
             if speech is not None and speech.pk in handled:
@@ -198,9 +202,13 @@ class ProgramWriter:
             if created or changed:
                 changed_speeches.append(speech)
         self.report.not_in_program = sum(1 for s in existing if s.pk not in handled)
-        for speech in changed_speeches:
-            transaction.on_commit(
-                lambda speech=speech: speech_changed.send(sender=Speech, speech=speech))
+        transaction.on_commit(lambda: self._announce(changed_speeches))
+
+    def _announce(self, speeches: list[Speech]) -> None:
+        """After commit: tell listeners (the search index) about each new or changed speech."""
+        for number, speech in enumerate(speeches, 1):
+            self.progress("updating listeners (search index)", number, len(speeches))
+            speech_changed.send(sender=Speech, speech=speech)
 
     def _check_identity(self, data: SpeechData, speech, by_guid) -> None:
         other = by_guid.get(data.guid) if data.guid else None

@@ -310,7 +310,10 @@ class _CsvBuilder:
         if not program.speeches:
             raise ProgramError("", "the file has a header but no rows")
         event = program.event
-        event.slug = self.event_first_line.get("event", ("", ""))[0]
+        event.slug, event_line = self.event_first_line.get("event", ("", ""))
+        if event.slug and not re.match(r"^[a-z0-9][a-z0-9_-]{0,99}$", event.slug):
+            raise ProgramError(event_line, f"event {quoted(event.slug)} is not a slug: use "
+                                           "lowercase ASCII letters, digits, - and _")
         event.name = {lang: self.event_first_line[f"event_name_{lang}"][0]
                       for lang in self.columns["event_name"]
                       if f"event_name_{lang}" in self.event_first_line}

@@ -4,7 +4,7 @@ archive. The work is :func:`rostra.archive.domain.program_import.import_program`
 from __future__ import annotations
 
 from rostra.cli.database import ensure_database
-from rostra.cli.output import console, error_console, print_json
+from rostra.cli.output import console, error_console, print_json, progress_bar
 
 
 def register(subparsers, common):
@@ -30,17 +30,27 @@ def run(args) -> int:
 
     read_program_file(Path(args.program))  # a missing or empty file fails before any setup
     ensure_database()
-    # A spinner on stderr: a big program takes seconds, and stdout stays clean for --json.
-    with error_console.status(f"importing {args.program}…"):
+    if not error_console.is_terminal:  # a bar is for people; logs and pipes get the report
         report = import_program(args.program, event_slug=args.event, dry_run=args.dry_run)
+    else:
+        with progress_bar(transient=True) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done)
+
+            report = import_program(args.program, event_slug=args.event,
+                                    dry_run=args.dry_run, progress=progress)
     if args.json:
         print_json(report.as_dict())
         return 0
     from rich.table import Table
 
-    title = (f"{'dry run: would import' if report.dry_run else 'imported'} {report.source} "
-             f"({report.format}) into event {report.event}")
-    table = Table(title=title)
+    console.print(f"{'dry run: would import' if report.dry_run else 'imported'} "
+                  f"{report.source} ({report.format}) into event {report.event}")
+    table = Table()
     table.add_column("")
     for outcome in ("created", "updated", "unchanged", "errors"):
         table.add_column(outcome, justify="right")
