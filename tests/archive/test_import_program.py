@@ -282,3 +282,41 @@ def test_speech_changed_is_sent_after_commit(django_capture_on_commit_callbacks)
     finally:
         speech_changed.disconnect(listener)
 
+
+
+@pytest.mark.django_db
+def test_speakers_without_ids_are_matched_by_name(tmp_path):
+    text = ("id,event,title_en,language,start,duration,speakers_en,speakers_fa\n"
+            "a1,ev,Rivers,en,2025-05-14T10:00:00+03:30,30,Sara Amini,سارا امینی\n"
+            "a2,ev,Lakes,en,2025-05-14T11:00:00+03:30,30,Sara Amini,\n")
+    path = write_csv(tmp_path, text)
+    first = import_program(path)
+    assert first.counts["speakers"].created == 1
+    speaker = Speaker.objects.get()
+    assert (speaker.external_id, speaker.names) == ("", {"en": "Sara Amini", "fa": "سارا امینی"})
+    assert speaker.speeches.count() == 2
+    again = import_program(path)
+    assert not again.changed and Speaker.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_speeches_left_out_of_the_program_are_kept_and_counted(tmp_path):
+    import_program(EXAMPLE_CSV)
+    lines = EXAMPLE_CSV.read_text("utf-8").splitlines(keepends=True)
+    report = import_program(write_csv(tmp_path, "".join(lines[:-1])))
+    assert report.not_in_program == 1
+    assert report.counts["speeches"].unchanged == 5
+    assert Speech.objects.filter(external_id="s106").exists()
+
+
+@pytest.mark.django_db
+def test_a_guid_that_belongs_to_another_speech_is_refused(tmp_path):
+    import_program(EXAMPLE_CSV)
+    edited = EXAMPLE_CSV.read_text("utf-8").replace(
+        "5b0c1f3e-6a2d-4f51-9d0e-2f6c8a1b7e02", "5b0c1f3e-6a2d-4f51-9d0e-2f6c8a1b7e09")
+    edited = edited.replace("5b0c1f3e-6a2d-4f51-9d0e-2f6c8a1b7e01",
+                            "5b0c1f3e-6a2d-4f51-9d0e-2f6c8a1b7e02")
+    before = snapshot("science-days-2025")
+    with pytest.raises(UserError, match=r"program.csv line 2: guid .* belongs to the speech"):
+        import_program(write_csv(tmp_path, edited))
+    assert snapshot("science-days-2025") == before

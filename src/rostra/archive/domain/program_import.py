@@ -15,7 +15,7 @@ from typing import Callable
 from django.db import IntegrityError, transaction
 
 from rostra.archive.importers.detect import parse_program
-from rostra.archive.importers.types import ProgramData, ProgramError
+from rostra.archive.importers.types import ProgramError
 from rostra.core.errors import UserError
 
 EVENT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
@@ -156,9 +156,3 @@ def describe_program_error(name: str, error: ProgramError, *, csv: bool) -> str:
                    "nothing was imported)"
     return message
 
-
-def program_summary(program: ProgramData) -> dict[str, int]:
-    """How many of each thing a parsed program holds (for progress and tests)."""
-    return {"days": len(program.days), "rooms": len(program.rooms),
-            "sessions": len(program.sessions), "topics": len(program.topics),
-            "speakers": len(program.speakers), "speeches": len(program.speeches)}
