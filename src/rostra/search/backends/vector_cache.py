@@ -6,7 +6,8 @@ through the database engine for every query — about 50 ms for 46,000 384-d vec
 takes ~5 ms (bench/search_speed.py). The copy is loaded on the first semantic query
 (71 MB for a 514-speech conference at 384 dimensions) and reloaded when the index's
 *generation* (a random token the backend writes with every vector change) differs, so every
-process sees every change. Above ``MAX_VECTORS`` the backends query their own store instead.
+process sees every change. Above ``MAX_VECTORS`` SQLite asks vec0's KNN scan instead;
+PostgreSQL uses this copy only when pgvector is not installed.
 """
 
 from __future__ import annotations
