@@ -194,8 +194,8 @@ def test_marking_a_stale_segment_reviewed_clears_it(speech, editor_fa, editor_al
     assert list(ar.segments.values_list("stale", flat=True)) == [False, False, False]
 
 
-def test_edits_overwritten_by_reprocessing_can_be_reverted(speech, editor_fa):
-    from rostra.transcripts.domain import save_transcript
+def test_reprocessing_keeps_edits_unless_told_and_then_they_can_be_reverted(speech, editor_fa):
+    from rostra.transcripts.domain import HumanWorkProtected, save_transcript
     from tests.review.conftest import FA_SEGMENTS
 
     fa = transcript_of(speech, "fa")
@@ -203,9 +203,14 @@ def test_edits_overwritten_by_reprocessing_can_be_reverted(speech, editor_fa):
     changes[0] = replace(changes[0], text="ویرایش انسانی")
     fa = editing.edit_segments(fa, user=editor_fa, base_revision=fa.revision, changes=changes)
     edited_revision = fa.revision
-    # the pipeline re-runs with --force and writes machine output over the edit
+    # the pipeline re-running (even with --force) does not write over the edit ...
+    with pytest.raises(HumanWorkProtected):
+        save_transcript(speech=speech, language="fa", origin="asr", segments=FA_SEGMENTS,
+                        engine="faster-whisper", model="base")
+    assert texts(transcript_of(speech, "fa"))[0] == "ویرایش انسانی"
+    # ... unless explicitly told to; even then the edit stays in the history
     fa = save_transcript(speech=speech, language="fa", origin="asr", segments=FA_SEGMENTS,
-                         engine="faster-whisper", model="base")
+                         engine="faster-whisper", model="base", replace_editor_work=True)
     assert texts(fa)[0] != "ویرایش انسانی"
     restored = editing.revert_to_revision(fa, user=editor_fa, number=edited_revision,
                                           base_revision=fa.revision)

@@ -34,7 +34,8 @@ from rostra.core.languages import ENGLISH_NAMES
 from rostra.pipeline.types import MediaError, PipelineError
 from rostra.processing.engines import asr_engine, asr_options_for, processing_setting
 from rostra.processing.models import StageRun
-from rostra.transcripts.domain import SegmentData, preferred_transcript, save_transcript
+from rostra.transcripts.domain import (HumanWorkProtected, SegmentData, has_editor_work,
+                                      preferred_transcript, save_transcript)
 from rostra.transcripts.models import Transcript
 
 logger = logging.getLogger(__name__)
@@ -267,6 +268,12 @@ def execute_stage_run(run_id: int, *, worker: str | None = None,
                 outcome = _run_translation(speech, run)
             else:
                 raise PipelineError(f"unknown stage {run.stage!r}")
+    except HumanWorkProtected as exc:
+        # Checked again inside the write's transaction: an editor may have started meanwhile.
+        speech.refresh_from_db(fields=["state"])
+        if speech.state == Speech.State.PROCESSING:
+            set_speech_state(speech, Speech.State.NEEDS_REVIEW)
+        return _finish(run, status=StageRun.Status.SKIPPED, fingerprint="", message=str(exc))
     except (TemporaryError, OperationalError, InterfaceError) as exc:
         message = f"temporary problem, will retry: {exc}"
         StageRun.objects.filter(pk=run_id, status=StageRun.Status.RUNNING).update(
@@ -318,7 +325,7 @@ def _run_asr(speech: Speech, run: StageRun, on_progress: StageProgress | None) -
     if reason:
         return _finish(run, status=StageRun.Status.SKIPPED, fingerprint="", message=reason)
     existing = speech.transcripts.filter(origin=Transcript.Origin.ASR).first()
-    if existing and (existing.approved or existing.segments.filter(reviewed=True).exists()):
+    if existing and has_editor_work(existing):
         return _finish(run, status=StageRun.Status.SKIPPED, fingerprint=fingerprint,
                        message="an editor has reviewed the machine transcript; it is kept")
     if speech.state in MOVABLE_STATES:

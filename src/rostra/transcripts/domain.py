@@ -33,7 +33,17 @@ class RevisionConflict(Exception):
 
 
 class HumanWorkProtected(Exception):
-    """Raised when machine output would replace a transcript a person wrote or approved."""
+    """Raised when machine output would replace a transcript a person edited or approved."""
+
+
+# Set by the review screens on a machine transcript an editor changed.
+HUMAN_EDITED_FLAG = "human-edited"
+
+
+def has_editor_work(transcript: Transcript) -> bool:
+    """Whether a person has approved, edited or reviewed any of this transcript."""
+    return (transcript.approved or HUMAN_EDITED_FLAG in (transcript.flags or [])
+            or transcript.segments.filter(reviewed=True).exists())
 
 
 def save_transcript(
@@ -49,13 +59,16 @@ def save_transcript(
     fingerprint: str = "",
     source: Transcript | None = None,
     flags: Sequence[str] = (),
+    replace_editor_work: bool = False,
 ) -> Transcript:
     """Replace (or create) the transcript of ``speech`` in ``language`` from ``origin``.
 
     Side effects, all in one transaction: the transcript row is created or updated, its old
     segments deleted and the new ones inserted, its revision bumped; after commit,
     ``transcript_changed`` is sent (the search index listens). Machine output never replaces
-    a human transcript: those live under their own origin, so they cannot collide.
+    a human transcript: those live under their own origin, so they cannot collide. Nor does
+    it replace a machine transcript an editor has worked on (approved, edited, reviewed):
+    that raises HumanWorkProtected unless ``replace_editor_work`` is given.
     """
     rows = list(segments)
     with transaction.atomic():
@@ -63,6 +76,11 @@ def save_transcript(
             speech=speech, language=language, origin=origin,
             defaults={"status": Transcript.Status.DONE},
         )
+        if (not created and origin != Transcript.Origin.HUMAN and not replace_editor_work
+                and has_editor_work(transcript)):
+            raise HumanWorkProtected(
+                f"an editor has worked on the {language} machine transcript of {speech.slug}; "
+                "it is kept")
         transcript.engine = engine
         transcript.model = model
         transcript.engine_version = engine_version

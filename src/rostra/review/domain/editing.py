@@ -14,10 +14,11 @@ from rostra.review.domain import audit, segment_ops
 from rostra.review.domain.revisions import (ensure_base_revision, record_revision,
                                             segment_dicts, segments_from_snapshot, snapshot_of)
 from rostra.review.models import TranscriptRevision
-from rostra.transcripts.domain import RevisionConflict, SegmentData, replace_segments
+from rostra.transcripts.domain import (HUMAN_EDITED_FLAG, RevisionConflict, SegmentData,
+                                      replace_segments)
 from rostra.transcripts.models import Segment, Transcript
 
-HUMAN_EDITED = "human-edited"
+HUMAN_EDITED = HUMAN_EDITED_FLAG
 
 
 class EditConflict(Exception):
