@@ -146,7 +146,13 @@ def test_switch_transcript_language_keeps_the_player(page, site):
 
 
 def login_as_moderator(page, site):
-    User.objects.create_user("moderator", password="moderator-pw-1", is_staff=True)
+    from django.contrib.auth.models import Group
+
+    from rostra.review.roles import MODERATOR, ensure_role_groups
+
+    ensure_role_groups()
+    moderator = User.objects.create_user("moderator", password="moderator-pw-1", is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATOR))
     page.goto(site.url + "/admin/login/?next=/en/comments/moderation/")
     page.fill("#id_username", "moderator")
     page.fill("#id_password", "moderator-pw-1")

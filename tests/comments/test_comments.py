@@ -19,7 +19,14 @@ def archive(data_dir, tmp_path):
 
 @pytest.fixture
 def moderator_user():
-    return User.objects.create_user("moderator", password="pw-for-tests", is_staff=True)
+    from django.contrib.auth.models import Group
+
+    from rostra.review.roles import MODERATOR, ensure_role_groups
+
+    ensure_role_groups()
+    user = User.objects.create_user("moderator", password="pw-for-tests")
+    user.groups.add(Group.objects.get(name=MODERATOR))
+    return user
 
 
 @pytest.fixture
@@ -159,6 +166,9 @@ def test_moderator_approves_rejects_and_marks_spam(client, archive, moderator_us
                        {"decision": "bogus"}).status_code == 303
     comments[0].refresh_from_db()
     assert comments[0].status == "approved"
+    from rostra.review.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="comment.moderate").count() == 3
 
 
 def test_moderate_is_idempotent(archive):

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import get_object_or_404, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.domain import (CommentRejected, RateLimited, approved_comments,
-                                    current_policy, moderate_comment, post_comment)
+                                    current_policy, post_comment)
 from rostra.comments.models import Comment
+from rostra.review.domain.actions import moderate as moderate_with_audit
+from rostra.review.roles import can_moderate
 
 HONEYPOT_FIELD = "website"
 MODERATION_PAGE_SIZE = 100
@@ -77,19 +80,13 @@ def post(request, slug):
 
 
 def _login_url() -> str:
-    """The editors' login page (review app), else the admin's."""
-    for name in ("review:login", "login"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return reverse("admin:login")
+    return resolve_url(settings.LOGIN_URL)
 
 
 def _require_moderator(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), _login_url())
-    if not (request.user.is_staff or request.user.has_perm("comments.change_comment")):
+    if not can_moderate(request.user):
         raise PermissionDenied(_("Only moderators can see this page."))
     return None
 
@@ -130,7 +127,8 @@ def moderate(request, pk):
     comment = get_object_or_404(Comment, pk=pk)
     decision = request.POST.get("decision", "")
     try:
-        moderate_comment(comment=comment, status=decision, moderator=request.user)
+        # Through the review app, so the decision lands in the audit log like the API's do.
+        moderate_with_audit(comment, user=request.user, status=decision, via="web")
     except CommentRejected as error:
         messages.error(request, str(error))
     else:
