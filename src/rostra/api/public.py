@@ -22,6 +22,7 @@ from rostra.api.schemas import (EventOut, EventPage, SearchOut, SessionPage, Spe
                                 SpeechOut, SpeechPage, TopicPage, TranscriptOut)
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import Event, Session, Speaker, Speech, Topic
+from rostra.archive.queries import filter_speeches
 from rostra.transcripts.models import Transcript
 
 router = Router(tags=["read"])
@@ -123,14 +124,8 @@ def list_speeches(request, response: HttpResponse, event: str | None = None,
                                   Prefetch("speakers", queryset=Speaker.objects.only("id",
                                                                                      "slug")))
                 .order_by("starts_at", "slug"))
-    if event:
-        speeches = speeches.filter(event__slug=event)
-    if session:
-        speeches = speeches.filter(session__slug=session)
-    if topic:
-        speeches = speeches.filter(topics__slug=topic)
-    if speaker:
-        speeches = speeches.filter(speakers__slug=speaker)
+    speeches = filter_speeches(speeches, event=event, session=session, topic=topic,
+                               speaker=speaker)
     if state:
         speeches = speeches.filter(state=state)
     if language:

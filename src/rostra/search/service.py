@@ -24,6 +24,7 @@ from django.db.models.functions import Cast
 
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import Speech
+from rostra.archive.queries import filter_speeches
 from rostra.core.errors import UserError
 from rostra.search.backends.base import DocumentHit, SearchBackend, get_backend
 from rostra.search.embeddings.base import get_embedding_engine, relevance_floor
@@ -113,16 +114,8 @@ def _allowed_speeches(*, include_unpublished, event, session, topic, speaker, co
     if include_unpublished and not filtered:
         return None
     speeches = Speech.objects.all() if include_unpublished else published_speeches()
-    if event:
-        speeches = speeches.filter(event__slug=event)
-    if session:
-        speeches = speeches.filter(session__slug=session)
-    if topic:
-        speeches = speeches.filter(topics__slug=topic)
-    if speaker:
-        speeches = speeches.filter(speakers__slug=speaker)
-    if country:
-        speeches = speeches.filter(speakers__country=str(country).upper()[:2])
+    speeches = filter_speeches(speeches, event=event, session=session, topic=topic,
+                               speaker=speaker, country=country)
     if date_from:
         speeches = speeches.filter(starts_at__date__gte=_date(date_from, "date_from"))
     if date_to:
