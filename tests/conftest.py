@@ -20,11 +20,15 @@ SHARED = REPO.parent / "shared"
 SCHEDULES = SHARED / "fixtures" / "schedules"
 
 
-def pytest_configure(config):
-    if "ROSTRA_TEST_DATA_DIR" not in os.environ:
-        os.environ["ROSTRA_TEST_DATA_DIR"] = tempfile.mkdtemp(prefix="rostra-test-")
-    os.environ["ROSTRA_DATA_DIR"] = os.environ["ROSTRA_TEST_DATA_DIR"]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
+# Set before Django reads its settings (so not in pyproject's ini, which pytest-django reads
+# before any conftest): the whole run uses a temporary data dir, never ./rostra-data.
+if "ROSTRA_TEST_DATA_DIR" not in os.environ:
+    os.environ["ROSTRA_TEST_DATA_DIR"] = tempfile.mkdtemp(prefix="rostra-test-")
+os.environ["ROSTRA_DATA_DIR"] = os.environ["ROSTRA_TEST_DATA_DIR"]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
+import django  # noqa: E402
+
+django.setup()  # test modules and conftests below import models at collection time
 
 
 def services_required() -> bool:
