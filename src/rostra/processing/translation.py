@@ -87,7 +87,8 @@ def translation_fingerprint(source: Transcript, target_language: str,
     return digest.hexdigest()
 
 
-def translate_transcript(source: Transcript, target_language: str) -> Transcript | None:
+def translate_transcript(source: Transcript, target_language: str, *,
+                         replace_editor_work: bool = False) -> Transcript | None:
     """Translate ``source`` into ``target_language`` with the configured engine.
 
     Returns None (and writes nothing) when no engine is configured. Otherwise translates whole
@@ -95,7 +96,9 @@ def translate_transcript(source: Transcript, target_language: str) -> Transcript
     ``mt``, with engine, model, version, options and ``source``) in one transaction through
     ``save_transcript``, which then sends ``transcript_changed``. A human transcript in the
     target language is never touched. Raises UnsupportedLanguagePair, TranslationError or
-    TemporaryTranslationError (temporary: worth retrying) and then writes nothing.
+    TemporaryTranslationError (temporary: worth retrying) and then writes nothing. A machine
+    translation an editor worked on raises HumanWorkProtected, unless ``replace_editor_work``
+    (the review screens' re-translation of stale segments, which merges the edits back).
     """
     if target_language == source.language:
         raise UserError(f"{source} is already in {target_language!r}; pick another language")
@@ -115,6 +118,7 @@ def translate_transcript(source: Transcript, target_language: str) -> Transcript
         engine=provenance.engine, model=provenance.model, engine_version=provenance.version,
         options=options, fingerprint=translation_fingerprint(source, target_language, engine),
         source=source, flags=() if translated else ("empty-source",),
+        replace_editor_work=replace_editor_work,
     )
 
 

@@ -57,7 +57,9 @@ def retranslate_stale(translation: Transcript, *, user, via: str = "web") -> Tra
     from rostra.pipeline.mt.base import TemporaryTranslationError, TranslationError
 
     try:
-        fresh_transcript = translate_transcript(translation.source, translation.language)
+        # The edits are in ``old`` and in the revision history; they are merged back below.
+        fresh_transcript = translate_transcript(translation.source, translation.language,
+                                                replace_editor_work=True)
     except TemporaryTranslationError as exc:
         raise UserError(f"the translation engine is unavailable right now ({exc}); try again "
                         "later, or edit the stale segments by hand") from None
