@@ -60,6 +60,26 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     for database in settings.DATABASES.values():
         if "postgresql" in database["ENGINE"]:
             database.setdefault("TEST", {})["NAME"] = f"test_rostra_{os.getpid()}"
+            _drop_databases_of_finished_runs(database)
+
+
+def _drop_databases_of_finished_runs(database: dict) -> None:
+    """A run whose teardown met a lingering connection leaves its database behind: drop the
+    test databases of runs whose process is gone, so they do not pile up on the server."""
+    import psycopg
+
+    try:
+        with psycopg.connect(host=database.get("HOST") or None, port=database.get("PORT") or None,
+                             user=database.get("USER") or None, dbname=database["NAME"],
+                             autocommit=True, connect_timeout=5) as connection:
+            names = [row[0] for row in connection.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'test_rostra_%'")]
+            for name in names:
+                pid = name.removeprefix("test_rostra_")
+                if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                    connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error:
+        pass  # the run itself reports an unreachable server
 
 
 @pytest.fixture(scope="session")
