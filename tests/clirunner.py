@@ -33,3 +33,13 @@ def run_rostra(*args: str, data_dir: Path, env: dict | None = None, timeout: int
         env=environ, timeout=timeout, input=input,
     )
     return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+def one_error_line(result: Result) -> str:
+    """Assert the command failed with exactly one `rostra: error: …` line; return it."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("rostra: error: ")
+    return lines[0]

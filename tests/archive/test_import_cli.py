@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from clirunner import run_rostra
+from clirunner import one_error_line, run_rostra
 
 REPO = Path(__file__).resolve().parents[2]
 # The import sends speech_changed for each new speech; the search index embeds each one. This
@@ -16,15 +16,6 @@ FAST = {"ROSTRA_EMBEDDINGS": "none"}
 
 def rostra(*args, data_dir: Path):
     return run_rostra(*args, "--data-dir", str(data_dir), data_dir=data_dir, env=FAST)
-
-
-def one_error_line(result) -> str:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("rostra: error: ")
-    return lines[0]
 
 
 def test_import_31c3_twice_then_status(tmp_path, schedules_dir):

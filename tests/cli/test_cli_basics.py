@@ -3,17 +3,13 @@
 import pytest
 
 import mediafactory
-from clirunner import run_rostra
+from clirunner import one_error_line, run_rostra
 
 
 def assert_one_line_error(result, *fragments):
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("rostra: error: ")
+    line = one_error_line(result)
     for fragment in fragments:
-        assert fragment in lines[0]
+        assert fragment in line
 
 
 def test_init_then_status_json(tmp_path):

@@ -8,20 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from clirunner import run_rostra
+from clirunner import one_error_line, run_rostra
 
 HERE = Path(__file__).resolve().parent
 DEMO = HERE.parent.parent / "src" / "rostra" / "demo"
 FAKE = {"ROSTRA_ASR_ENGINE": "fake_asr_engine:FakeAsrEngine", "PYTHONPATH": str(HERE)}
-
-
-def one_error_line(result) -> str:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("rostra: error: ")
-    return lines[0]
 
 
 @pytest.fixture(scope="module")
