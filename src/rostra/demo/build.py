@@ -114,7 +114,13 @@ def _recognize(speech, entry, report: Report) -> float | None:
     from rostra.processing.domain import process_speech
     from rostra.transcripts.models import Transcript
 
-    report(f"recognizing {speech.slug} with the bundled Whisper model …")
+    from rostra.processing.domain import STAGE_ASR
+    from rostra.processing.models import StageRun
+
+    done = StageRun.objects.filter(speech=speech, stage=STAGE_ASR,
+                                   status=StageRun.Status.DONE).exists()
+    if not done:
+        report(f"recognizing {speech.slug} with the bundled Whisper model …")
     outcomes = process_speech(speech, stages=["asr"])
     failed = [outcome for outcome in outcomes if outcome.status == "failed"]
     if failed:
