@@ -310,16 +310,20 @@ def _escape_vtt(line: str) -> str:
     return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def write_webvtt(cues: Sequence[SubtitleCue], *, right_to_left: bool = False) -> str:
-    """WebVTT text (UTF-8 when encoded), numbered cues, an RLM per line for RTL languages."""
-    parts = ["WEBVTT\n"]
+def _numbered_cues(cues: Sequence[SubtitleCue], *, right_to_left: bool):
+    """(number, cue, cleaned lines, end_ms) for each cue with text, numbered from 1."""
     number = 0
     for cue in cues:
         lines = _clean_lines(cue.text, right_to_left=right_to_left)
-        if not lines:
-            continue
-        number += 1
-        end = max(cue.end_ms, cue.start_ms)
+        if lines:
+            number += 1
+            yield number, cue, lines, max(cue.end_ms, cue.start_ms)
+
+
+def write_webvtt(cues: Sequence[SubtitleCue], *, right_to_left: bool = False) -> str:
+    """WebVTT text (UTF-8 when encoded), numbered cues, an RLM per line for RTL languages."""
+    parts = ["WEBVTT\n"]
+    for number, cue, lines, end in _numbered_cues(cues, right_to_left=right_to_left):
         parts.append(f"\n{number}\n{format_timestamp(cue.start_ms)} --> {format_timestamp(end)}\n"
                      + "".join(_escape_vtt(line) + "\n" for line in lines))
     return "".join(parts)
@@ -328,13 +332,7 @@ def write_webvtt(cues: Sequence[SubtitleCue], *, right_to_left: bool = False) ->
 def write_srt(cues: Sequence[SubtitleCue], *, right_to_left: bool = False) -> str:
     """SRT text, numbered from 1, an RLM per line for RTL languages."""
     parts = []
-    number = 0
-    for cue in cues:
-        lines = _clean_lines(cue.text, right_to_left=right_to_left)
-        if not lines:
-            continue
-        number += 1
-        end = max(cue.end_ms, cue.start_ms)
+    for number, cue, lines, end in _numbered_cues(cues, right_to_left=right_to_left):
         parts.append(f"{number}\n{format_timestamp(cue.start_ms, separator=',')} --> "
                      f"{format_timestamp(end, separator=',')}\n"
                      + "\n".join(_srt_line(line) for line in lines) + "\n\n")
