@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+from benchsetup import setup_django
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 SPEECHES = [
@@ -151,18 +153,6 @@ QUERIES = [
     ("cross-lingual", "solar energy lowers electricity bills", "solar-ar"),
     ("cross-lingual", "کود طبیعی برای خاک", "soil"),
 ]
-
-
-def setup_django(data_dir: str) -> None:
-    os.environ["ROSTRA_DATA_DIR"] = data_dir
-    os.environ.pop("ROSTRA_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
-    import django
-
-    django.setup()
-    from rostra.cli.database import ensure_database
-
-    ensure_database()
 
 
 def build_archive() -> dict[int, str]:

@@ -34,6 +34,8 @@ import time
 
 import numpy as np
 
+from benchsetup import setup_django
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 LANGUAGES = ("fa", "ar", "en")
@@ -122,18 +124,6 @@ class BenchEngine:
         """Topic-less vectors: what the relevance floor's background sentences look like."""
         noise = self.shape.rng.standard_normal((len(texts), self.dimension))
         return self.shape._unit(2.2 * self.shape.common + 1.1 * noise / np.sqrt(self.dimension))
-
-
-def setup_django(data_dir: str) -> None:
-    os.environ["ROSTRA_DATA_DIR"] = data_dir
-    os.environ.pop("ROSTRA_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
-    import django
-
-    django.setup()
-    from rostra.cli.database import ensure_database
-
-    ensure_database()
 
 
 def build_rows(speech_count: int, rng: random.Random):
