@@ -16,3 +16,11 @@ def setup_django(data_dir: str) -> None:
     from rostra.cli.database import ensure_database
 
     ensure_database()
+
+
+def drop_schema(dsn: str, schema: str) -> None:
+    """Remove the throwaway PostgreSQL schema a benchmark built its index in."""
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from benchsetup import setup_django
+from benchsetup import drop_schema, setup_django
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -320,10 +320,7 @@ def main() -> None:
         print(table(stemming_variants(sqlite)))
     finally:
         if schema:
-            import psycopg
-
-            with psycopg.connect(dsn, autocommit=True) as connection:
-                connection.execute(f"DROP SCHEMA {schema} CASCADE")
+            drop_schema(dsn, schema)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import time
 
 import numpy as np
 
-from benchsetup import setup_django
+from benchsetup import drop_schema, setup_django
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -325,10 +325,7 @@ def main() -> None:
             print(f"| {label} | {cells} |")
     finally:
         if schema:
-            import psycopg
-
-            with psycopg.connect(dsn, autocommit=True) as connection:
-                connection.execute(f"DROP SCHEMA {schema} CASCADE")
+            drop_schema(dsn, schema)
 
 
 if __name__ == "__main__":

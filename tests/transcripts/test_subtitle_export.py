@@ -9,20 +9,12 @@ import pytest
 import srt
 import webvtt
 
-from rostra.archive.models import Event, Speech
 from rostra.core.errors import UserError
 from rostra.pipeline.subtitles import RLM
 from rostra.transcripts.domain import SegmentData, save_transcript
 from rostra.transcripts.exporters import export_media_type, export_transcript
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def speech():
-    event = Event.objects.create(slug="okd", name={"en": "Open Knowledge Days"})
-    return Speech.objects.create(event=event, slug="water-in-cities", original_language="en",
-                                 title={"en": "Water in cities"})
 
 
 @pytest.fixture

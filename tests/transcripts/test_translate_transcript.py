@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from rostra.archive.models import Event, Speech
 from rostra.pipeline.mt.base import TranslationModelError, UnsupportedLanguagePair
 from rostra.pipeline.mt.tiny_model import build_tiny_model, build_tiny_opus_pairs
 from rostra.processing.translation import (forget_engines, translate_transcript,
@@ -32,13 +31,6 @@ def configure(settings):
         forget_engines()
     yield apply
     forget_engines()
-
-
-@pytest.fixture
-def speech():
-    event = Event.objects.create(slug="okd", name={"en": "Open Knowledge Days"})
-    return Speech.objects.create(event=event, slug="water-in-cities", original_language="en",
-                                 title={"en": "Water in cities"})
 
 
 @pytest.fixture
