@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-SCHEDULES = SHARED / "fixtures" / "schedules"
+# The real conference programs the tests import, with their provenance (SOURCES.md): a copy
+# inside the repository, so a clone tests itself with nothing beside it.
+SCHEDULES = REPO / "tests" / "fixtures" / "schedules"
 
 
 # Set before Django reads its settings (so not in pyproject's ini, which pytest-django reads
@@ -108,5 +109,5 @@ def data_dir(settings, tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def schedules_dir() -> Path:
     if not SCHEDULES.is_dir():
-        pytest.fail(f"the shared fixtures are missing: {SCHEDULES}")
+        pytest.fail(f"the schedule fixtures are missing: {SCHEDULES}")
     return SCHEDULES
