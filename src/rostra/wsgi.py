@@ -1,3 +1,5 @@
+"""The WSGI entry point, for servers that speak only WSGI."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
