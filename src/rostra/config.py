@@ -140,8 +140,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Comments one address may post in ten minutes."),
     Setting("ROSTRA_API_RATE_LIMIT", parse_positive_int, 120,
             "API requests one address may make in a minute."),
-    Setting("ROSTRA_SITE_URL", parse_str, "http://127.0.0.1:8000",
-            "Public address of the site, for feeds, sitemaps and share links."),
+    Setting("ROSTRA_SITE_URL", parse_str, "",
+            "Public address of the site (https://talks.example.org) for canonical links, feeds, "
+            "sitemaps and embed codes; empty uses the host each request came in on."),
+    Setting("ROSTRA_WEB_WORKERS", parse_int, 0,
+            "Web server processes for rostra serve; 0 picks one per CPU core (at least 2)."),
+    Setting("ROSTRA_MEDIA_OFFLOAD", parse_choice("none", "x-accel-redirect", "x-sendfile"), "none",
+            "Let the front web server send recordings: x-accel-redirect (nginx) or x-sendfile "
+            "(Apache, lighttpd); none sends them from rostra itself."),
+    Setting("ROSTRA_MEDIA_INTERNAL_URL", parse_str, "/internal-media/",
+            "With x-accel-redirect: the nginx internal location that maps to the media folder."),
+    Setting("ROSTRA_PAGE_CACHE", parse_bool, True,
+            "Keep rendered public pages and feeds in memory until something is published, "
+            "edited or commented."),
     Setting("ROSTRA_REQUIRE_SERVICES", parse_bool, False,
             "Tests: fail instead of skipping when PostgreSQL or Redis is missing."),
 )

@@ -39,6 +39,10 @@ DEBUG = CONFIG["ROSTRA_DEBUG"]
 ALLOWED_HOSTS = CONFIG["ROSTRA_ALLOWED_HOSTS"] + ["testserver"]
 SITE_URL = CONFIG["ROSTRA_SITE_URL"].rstrip("/")
 ROSTRA_COMMENTS_MODERATION = CONFIG["ROSTRA_COMMENTS_MODERATION"]
+ROSTRA_WEB_WORKERS = CONFIG["ROSTRA_WEB_WORKERS"]
+ROSTRA_MEDIA_OFFLOAD = CONFIG["ROSTRA_MEDIA_OFFLOAD"]
+ROSTRA_MEDIA_INTERNAL_URL = "/" + CONFIG["ROSTRA_MEDIA_INTERNAL_URL"].strip("/") + "/"
+ROSTRA_PAGE_CACHE = CONFIG["ROSTRA_PAGE_CACHE"]
 ROSTRA_COMMENTS_RATE_LIMIT = CONFIG["ROSTRA_COMMENTS_RATE_LIMIT"]
 
 INSTALLED_APPS = [
@@ -88,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rostra.core.siteurl.site_url_context",
             ],
         },
     },

@@ -66,10 +66,26 @@ def test_unknown_feed_language_is_404(client, archive):
     assert client.get("/feeds/xx/podcast.xml").status_code == 404
 
 
+def sitemap_files(client):
+    """The sitemap index's files, fetched: {path: parsed urlset}."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [entry.find("s:loc", SITEMAP_NS).text
+                 for entry in index.findall("s:sitemap", SITEMAP_NS)]
+    assert all(location.startswith("https://talks.example.org/sitemaps/")
+               for location in locations)
+    files = {}
+    for location in locations:
+        path = location.removeprefix("https://talks.example.org")
+        response = client.get(path)
+        assert response.status_code == 200
+        files[path] = ET.fromstring(response.content)
+    return files
+
+
 def test_sitemap_lists_every_published_speech_with_alternates(client, archive):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
+    files = sitemap_files(client)
+    assert "/sitemaps/pages.xml" in files
+    root = files["/sitemaps/speeches-1.xml"]
     locations = [url.find("s:loc", SITEMAP_NS).text for url in root.findall("s:url", SITEMAP_NS)]
     for slug in ("smart-cities", "second-talk"):
         for lang in ("fa", "ar", "en"):
@@ -88,10 +104,22 @@ def test_sitemap_query_count_is_constant(client, archive, django_assert_max_num_
         add_speech(archive.event, slug=f"more-{number}", title={"en": "More"}, transcripts=False)
     with django_assert_max_num_queries(6):
         client.get("/sitemap.xml")
+    with django_assert_max_num_queries(6):
+        client.get("/sitemaps/speeches-1.xml")
     with django_assert_max_num_queries(10):
         client.get("/feeds/en/podcast.xml")
     with django_assert_max_num_queries(10):
         client.get("/feeds/en/speeches.atom")
+
+
+def test_sitemap_files_split_past_the_per_file_size(client, archive, monkeypatch):
+    monkeypatch.setattr("rostra.feeds.sitemap.SPEECHES_PER_FILE", 1)
+    files = sitemap_files(client)
+    assert sorted(files) == ["/sitemaps/pages.xml", "/sitemaps/speeches-1.xml",
+                             "/sitemaps/speeches-2.xml"]
+    assert len(files["/sitemaps/speeches-2.xml"].findall("s:url", SITEMAP_NS)) == 3
+    assert client.get("/sitemaps/speeches-3.xml").status_code == 404
+    assert client.get("/sitemaps/speeches-0.xml").status_code == 404
 
 
 def test_robots_txt_points_at_the_sitemap(client, archive):

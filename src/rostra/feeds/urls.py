@@ -6,12 +6,14 @@ language prefix: one URL per file, cached once.
 
 from django.urls import path
 
-from rostra.feeds import views
+from rostra.feeds import sitemap, views
 from rostra.public.views import speech
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap.sitemap_index, name="sitemap"),
+    path("sitemaps/pages.xml", sitemap.pages_sitemap, name="sitemap-pages"),
+    path("sitemaps/speeches-<int:number>.xml", sitemap.speeches_sitemap, name="sitemap-speeches"),
     path("feeds/<str:language>/speeches.atom", views.AtomSpeechFeed(), name="feed-atom"),
     path("feeds/<str:language>/speeches.rss", views.RssSpeechFeed(), name="feed-rss"),
     path("feeds/<str:language>/podcast.xml", views.podcast, name="feed-podcast"),

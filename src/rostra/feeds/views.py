@@ -1,21 +1,22 @@
 """Atom/RSS of published speeches per language, a podcast feed, sitemap.xml and robots.txt.
 
-Links are absolute on ROSTRA_SITE_URL (feeds and sitemaps are read by other machines, which
-need the public address, not whatever host the request came in on).
+Links are absolute (feeds and sitemaps are read by other machines): on ROSTRA_SITE_URL when it
+is set, else on the host the request came in on (rostra.core.siteurl).
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from rostra.archive.domain.publishing import published_speeches
 from rostra.core.multilingual import pick
+from rostra.core.siteurl import site_root
 from rostra.feeds.podcast import PodcastFeed
 from rostra.public.queries import speech_cards
 from rostra.public.transcript_view import available_transcripts
@@ -23,8 +24,29 @@ from rostra.public.transcript_view import available_transcripts
 FEED_SIZE = 50
 
 
+# The address of the request being answered: syndication's Feed hands its methods the feed
+# object or the item, never the request, and one Feed instance serves every thread.
+_request_root: ContextVar[str] = ContextVar("feed_request_root", default="")
+
+
 def site_url(path: str) -> str:
-    return settings.SITE_URL + path
+    return (_request_root.get() or site_root()) + path
+
+
+def answering(request):
+    """Context manager: links made inside it are on ``request``'s public address."""
+    return _RootFor(site_root(request))
+
+
+class _RootFor:
+    def __init__(self, root: str):
+        self.root = root
+
+    def __enter__(self):
+        self.token = _request_root.set(self.root)
+
+    def __exit__(self, *exc):
+        _request_root.reset(self.token)
 
 
 def _check_language(language: str) -> str:
@@ -48,7 +70,7 @@ class SpeechFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         language = _check_language(kwargs.get("language", ""))
-        with translation.override(language):
+        with translation.override(language), answering(request):
             return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, language):
@@ -118,7 +140,7 @@ class RssSpeechFeed(SpeechFeed):
 def podcast(request, language):
     """A podcast RSS: one enclosure per speech, one podcast:transcript per language."""
     language = _check_language(language)
-    with translation.override(language):
+    with translation.override(language), answering(request):
         feed = PodcastFeed(
             title=translation.gettext("Speeches (podcast)"),
             link=site_url(reverse("public:home")),
@@ -156,29 +178,6 @@ def podcast(request, language):
     return response
 
 
-def sitemap(request):
-    """Every published speech page (and the main pages) with hreflang alternates."""
-    languages = [code for code, _ in settings.LANGUAGES]
-    entries = []
-
-    def localized(name, args=()):
-        alternates = []
-        for code in languages:
-            with translation.override(code):
-                alternates.append((code, site_url(reverse(name, args=args))))
-        return alternates
-
-    for name in ("public:home", "public:program", "public:speakers", "public:browse",
-                 "public:about"):
-        entries.append({"alternates": localized(name), "lastmod": None})
-    speeches = published_speeches().order_by("pk").only("slug", "updated_at")
-    for speech in speeches:
-        entries.append({"alternates": localized("public:speech", [speech.slug]),
-                        "lastmod": speech.updated_at})
-    body = render_to_string("feeds/sitemap.xml", {"entries": entries})
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")
-
-
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -187,5 +186,5 @@ def robots_txt(request):
     ]
     lines += [f"Disallow: /{code}/review/" for code, _ in settings.LANGUAGES]
     lines += [f"Disallow: /{code}/comments/" for code, _ in settings.LANGUAGES]
-    lines += ["", f"Sitemap: {site_url(reverse('sitemap'))}", ""]
+    lines += ["", f"Sitemap: {site_root(request)}{reverse('sitemap')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 
 from rostra.core.languages import native_name, text_direction
 from rostra.core.multilingual import pick, pick_with_language
+from rostra.core.siteurl import site_root
 from rostra.public.countries import country_name
 from rostra.public.language_names import language_in
 
@@ -111,11 +112,11 @@ def hreflang_links(context):
     path = request.get_full_path()
     return format_html_join(
         "\n", '<link rel="alternate" hreflang="{}" href="{}{}">',
-        ((code, settings.SITE_URL, translate_url(path, code)) for code, _ in settings.LANGUAGES))
+        ((code, site_root(request), translate_url(path, code)) for code, _ in settings.LANGUAGES))
 
 
-@register.simple_tag
-def structured_data(speech, media_url="", duration_ms=None):
+@register.simple_tag(takes_context=True)
+def structured_data(context, speech, media_url="", duration_ms=None):
     """schema.org JSON-LD for a speech (VideoObject or AudioObject), safe inside <script>."""
     media = speech.media
     kind = "VideoObject" if media is not None and media.has_video else "AudioObject"
@@ -126,7 +127,7 @@ def structured_data(speech, media_url="", duration_ms=None):
         "description": pick(speech.abstract, fallbacks=[speech.original_language]),
         "inLanguage": speech.original_language or None,
         "uploadDate": speech.published_at.isoformat() if speech.published_at else None,
-        "contentUrl": settings.SITE_URL + media_url if media_url else None,
+        "contentUrl": site_root(context.get("request")) + media_url if media_url else None,
     }
     milliseconds = duration_ms or (media.duration_ms if media is not None else None)
     if milliseconds:

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.views import comment_section
 from rostra.core.languages import text_direction
+from rostra.core.siteurl import absolute_url
 from rostra.core.storage import media_file
 from rostra.public.queries import speech_page
 from rostra.public.ranged import ranged_file_response
@@ -84,7 +85,6 @@ def player_context(request, speech) -> dict:
         "segments_html": segments_html,
         "segment_count": segment_count,
         "start": start_second(request),
-        "site_url": settings.SITE_URL,
     }
 
 
@@ -92,7 +92,7 @@ def speech_detail(request, slug):
     speech = get_object_or_404(speech_page(), slug=slug)
     context = player_context(request, speech)
     context.update(comment_section(request, speech))
-    context["canonical_url"] = settings.SITE_URL + request.path
+    context["canonical_url"] = absolute_url(request, request.path)
     return render(request, "public/speech.html", context)
 
 
