@@ -111,3 +111,13 @@ def schedules_dir() -> Path:
     if not SCHEDULES.is_dir():
         pytest.fail(f"the schedule fixtures are missing: {SCHEDULES}")
     return SCHEDULES
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with no cached public page: a page kept from an earlier test would
+    show rows that test's rollback removed (rostra.public.pagecache)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield

@@ -7,16 +7,21 @@ language prefix: one URL per file, cached once.
 from django.urls import path
 
 from rostra.feeds import sitemap, views
+from rostra.public.pagecache import public_feed
 from rostra.public.views import speech
 
+atom = public_feed(views.feed_view(views.AtomSpeechFeed()))
+rss = public_feed(views.feed_view(views.RssSpeechFeed()))
+
 urlpatterns = [
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap.sitemap_index, name="sitemap"),
-    path("sitemaps/pages.xml", sitemap.pages_sitemap, name="sitemap-pages"),
-    path("sitemaps/speeches-<int:number>.xml", sitemap.speeches_sitemap, name="sitemap-speeches"),
-    path("feeds/<str:language>/speeches.atom", views.AtomSpeechFeed(), name="feed-atom"),
-    path("feeds/<str:language>/speeches.rss", views.RssSpeechFeed(), name="feed-rss"),
-    path("feeds/<str:language>/podcast.xml", views.podcast, name="feed-podcast"),
+    path("robots.txt", public_feed(views.robots_txt), name="robots"),
+    path("sitemap.xml", public_feed(sitemap.sitemap_index), name="sitemap"),
+    path("sitemaps/pages.xml", public_feed(sitemap.pages_sitemap), name="sitemap-pages"),
+    path("sitemaps/speeches-<int:number>.xml", public_feed(sitemap.speeches_sitemap),
+         name="sitemap-speeches"),
+    path("feeds/<str:language>/speeches.atom", atom, name="feed-atom"),
+    path("feeds/<str:language>/speeches.rss", rss, name="feed-rss"),
+    path("feeds/<str:language>/podcast.xml", public_feed(views.podcast), name="feed-podcast"),
     path("media/speeches/<str:slug>", speech.speech_media, name="speech-media"),
     path("transcripts/<str:slug>/<str:language>.<str:fmt>", speech.subtitles, name="subtitles"),
 ]

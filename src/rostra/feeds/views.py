@@ -120,6 +120,13 @@ class SpeechFeed(Feed):
         return []
 
 
+def feed_view(feed):
+    """A plain function around a Feed instance, so it can be marked (rostra.public.pagecache)."""
+    def view(request, *args, **kwargs):
+        return feed(request, *args, **kwargs)
+    return view
+
+
 class AtomSpeechFeed(SpeechFeed):
     feed_type = Atom1Feed
 

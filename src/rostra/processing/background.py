@@ -1,13 +1,16 @@
 """Background processing for ``rostra serve`` on one machine: no broker, no extra service.
 
-A daemon thread looks for speeches whose recording has not been recognized yet and processes
-them one at a time, in the server's process. With ROSTRA_BROKER_URL set, workers elsewhere do
-this instead and no thread is started.
+A loop looks for speeches whose recording has not been recognized yet and processes them one at
+a time. ``rostra serve`` runs it as a process of its own (``python -m
+rostra.processing.background``), which stops between two speeches on SIGTERM; tests and
+embedders can run it as a daemon thread. With ROSTRA_BROKER_URL set, workers elsewhere do this
+instead and no loop is started.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 
@@ -45,8 +48,11 @@ def process_pending_once() -> int:
     return 1
 
 
+_stop = threading.Event()
+
+
 def _work_forever(interval_seconds: float) -> None:
-    while True:
+    while not _stop.is_set():
         try:
             close_old_connections()
             while process_pending_once():
@@ -55,4 +61,21 @@ def _work_forever(interval_seconds: float) -> None:
             logger.exception("background processing failed")
         finally:
             close_old_connections()
-        time.sleep(interval_seconds)
+        _stop.wait(interval_seconds)
+
+
+def main() -> None:
+    """The background process: work until SIGTERM, finishing the speech in hand."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
+    django.setup()
+    signal.signal(signal.SIGTERM, lambda signum, frame: _stop.set())
+    signal.signal(signal.SIGINT, lambda signum, frame: _stop.set())
+    _work_forever(10.0)
+
+
+if __name__ == "__main__":
+    main()

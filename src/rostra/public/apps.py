@@ -1,7 +1,25 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+# Apps whose rows public pages show; any write to them makes cached pages stale.
+PUBLIC_CONTENT_APPS = ("archive", "transcripts", "comments")
 
 
 class PublicConfig(AppConfig):
     name = "rostra.public"
     label = "public"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from rostra.public.pagecache import content_changed
+        from rostra.transcripts.signals import speech_changed, transcript_changed
+
+        for label in PUBLIC_CONTENT_APPS:
+            for model in apps.get_app_config(label).get_models():
+                post_save.connect(content_changed, sender=model,
+                                  dispatch_uid=f"pagecache-save-{label}-{model.__name__}")
+                post_delete.connect(content_changed, sender=model,
+                                    dispatch_uid=f"pagecache-delete-{label}-{model.__name__}")
+        m2m_changed.connect(content_changed, dispatch_uid="pagecache-m2m")
+        speech_changed.connect(content_changed, dispatch_uid="pagecache-speech")
+        transcript_changed.connect(content_changed, dispatch_uid="pagecache-transcript")

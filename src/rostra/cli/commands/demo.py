@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rostra.cli.commands.serve import serve_forever
+from rostra.cli.commands.serve import add_server_arguments
+from rostra.cli.server import serve
 from rostra.cli.output import console
 
 
@@ -10,8 +11,7 @@ def register(subparsers, common):
     parser = subparsers.add_parser("demo", parents=[common],
                                    help="build and serve the demo archive")
     parser.add_argument("--no-serve", action="store_true", help="only build the archive")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    add_server_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -35,5 +35,5 @@ def run(args) -> int:
     address = f"http://{args.host}:{args.port}"
     lines += [f"website: {address}/en/  ·  {address}/fa/  ·  {address}/ar/",
               f"review: {address}/en/review/   API: {address}/api/docs"]
-    serve_forever(args.host, args.port, banner=lines)
+    serve(args.host, args.port, workers=args.workers, banner=lines)
     return 0

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 
 from rostra.archive.models import Day, Event, Speaker, Topic
 from rostra.public.countries import country_name
+from rostra.public.pagecache import public_page
 from rostra.public.queries import latest_speeches, speech_cards
 
 PUBLISHED = Q(speeches__state="published")
@@ -20,6 +21,7 @@ def current_event():
     return Event.objects.order_by("-starts_on", "pk").first()
 
 
+@public_page
 def home(request):
     event = current_event()
     topics = (Topic.objects.annotate(speech_count=Count("speeches", filter=PUBLISHED))
@@ -33,6 +35,7 @@ def home(request):
     })
 
 
+@public_page
 def program(request):
     """The program by day, then room, then session; ?day=, ?room=, ?session= narrow it."""
     speeches = speech_cards().order_by("day__index", "room__position", "room__slug",
@@ -60,6 +63,7 @@ def program(request):
                   {"days": days, "filters": filters, "day_choices": day_choices})
 
 
+@public_page
 def topic(request, slug):
     topics = list(Topic.objects.filter(slug=slug).select_related("event"))
     if not topics:
@@ -68,12 +72,14 @@ def topic(request, slug):
     return render(request, "public/topic.html", {"topic": topics[0], "speeches": speeches})
 
 
+@public_page
 def speaker(request, slug):
     person = get_object_or_404(Speaker, slug=slug)
     speeches = speech_cards().filter(speakers=person).order_by("starts_at", "slug").distinct()
     return render(request, "public/speaker.html", {"speaker": person, "speeches": speeches})
 
 
+@public_page
 def speakers(request):
     people = (Speaker.objects.annotate(speech_count=Count("speeches", filter=PUBLISHED,
                                                           distinct=True))
@@ -81,6 +87,7 @@ def speakers(request):
     return render(request, "public/speakers.html", {"speakers": people})
 
 
+@public_page
 def browse(request):
     """Countries (and their regions) the speakers of published speeches come from."""
     rows = (Speaker.objects.filter(speeches__state="published").exclude(country="")
@@ -101,6 +108,7 @@ def browse(request):
     return render(request, "public/browse.html", {"countries": ordered})
 
 
+@public_page
 def country(request, code):
     code = code.upper()
     speeches = speech_cards().filter(speakers__country=code)
@@ -117,5 +125,6 @@ def country(request, code):
         "speeches": speeches, "regions": regions, "region": region})
 
 
+@public_page
 def about(request):
     return render(request, "public/about.html", {"event": current_event()})

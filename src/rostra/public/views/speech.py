@@ -14,7 +14,8 @@ from rostra.core.languages import text_direction
 from rostra.core.siteurl import absolute_url
 from rostra.core.storage import media_file
 from rostra.public.queries import speech_page
-from rostra.public.ranged import ranged_file_response
+from rostra.public.media_delivery import media_response
+from rostra.public.pagecache import public_page
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
 from rostra.transcripts.exporters import EXPORT_FORMATS, export_media_type, export_transcript
 
@@ -88,6 +89,7 @@ def player_context(request, speech) -> dict:
     }
 
 
+@public_page
 def speech_detail(request, slug):
     speech = get_object_or_404(speech_page(), slug=slug)
     context = player_context(request, speech)
@@ -96,6 +98,7 @@ def speech_detail(request, slug):
     return render(request, "public/speech.html", context)
 
 
+@public_page
 def speech_embed(request, slug):
     """A bare player with its transcript, for an <iframe> on another site."""
     speech = get_object_or_404(speech_page(), slug=slug)
@@ -113,8 +116,7 @@ def speech_media(request, slug):
     path = media_file(asset.path)
     if not path.is_file():
         raise Http404("the recording file is missing")
-    return ranged_file_response(request, path, content_type=asset.mime_type,
-                                etag=asset.sha256)
+    return media_response(request, path, content_type=asset.mime_type, etag=asset.sha256)
 
 
 def subtitles(request, slug, language, fmt):

@@ -1,0 +1,172 @@
+"""Public pages and feeds served from memory until something public changes.
+
+A page costs tens of milliseconds of CPU to render (templates, prefetches, transcript HTML);
+most readers ask for the same few pages. Views marked ``@public_page`` are kept per language,
+host and query string, for readers without a session (staff and anyone with a flash message get
+a fresh page). Every write to the archive, transcripts or comments replaces the one
+ContentGeneration token (signals connected in PublicConfig.ready), and a cached page is valid
+only under the token it was rendered with: publishing, editing or a new comment shows at once,
+in every worker process and on every machine sharing the database.
+
+The comment form's CSRF token is per reader: it is stored as a placeholder and filled in for
+each reader. Each answer carries an ETag and Last-Modified, so a browser that has the page gets
+304 Not Modified without the page being rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+CACHE_ALIAS = "pages"
+# Anything a signal does not see (a raw UPDATE) shows within this bound anyway.
+ENTRY_SECONDS = 600
+CSRF_PLACEHOLDER = "__rostra_csrf_token__"
+CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+PAGE_CACHE_CONTROL = {"no_cache": True}  # a browser keeps it and asks again (304 when unchanged)
+
+
+def public_page(view=None, *, max_age: int | None = None):
+    """Mark a view as a public page the cache may keep; ``max_age`` lets browsers and shared
+    caches keep it without asking (feeds, sitemaps: nothing per reader in them)."""
+    def mark(function):
+        function.rostra_public_page = {"max_age": max_age}
+        return function
+    return mark(view) if view is not None else mark
+
+
+def public_feed(view):
+    return public_page(view, max_age=300)
+
+
+@dataclass(frozen=True)
+class Generation:
+    token: str
+    changed_at: object  # datetime, or None before the first change
+
+
+def current_generation() -> Generation:
+    from rostra.public.models import ContentGeneration
+
+    row = ContentGeneration.objects.filter(pk=1).values_list("token", "changed_at").first()
+    return Generation(*row) if row else Generation("initial", None)
+
+
+def content_changed(**_ignored) -> None:
+    """Make every cached page stale (a signal receiver; also callable directly)."""
+    from rostra.public.models import ContentGeneration
+
+    token, now = secrets.token_hex(16), timezone.now()
+    updated = ContentGeneration.objects.filter(pk=1).update(token=token, changed_at=now)
+    if not updated:
+        ContentGeneration.objects.get_or_create(pk=1, defaults={"token": token,
+                                                                "changed_at": now})
+    # The change may still be rolled back: then the token goes back too, and the pages cached
+    # meanwhile name a token that will never come again. After commit, once more, for pages
+    # rendered by other processes between this write and the commit (once per transaction,
+    # however many rows it wrote).
+    connection = transaction.get_connection()
+    pending = any(entry[1] is _bump_after_commit for entry in connection.run_on_commit)
+    if connection.in_atomic_block and not pending:
+        transaction.on_commit(_bump_after_commit)
+
+
+def _bump_after_commit() -> None:
+    from rostra.public.models import ContentGeneration
+
+    ContentGeneration.objects.filter(pk=1).update(token=secrets.token_hex(16),
+                                                  changed_at=timezone.now())
+
+
+def _eligible(request) -> bool:
+    if request.method not in ("GET", "HEAD") or not settings.ROSTRA_PAGE_CACHE:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _key(request, generation: Generation) -> str:
+    raw = "|".join((generation.token, get_language() or "", request.scheme, request.get_host(),
+                    request.get_full_path()))
+    return "page:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class PublicPageCacheMiddleware:
+    """Serve ``@public_page`` views from the cache; keep what they render. Sits inside the CSRF,
+    session and message middleware, so their response handling still runs on a cached page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        options = getattr(view_func, "rostra_public_page", None)
+        if options is None or not _eligible(request):
+            return None
+        generation = current_generation()
+        key = _key(request, generation)
+        entry = caches[CACHE_ALIAS].get(key)
+        if entry is None:
+            response = view_func(request, *view_args, **view_kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            entry = self._store(request, key, response, generation, options)
+            if entry is None:
+                return response
+        return self._replay(request, entry, generation, options)
+
+    def _store(self, request, key, response, generation, options):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return None
+        session = getattr(request, "session", None)
+        if session is not None and session.modified:
+            return None
+        messages = getattr(request, "_messages", None)
+        if messages is not None and getattr(messages, "_queued_messages", None):
+            return None
+        body = CSRF_VALUE.sub(rb"\g<1>" + CSRF_PLACEHOLDER.encode() + rb"\g<2>",
+                              response.content)
+        entry = {
+            "body": body,
+            "headers": {name: response[name] for name in STORED_HEADERS if name in response},
+            "etag": '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"',
+            "xframe_exempt": getattr(response, "xframe_options_exempt", False),
+            "has_csrf": CSRF_PLACEHOLDER.encode() in body,
+        }
+        caches[CACHE_ALIAS].set(key, entry, ENTRY_SECONDS)
+        return entry
+
+    def _replay(self, request, entry, generation, options):
+        last_modified = generation.changed_at.timestamp() if generation.changed_at else None
+        body = entry["body"]
+        if entry["has_csrf"]:
+            body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+        response = HttpResponse(body)
+        for name, value in entry["headers"].items():
+            response[name] = value
+        response["ETag"] = entry["etag"]
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
+        if entry["xframe_exempt"]:
+            response.xframe_options_exempt = True
+        if options["max_age"] is not None and not entry["has_csrf"]:
+            patch_cache_control(response, public=True, max_age=options["max_age"])
+        else:
+            patch_cache_control(response, **PAGE_CACHE_CONTROL)
+        return get_conditional_response(request, etag=entry["etag"],
+                                        last_modified=last_modified, response=response)
