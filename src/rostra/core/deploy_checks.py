@@ -20,22 +20,24 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
 @register(Tags.security, deploy=True)
 def check_site_address(app_configs=None, **kwargs):
     site_url = settings.SITE_URL
-    if not site_url:
-        return [Error("ROSTRA_SITE_URL is not set", id="rostra.E001",
-                      hint="set it to the public https:// address, e.g. https://talks.example.org; "
-                           "feeds, sitemaps and embed codes are read by other machines")]
-    parts = urlsplit(site_url)
     problems = []
+    allowed = set(settings.ALLOWED_HOSTS)
+    if "*" in allowed:
+        problems.append(Error("ROSTRA_ALLOWED_HOSTS contains *", id="rostra.E003",
+                              hint="list the site's host names; * lets any Host header in"))
+    if not site_url:
+        problems.append(Error(
+            "ROSTRA_SITE_URL is not set", id="rostra.E001",
+            hint="set it to the public https:// address, e.g. https://talks.example.org; "
+                 "feeds, sitemaps and embed codes are read by other machines"))
+        return problems
+    parts = urlsplit(site_url)
     if parts.scheme != "https":
         problems.append(Error(f"ROSTRA_SITE_URL={site_url} is not https", id="rostra.E002",
                               hint="serve the site over TLS (docs/deployment.md) and give its "
                                    "https:// address"))
     host = parts.hostname or ""
-    allowed = set(settings.ALLOWED_HOSTS)
-    if "*" in allowed:
-        problems.append(Error("ROSTRA_ALLOWED_HOSTS contains *", id="rostra.E003",
-                              hint="list the site's host names; * lets any Host header in"))
-    elif host and host not in allowed:
+    if host and "*" not in allowed and host not in allowed:
         problems.append(Error(f"ROSTRA_ALLOWED_HOSTS does not include {host}", id="rostra.E004",
                               hint=f"add {host} to ROSTRA_ALLOWED_HOSTS"))
     if host in LOOPBACK_HOSTS:
