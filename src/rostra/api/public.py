@@ -22,7 +22,7 @@ from rostra.api.schemas import (EventOut, EventPage, SearchOut, SessionPage, Spe
                                 SpeechOut, SpeechPage, TopicPage, TranscriptOut)
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import Event, Session, Speaker, Speech, Topic
-from rostra.archive.queries import filter_speeches
+from rostra.archive.queries import filter_speeches, in_language
 from rostra.transcripts.models import Transcript
 
 router = Router(tags=["read"])
@@ -129,10 +129,7 @@ def list_speeches(request, response: HttpResponse, event: str | None = None,
     if state:
         speeches = speeches.filter(state=state)
     if language:
-        matching = [pk for pk, published, spoken in speeches.values_list(
-            "pk", "published_languages", "original_language")
-            if language in (published or []) or language == spoken]
-        speeches = speeches.filter(pk__in=matching)
+        speeches = in_language(speeches, language)
     return paginate(speeches.distinct(), limit=limit, offset=offset,
                     convert=serialize.speech_summary, response=response,
                     changed_field="updated_at")

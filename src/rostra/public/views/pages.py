@@ -9,12 +9,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
+from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import Day, Event, Speaker, Topic
 from rostra.public.countries import country_name
 from rostra.public.pagecache import public_page
-from rostra.public.queries import latest_speeches, speech_cards
+from rostra.public.queries import latest_speeches, page_of, speech_cards, with_comment_counts
 
 PUBLISHED = Q(speeches__state="published")
+PROGRAM_PAGE = 100
+LIST_PAGE = 60
+SPEAKERS_PAGE = 200
 
 
 def current_event():
@@ -26,12 +30,12 @@ def home(request):
     event = current_event()
     topics = (Topic.objects.annotate(speech_count=Count("speeches", filter=PUBLISHED))
               .filter(speech_count__gt=0).order_by("-speech_count", "slug"))
-    counts = speech_cards().aggregate(speeches=Count("pk", distinct=True))
+    total = published_speeches().count()
     return render(request, "public/home.html", {
         "event": event,
         "speeches": latest_speeches(12),
         "topics": topics,
-        "speech_total": counts["speeches"],
+        "speech_total": total,
     })
 
 
@@ -49,7 +53,8 @@ def program(request):
                 continue
             filters[parameter] = value
             speeches = speeches.filter(**{lookup: value})
-    speeches = list(speeches)
+    page, page_query = page_of(request, speeches, PROGRAM_PAGE)
+    speeches = list(page)
     days = []
     for day, by_day in groupby(speeches, key=lambda s: s.day):
         rooms = []
@@ -60,7 +65,8 @@ def program(request):
         days.append({"day": day, "rooms": rooms})
     day_choices = Day.objects.filter(speeches__state="published").distinct().order_by("index")
     return render(request, "public/program.html",
-                  {"days": days, "filters": filters, "day_choices": day_choices})
+                  {"days": days, "filters": filters, "day_choices": day_choices, "page": page,
+                   "page_query": page_query})
 
 
 @public_page
@@ -69,14 +75,18 @@ def topic(request, slug):
     if not topics:
         raise Http404("no such topic")
     speeches = speech_cards().filter(topics__in=topics).order_by("starts_at", "slug").distinct()
-    return render(request, "public/topic.html", {"topic": topics[0], "speeches": speeches})
+    page, page_query = page_of(request, speeches, LIST_PAGE)
+    return render(request, "public/topic.html", {
+        "topic": topics[0], "speeches": with_comment_counts(page), "page": page,
+        "page_query": page_query})
 
 
 @public_page
 def speaker(request, slug):
     person = get_object_or_404(Speaker, slug=slug)
     speeches = speech_cards().filter(speakers=person).order_by("starts_at", "slug").distinct()
-    return render(request, "public/speaker.html", {"speaker": person, "speeches": speeches})
+    return render(request, "public/speaker.html",
+                  {"speaker": person, "speeches": with_comment_counts(speeches)})
 
 
 @public_page
@@ -84,7 +94,9 @@ def speakers(request):
     people = (Speaker.objects.annotate(speech_count=Count("speeches", filter=PUBLISHED,
                                                           distinct=True))
               .filter(speech_count__gt=0).order_by("slug"))
-    return render(request, "public/speakers.html", {"speakers": people})
+    page, page_query = page_of(request, people, SPEAKERS_PAGE)
+    return render(request, "public/speakers.html",
+                  {"speakers": list(page), "page": page, "page_query": page_query})
 
 
 @public_page
@@ -118,11 +130,13 @@ def country(request, code):
     speeches = speeches.order_by("starts_at", "slug").distinct()
     regions = sorted(set(Speaker.objects.filter(country=code, speeches__state="published")
                          .exclude(region="").values_list("region", flat=True)))
-    if not regions and not speeches.exists():
+    page, page_query = page_of(request, speeches, LIST_PAGE)
+    if not regions and not page.object_list:
         raise Http404("no published speech from this country")
     return render(request, "public/country.html", {
         "code": code, "name": country_name(code, get_language() or "en"),
-        "speeches": speeches, "regions": regions, "region": region})
+        "speeches": with_comment_counts(page), "regions": regions, "region": region,
+        "page": page, "page_query": page_query})
 
 
 @public_page
