@@ -76,14 +76,12 @@ def serve(host: str, port: int, *, workers: int = 0, background_worker: bool = T
     from django.conf import settings
     from django.core.management import call_command
 
-    from rostra.processing.engines import processing_setting
-
     check_port_free(host, port)
     # The manifest storage needs every static file hashed before the first page renders.
     call_command("collectstatic", interactive=False, verbosity=0)
     count = worker_count(workers or settings.ROSTRA_WEB_WORKERS)
     background = None
-    if background_worker and not processing_setting("ROSTRA_BROKER_URL"):
+    if background_worker and not settings.ROSTRA_BROKER_URL:
         background = start_background_process()
     for line in banner or []:
         console.print(line, markup=False)

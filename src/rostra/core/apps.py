@@ -6,5 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
-        from rostra.core import deploy_checks  # noqa: F401  (registers the checks)
+    def ready(self) -> None:
+        from rostra.core import checks  # noqa: F401  (registers the ROSTRA_* system checks)
+        from rostra.core import deploy_checks  # noqa: F401  (and the --deploy ones)

@@ -48,11 +48,11 @@ def check_site_address(app_configs=None, **kwargs):
 
 @register(Tags.security, deploy=True)
 def check_secret_key(app_configs=None, **kwargs):
-    if settings.CONFIG["ROSTRA_SECRET_KEY"]:
+    if settings.ROSTRA_SECRET_KEY:
         return []
     key_file = Path(settings.DATA_DIR) / "secret_key"
     problems = []
-    if settings.CONFIG["ROSTRA_DATABASE_URL"]:
+    if settings.ROSTRA_DATABASE_URL:
         problems.append(Warning(
             "ROSTRA_SECRET_KEY is not set while the database is shared", id="rostra.W001",
             hint="every web machine must sign with the same key: set ROSTRA_SECRET_KEY_FILE "
@@ -91,7 +91,7 @@ def check_models_present(app_configs=None, **kwargs):
     from rostra.pipeline.types import ModelUnavailable
 
     problems = []
-    spec = describe_asr_model(settings.CONFIG["ROSTRA_ASR_MODEL"], model_cache=model_cache_dir())
+    spec = describe_asr_model(settings.ROSTRA_ASR_MODEL, model_cache=model_cache_dir())
     if spec.kind == "bundled":
         try:
             _bundled_source_dirs()
@@ -101,9 +101,9 @@ def check_models_present(app_configs=None, **kwargs):
         problems.append(Error(f"speech model {spec.name!r} is not at {spec.path}", id="rostra.E008",
                               hint="rostra models fetch NAME on a connected machine, or set "
                                    "ROSTRA_ASR_MODEL to a CTranslate2 Whisper folder"))
-    if settings.CONFIG["ROSTRA_MT_ENGINE"] == "ctranslate2":
-        folder = Path(settings.CONFIG["ROSTRA_MT_MODEL"] or ".").expanduser()
-        if not settings.CONFIG["ROSTRA_MT_MODEL"] or not (folder / "model.bin").is_file():
+    if settings.ROSTRA_MT_ENGINE == "ctranslate2":
+        folder = Path(settings.ROSTRA_MT_MODEL or ".").expanduser()
+        if not settings.ROSTRA_MT_MODEL or not (folder / "model.bin").is_file():
             problems.append(Error("ROSTRA_MT_ENGINE=ctranslate2 but ROSTRA_MT_MODEL is not a "
                                   "model folder", id="rostra.E009",
                                   hint="point ROSTRA_MT_MODEL at a CTranslate2 translation "

@@ -29,7 +29,8 @@ def media_response(request, path: Path, *, content_type: str = "", etag: str = "
     response = HttpResponse(content_type=content_type or "application/octet-stream")
     if offload == "x-accel-redirect":
         relative = path.resolve().relative_to(media_dir().resolve()).as_posix()
-        response["X-Accel-Redirect"] = settings.ROSTRA_MEDIA_INTERNAL_URL + quote(relative)
+        prefix = "/" + settings.ROSTRA_MEDIA_INTERNAL_URL.strip("/") + "/"
+        response["X-Accel-Redirect"] = prefix + quote(relative)
     else:
         response["X-Sendfile"] = str(path.resolve())
     # The front server adds Content-Length, Range and Last-Modified; these it passes through.
