@@ -7,6 +7,7 @@ import secrets
 import dj_database_url
 
 from rostra.config import load_config
+from rostra.core.logs import logging_config
 
 CONFIG = load_config()
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rostra.core.logs.request_logging",
     "django.middleware.security.SecurityMiddleware",
     "rostra.core.middleware.refuse_control_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -146,9 +148,4 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"rostra": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"}},
-}
+LOGGING = logging_config(data_dir=DATA_DIR, debug=DEBUG)

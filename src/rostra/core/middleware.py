@@ -36,4 +36,33 @@ def _hostile_part(request) -> str:
         for name, values in request.POST.lists():
             if has_control_characters(name) or any(has_control_characters(v) for v in values):
                 return f"the form field {name[:40]!r}"
+    if request.method in ("POST", "PUT", "PATCH"):
+        return _hostile_json(request)
+    return ""
+
+
+def _json_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _hostile_json(request) -> str:
+    """A JSON body's strings (keys too) with a control character: named for the 400."""
+    import json
+
+    if request.content_type != "application/json" or not request.body:
+        return ""
+    try:
+        document = json.loads(request.body)
+    except ValueError:
+        return ""  # the API answers malformed JSON itself, with its own message
+    if any(has_control_characters(text) for text in _json_strings(document)):
+        return "a text in the JSON body"
     return ""
