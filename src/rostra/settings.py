@@ -8,6 +8,8 @@ import dj_database_url
 
 from rostra.config import load_config
 from rostra.core.logs import logging_config
+from rostra.core.private_files import make_private_dir, write_private_text
+from rostra.core.transport import site_host, transport_settings
 
 CONFIG = load_config()
 
@@ -27,9 +29,10 @@ def _secret_key() -> str:
         pass
     key = secrets.token_urlsafe(50)
     try:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(key, encoding="utf-8")
-        key_file.chmod(0o600)
+        make_private_dir(DATA_DIR)
+        write_private_text(key_file, key)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return key_file.read_text(encoding="utf-8").strip()
     except OSError:
         pass  # a read-only data dir still serves; sessions then last one process
     return key
@@ -37,8 +40,20 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = CONFIG["ROSTRA_DEBUG"]
-ALLOWED_HOSTS = CONFIG["ROSTRA_ALLOWED_HOSTS"] + ["testserver"]
 SITE_URL = CONFIG["ROSTRA_SITE_URL"].rstrip("/")
+ALLOWED_HOSTS = list(dict.fromkeys([*CONFIG["ROSTRA_ALLOWED_HOSTS"], site_host(SITE_URL),
+                                    "testserver"]))
+# HTTPS behind a proxy when the public address is https (CSRF origin, Secure cookies, HSTS,
+# X-Forwarded-Proto); see rostra.core.transport and docs/security.md.
+_TRANSPORT = transport_settings(SITE_URL)
+CSRF_TRUSTED_ORIGINS = _TRANSPORT["CSRF_TRUSTED_ORIGINS"]
+SESSION_COOKIE_SECURE = _TRANSPORT["SESSION_COOKIE_SECURE"]
+CSRF_COOKIE_SECURE = _TRANSPORT["CSRF_COOKIE_SECURE"]
+SECURE_HSTS_SECONDS = _TRANSPORT["SECURE_HSTS_SECONDS"]
+SECURE_PROXY_SSL_HEADER = _TRANSPORT["SECURE_PROXY_SSL_HEADER"]
+SESSION_COOKIE_HTTPONLY = _TRANSPORT["SESSION_COOKIE_HTTPONLY"]
+SECURE_CONTENT_TYPE_NOSNIFF = _TRANSPORT["SECURE_CONTENT_TYPE_NOSNIFF"]
+SECURE_REFERRER_POLICY = _TRANSPORT["SECURE_REFERRER_POLICY"]
 ROSTRA_COMMENTS_MODERATION = CONFIG["ROSTRA_COMMENTS_MODERATION"]
 ROSTRA_COMMENTS_RATE_LIMIT = CONFIG["ROSTRA_COMMENTS_RATE_LIMIT"]
 
@@ -75,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rostra.core.csp.content_security_policy",
 ]
 
 ROOT_URLCONF = "rostra.urls"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from rostra.api.models import ApiToken
 from rostra.api.tokens import create_token, revoke_token
 from rostra.core.errors import UserError
+from rostra.review.login_throttle import ThrottledAuthenticationForm
 from rostra.review.models import AuditEntry
 from rostra.review.views.common import page_context, staff_page
 
@@ -19,6 +20,13 @@ from rostra.review.views.common import page_context, staff_page
 class LoginView(auth_views.LoginView):
     template_name = "review/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.is_throttled():
+            response.status_code = 429
+        return response
 
     def get_default_redirect_url(self):
         return reverse("review:queue") if self.request.user.has_perm(
