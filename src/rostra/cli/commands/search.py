@@ -58,7 +58,7 @@ def _clock(seconds: float | None) -> str:
 
 def handle(args) -> int:
     from rostra.cli.database import ensure_database
-    from rostra.cli.output import console, error_console, print_json, progress_bar
+    from rostra.cli.output import console, error_console, isolate, print_json, progress_bar
     from rostra.search.indexing import reindex_all
     from rostra.search.service import search_archive
 
@@ -91,7 +91,7 @@ def handle(args) -> int:
         return 0
     for record in records:
         console.print(f"{record['score']:.4f}  {_clock(record['start'])}  [{record['language']}] "
-                      f"{record['speech']}: {record['title']}", markup=False)
+                      f"{isolate(record['speech'])}: {isolate(record['title'])}", markup=False)
         if record["snippet"]:
-            console.print(f"        {record['snippet']}", markup=False)
+            console.print(f"        {isolate(record['snippet'])}", markup=False)
     return 0
