@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from rostra.archive.importers.detect import parse_program
 from rostra.archive.importers.types import ProgramError
 from rostra.core.errors import UserError
+from rostra.core.paths import unreachable_reason
 
 EVENT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 KINDS = ("events", "rooms", "days", "sessions", "topics", "speakers", "speeches")
@@ -135,8 +136,11 @@ def integrity_message(name: str, error: IntegrityError) -> str:
 
 def read_program_file(path: Path) -> bytes:
     """The file's bytes, or a UserError saying plainly why it cannot be read."""
-    if not path.exists():
+    reason = unreachable_reason(path)
+    if reason == "no such file; check the path":
         raise UserError(f"program file {path} does not exist; check the path")
+    if reason:
+        raise UserError(f"program file {path}: {reason}")
     if path.is_dir():
         raise UserError(f"{path} is a folder; give the program file inside it")
     try:
