@@ -61,10 +61,11 @@ def status_rows(status: dict) -> list[tuple[str, str]]:
         detail = ", ".join(f"{origin} {n}" for origin, n in origins.items())
         rows.append((f"transcripts in {english_name(language)} ({language})", detail))
     rows.extend((f"speeches {state}", str(n)) for state, n in status["states"].items())
-    index = status["search_index"]
-    rows.append(("search index", "complete" if index["consistent"] else
-                 f"{index['missing']} speeches not indexed, {index['stale']} behind, "
-                 f"{index['orphans']} left over: run rostra search --check --reindex"))
+    index = status.get("search_index")
+    if index is not None:
+        rows.append(("search index", "complete" if index["consistent"] else
+                     f"{index['missing']} speeches not indexed, {index['stale']} behind, "
+                     f"{index['orphans']} left over: run rostra search --check --reindex"))
     return rows
 
 
