@@ -13,7 +13,7 @@ from rostra.archive.domain.program_import import import_program, integrity_messa
 from rostra.archive.models import Event, Speech
 from rostra.core.errors import UserError
 from rostra.review.domain.archive_edits import update_speech
-from rostra.review.models import AuditEntry
+from rostra.staff.models import AuditEntry
 from tests.archive.test_import_program import EXAMPLE_CSV, without_search_indexing  # noqa: F401
 from tests.clirunner import run_rostra
 from tests.review.conftest import admin_ada, fast_password_hashing  # noqa: F401

@@ -46,7 +46,7 @@ def check_same_program(program: ProgramData, *, rules: ImportRules) -> None:
 
 def edited_fields_by_speech(event) -> dict[int, set[str]]:
     """speech id → the metadata fields editors changed (from the audit log)."""
-    from rostra.review.models import AuditEntry
+    from rostra.staff.models import AuditEntry
 
     ids = [str(pk) for pk in Speech.objects.filter(event=event).values_list("pk", flat=True)]
     edited: dict[int, set[str]] = {}
@@ -71,6 +71,6 @@ def protection(speech: Speech, edited: set[str]) -> str:
 
 
 def audit_import(obj, *, action: str, before: dict, after: dict) -> None:
-    from rostra.review.domain import audit
+    from rostra.staff import audit
 
     audit.record(user=None, action=action, obj=obj, before=before, after=after, via="cli")
