@@ -10,5 +10,5 @@ from rostra.core.reader_locale import numbering_system
 
 def current_numbering_system() -> str:
     """``arabext`` (۰–۹), ``arab`` (٠–٩) or ``latn`` for the active interface language."""
-    latin = frozenset(getattr(settings, "ROSTRA_LATIN_DIGITS", ()))
+    latin = frozenset(settings.ROSTRA_LATIN_DIGITS)
     return numbering_system(get_language() or settings.LANGUAGE_CODE, latin)
