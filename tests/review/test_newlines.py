@@ -57,7 +57,7 @@ def test_migration_repairs_stored_carriage_returns(speech, editor_fa):
         created_at=timezone.now(),
         segments=[{"start_ms": s.start_ms, "end_ms": s.end_ms, "text": s.text + "\r\nدو"}
                   for s in segments])
-    migration = importlib.import_module("rostra.review.migrations.0004_newlines_in_stored_text")
+    migration = importlib.import_module("rostra.core.migrations.0001_newlines_in_stored_text")
     migration.repair(django_apps, None)
     migration.repair(django_apps, None)  # a second run changes nothing
     assert Segment.objects.get(transcript=fa, position=0).text == "سطر یک\nسطر دو"

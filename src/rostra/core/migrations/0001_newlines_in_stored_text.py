@@ -2,6 +2,9 @@
 
 Segments and revision snapshots both, so old diffs and the next save compare like with like.
 Only rows that hold a carriage return are touched; running it again changes nothing.
+
+It lives in core (an app with no models) because it repairs two apps' rows at once, and so
+it never competes with those apps' own migration numbers.
 """
 
 from django.db import migrations
