@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from rostra.core import reader_locale
 from rostra.core.languages import dominant_direction, native_name, text_direction
@@ -82,6 +82,21 @@ def exact_date(value) -> str:
 def reader_time(value) -> str:
     """A wall-clock time (the value as given: call ``localtime`` first where that matters)."""
     return reader_locale.reader_time(value, get_language() or "en", reader_digits())
+
+
+# How a transcript was made, in words for the interface language (the model's choice labels
+# are English and stored in migrations; these are what people read).
+ORIGIN_LABELS = {
+    "asr": pgettext_lazy("transcript origin", "speech recognition"),
+    "mt": pgettext_lazy("transcript origin", "machine translation"),
+    "human": pgettext_lazy("transcript origin", "human"),
+}
+
+
+@register.filter
+def origin_label(transcript) -> str:
+    label = ORIGIN_LABELS.get(transcript.origin)
+    return str(label) if label else transcript.get_origin_display()
 
 
 @register.filter
