@@ -12,7 +12,7 @@ from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.views import comment_section
 from rostra.core.languages import text_direction
 from rostra.core.storage import media_file
-from rostra.public.queries import speech_page
+from rostra.public.queries import related_speeches, speech_page
 from rostra.public.reader_digits import current_numbering_system
 from rostra.public.ranged import ranged_file_response
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
@@ -110,6 +110,7 @@ def speech_detail(request, slug):
     context = player_context(request, speech)
     context.update(comment_section(request, speech))
     context["canonical_url"] = settings.SITE_URL + request.path
+    context["related"] = related_speeches(speech=speech)
     return render(request, "public/speech.html", context)
 
 
