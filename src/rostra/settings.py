@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rostra.transcripts",
     "rostra.processing",
     "rostra.search",
+    "rostra.staff",
     "rostra.comments",
     "rostra.review",
     "rostra.public",
