@@ -23,6 +23,9 @@ from rostra.staff.roles import can_moderate
 
 HONEYPOT_FIELD = "website"
 MODERATION_PAGE_SIZE = 100
+# Messages about a comment just posted are shown in the comment section, where the reader is
+# looking, not at the top of the page.
+POSTED_TAG = "comment-posted"
 
 
 def client_address(request) -> str:
@@ -45,6 +48,8 @@ def comment_section(request, speech) -> dict:
         "moderated": current_policy().moderation,
         "honeypot_field": HONEYPOT_FIELD,
         "form_values": {},
+        "posted_notices": [str(message) for message in messages.get_messages(request)
+                           if POSTED_TAG in message.tags],
     }
 
 
@@ -72,11 +77,12 @@ def post(request, slug):
         return render(request, "comments/rejected.html", context, status=status)
     speech_url = reverse("public:speech", args=[speech.slug])
     if comment.status == Comment.Status.APPROVED:
-        messages.success(request, _("Thank you; your comment is published."))
+        messages.success(request, _("Thank you; your comment is published."),
+                         extra_tags=POSTED_TAG)
         return HttpResponseRedirect(f"{speech_url}#comment-{comment.pk}", status=303)
     messages.success(request, _("Thank you; your comment will appear once a moderator "
-                                "has read it."))
-    return HttpResponseRedirect(f"{speech_url}#comments", status=303)
+                                "has read it."), extra_tags=POSTED_TAG)
+    return HttpResponseRedirect(f"{speech_url}#comment-posted", status=303)
 
 
 def _login_url() -> str:
