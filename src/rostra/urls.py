@@ -5,6 +5,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from rostra.public.views.health import healthz
+from rostra.review.login_throttle import ThrottledAuthenticationForm
+
+# The admin's login counts failures with the staff login page's limiter.
+admin.site.login_form = ThrottledAuthenticationForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -65,3 +65,18 @@ def page_of(request, items, per_page: int):
     kept = request.GET.copy()
     kept.pop("page", None)
     return page, (kept.urlencode() + "&" if kept else "")
+
+
+def related_speeches(*, speech=None, speaker=None, limit: int = 4):
+    """Published speeches near a speech (same speaker, then same topic) or a speaker (others'
+    speeches on the topics this speaker spoke on), as cards, nearest first, at most ``limit``."""
+    if speech is not None:
+        same_speaker = Q(speakers__in=speech.speakers.all())
+        same_topic = Q(topics__in=speech.topics.all())
+        found = (speech_cards().filter(same_speaker | same_topic).exclude(pk=speech.pk)
+                 .annotate(shared_speakers=Count("speakers", filter=same_speaker,
+                                                 distinct=True)))
+        return with_comment_counts(found.order_by("-shared_speakers", "-published_at", "pk").distinct()[:limit])
+    topics = Topic.objects.filter(speeches__speakers=speaker)
+    return with_comment_counts(speech_cards().filter(topics__in=topics).exclude(speakers=speaker)
+                .order_by("-published_at", "pk").distinct()[:limit])

@@ -11,9 +11,11 @@ from django.utils.translation import get_language
 
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import Day, Event, Speaker, Topic
+from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
 from rostra.public.pagecache import public_page
-from rostra.public.queries import latest_speeches, page_of, speech_cards, with_comment_counts
+from rostra.public.queries import (latest_speeches, page_of, related_speeches, speech_cards,
+                                   with_comment_counts)
 
 PUBLISHED = Q(speeches__state="published")
 PROGRAM_PAGE = 100
@@ -49,7 +51,7 @@ def program(request):
                               ("session", "session__slug")):
         value = request.GET.get(parameter, "")
         if value:
-            if parameter == "day" and not value.isdigit():
+            if parameter == "day" and number_or_default(value, highest=9999) is None:
                 continue
             filters[parameter] = value
             speeches = speeches.filter(**{lookup: value})
@@ -85,8 +87,9 @@ def topic(request, slug):
 def speaker(request, slug):
     person = get_object_or_404(Speaker, slug=slug)
     speeches = speech_cards().filter(speakers=person).order_by("starts_at", "slug").distinct()
-    return render(request, "public/speaker.html",
-                  {"speaker": person, "speeches": with_comment_counts(speeches)})
+    return render(request, "public/speaker.html", {
+        "speaker": person, "speeches": with_comment_counts(speeches),
+        "related": related_speeches(speaker=person)})
 
 
 @public_page
