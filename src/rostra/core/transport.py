@@ -17,7 +17,11 @@ HSTS_SECONDS = 31_536_000  # one year; no includeSubDomains: other hosts of the 
 
 
 def site_origin(site_url: str) -> tuple[str, str]:
-    """(scheme, origin) of the site's public address; refuses what is not an http(s) URL."""
+    """(scheme, origin) of the site's public address; refuses what is not an http(s) URL.
+    Empty (the default) means links follow each request's host (rostra.core.siteurl): plain
+    http, nothing to trust beyond the request itself."""
+    if not site_url:
+        return "http", ""
     parts = urlsplit(site_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"ROSTRA_SITE_URL={site_url!r} is not valid: expected an "

@@ -20,6 +20,11 @@ class PublicConfig(AppConfig):
                                   dispatch_uid=f"pagecache-save-{label}-{model.__name__}")
                 post_delete.connect(content_changed, sender=model,
                                     dispatch_uid=f"pagecache-delete-{label}-{model.__name__}")
-        m2m_changed.connect(content_changed, dispatch_uid="pagecache-m2m")
+        def public_m2m_changed(sender, **kwargs):
+            # Only links between public rows (speech topics, speakers), not auth groups.
+            if sender._meta.app_label in PUBLIC_CONTENT_APPS:
+                content_changed()
+
+        m2m_changed.connect(public_m2m_changed, weak=False, dispatch_uid="pagecache-m2m")
         speech_changed.connect(content_changed, dispatch_uid="pagecache-speech")
         transcript_changed.connect(content_changed, dispatch_uid="pagecache-transcript")

@@ -9,7 +9,7 @@ every published speech before taking the latest 12.
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import SpeechSpeaker, Topic
