@@ -18,6 +18,7 @@ from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.domain import (CommentRejected, RateLimited, approved_comments,
                                     current_policy, moderate_as, post_comment)
 from rostra.comments.models import Comment
+from rostra.core.params import number_or_default
 from rostra.staff.roles import can_moderate
 
 HONEYPOT_FIELD = "website"
@@ -37,9 +38,9 @@ def comment_section(request, speech) -> dict:
     """Template context for the comments under a speech (one query for the comments)."""
     comments = approved_comments(speech)
     reply_to = None
-    reply_id = request.GET.get("reply", "")
-    if reply_id.isdigit():
-        reply_to = next((c for c in comments if c.pk == int(reply_id)), None)
+    reply_id = number_or_default(request.GET.get("reply"))
+    if reply_id is not None:
+        reply_to = next((c for c in comments if c.pk == reply_id), None)
     return {
         "comments": comments,
         "comment_count": len(comments),
@@ -56,9 +57,9 @@ def comment_section(request, speech) -> dict:
 def post(request, slug):
     speech = get_object_or_404(published_speeches(), slug=slug)
     parent = None
-    parent_id = request.POST.get("parent", "")
-    if parent_id.isdigit():
-        parent = Comment.objects.filter(pk=int(parent_id), speech=speech).first()
+    parent_id = number_or_default(request.POST.get("parent"))
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, speech=speech).first()
     try:
         comment = post_comment(
             speech=speech, name=request.POST.get("name", ""), body=request.POST.get("body", ""),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from rostra.archive.models import Day, Event, Speaker, Topic
+from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
 from rostra.public.queries import latest_speeches, related_speeches, speech_cards
 
@@ -42,7 +43,7 @@ def program(request):
                               ("session", "session__slug")):
         value = request.GET.get(parameter, "")
         if value:
-            if parameter == "day" and not value.isdigit():
+            if parameter == "day" and number_or_default(value, highest=9999) is None:
                 continue
             filters[parameter] = value
             speeches = speeches.filter(**{lookup: value})
