@@ -40,7 +40,7 @@ VOICES = [("en-us", 165), ("en", 175), ("en-us+f3", 155), ("en+m3", 185)]
 
 
 def model_dir() -> Path:
-    from rostra.pipeline.models import ensure_bundled_model
+    from rostra.pipeline.weights import ensure_bundled_model
 
     return ensure_bundled_model(CACHE / "models" / "asr" / "bundled-base")
 

@@ -211,7 +211,7 @@ def run_worker(args) -> int:
 def model_rows() -> list[dict]:
     """What is configured for each kind of model, and whether it is on this machine."""
     from rostra.core.storage import model_cache_dir
-    from rostra.pipeline.models import choose_device, describe_asr_model
+    from rostra.pipeline.weights import choose_device, describe_asr_model
     from rostra.processing.engines import processing_setting
     from rostra.processing.translation import translation_engine_status
 
@@ -244,7 +244,7 @@ def model_rows() -> list[dict]:
 def _bundled_packages_installed() -> bool:
     import importlib.util
 
-    from rostra.pipeline.models import BUNDLED_PACKAGES
+    from rostra.pipeline.weights import BUNDLED_PACKAGES
 
     return all(importlib.util.find_spec(name) is not None for name in BUNDLED_PACKAGES)
 
@@ -270,7 +270,7 @@ def run_models(args) -> int:
 
 def fetch_model(name: str) -> int:
     from rostra.core.storage import model_cache_dir
-    from rostra.pipeline.models import fetch_asr_model
+    from rostra.pipeline.weights import fetch_asr_model
     from rostra.pipeline.types import ModelUnavailable
 
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rostra.pipeline.asr.base import AsrEngine, ProgressCallback
 from rostra.pipeline.audio import iter_audio_windows, probe_audio
-from rostra.pipeline.models import choose_device, resolve_asr_model
+from rostra.pipeline.weights import choose_device, resolve_asr_model
 from rostra.pipeline.types import (AsrOptions, ModelUnavailable, RecognizedSegment,
                                    TranscriptionResult, UnsupportedLanguage, Word)
 
