@@ -1,8 +1,9 @@
 """Machine translation of transcripts: the configured engine, run with sentence context.
 
 The processing pipeline calls :func:`translate_transcript` once per speech and target
-language. With ``ROSTRA_MT_ENGINE=none`` it returns None and writes nothing: translations are
-absent, never faked, and every surface says so.
+language. With ``ROSTRA_MT_ENGINE=none``, or ``auto`` (the default) and no translation model
+installed, it returns None and writes nothing: translations are absent, never faked, and every
+surface says so (:func:`translation_choice` gives the one line they print).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.conf import settings
 
 from rostra.core.errors import UserError
 from rostra.pipeline.mt.base import TranslationEngine, TranslationError
+from rostra.pipeline.mt.selection import TranslationChoice, choose_translation
 from rostra.pipeline.mt.sentences import TimedText, translate_cues
 from rostra.transcripts.domain import SegmentData, save_transcript
 from rostra.transcripts.models import Transcript
@@ -24,10 +26,30 @@ _engines: dict[tuple, TranslationEngine] = {}
 _engines_lock = threading.Lock()
 
 
+def _mt_setting(name: str):
+    """A ROSTRA_MT_* value; a Django setting of the same name wins (tests override it so)."""
+    return getattr(settings, name, None) or settings.CONFIG[name]
+
+
+def translation_choice() -> TranslationChoice:
+    """The engine in effect: ``auto`` resolved against the installed models."""
+    from rostra.core.storage import model_cache_dir
+
+    return choose_translation(_mt_setting("ROSTRA_MT_ENGINE"), _mt_setting("ROSTRA_MT_MODEL"),
+                              model_cache=model_cache_dir())
+
+
+def translation_status_line() -> str:
+    """Whether translation is on, with which model, or the one command that switches it on."""
+    return translation_choice().status_line(url=_mt_setting("ROSTRA_MT_URL"))
+
+
 def _mt_config() -> dict[str, Any]:
-    config = settings.CONFIG
-    return {name: config[f"ROSTRA_MT_{name}"]
-            for name in ("ENGINE", "MODEL", "URL", "API_KEY", "CHAT_MODEL", "BEAM_SIZE")}
+    config = {name: _mt_setting(f"ROSTRA_MT_{name}")
+              for name in ("ENGINE", "MODEL", "URL", "API_KEY", "CHAT_MODEL", "BEAM_SIZE")}
+    choice = translation_choice()
+    config.update(ENGINE=choice.engine, MODEL=choice.model)
+    return config
 
 
 def build_translation_engine(config: dict[str, Any] | None = None) -> TranslationEngine | None:
@@ -132,8 +154,7 @@ def translation_engine_status() -> dict[str, Any]:
     kind = config["ENGINE"]
     if kind == "none":
         return {"engine": "none", "model": "", "present": False,
-                "detail": "no translation engine configured (ROSTRA_MT_ENGINE=none); "
-                          "translations stay absent until one is"}
+                "detail": translation_status_line()}
     if kind == "ctranslate2":
         model = config["MODEL"]
         if not model:

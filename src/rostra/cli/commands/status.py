@@ -39,7 +39,16 @@ def archive_status() -> dict:
         "transcripts": transcripts,
         "transcripts_by_origin": by_origin,
         "states": states,
+        "translation": _translation_status(),
     }
+
+
+def _translation_status() -> dict:
+    from rostra.processing.translation import translation_choice, translation_status_line
+
+    choice = translation_choice()
+    return {"on": choice.on, "engine": choice.engine, "model": choice.model_name or choice.model,
+            "line": translation_status_line()}
 
 
 def run(args) -> int:
@@ -60,4 +69,5 @@ def run(args) -> int:
     for state, n in status["states"].items():
         table.add_row(f"speeches {state}", str(n))
     console.print(table)
+    console.print(status["translation"]["line"], markup=False)
     return 0
