@@ -120,6 +120,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_ASR_BATCHED", parse_choice("auto", "true", "false"), "auto",
             "Batched recognition (faster-whisper BatchedInferencePipeline); auto batches "
             "recordings of a minute or more."),
+    Setting("ROSTRA_ASR_GLOSSARY", parse_choice("hotwords", "prompt", "none"), "hotwords",
+            "How speech recognition gets the speech's program names (speakers, topics, room, "
+            "city): faster-whisper hotwords, its initial prompt, or none."),
     Setting("ROSTRA_MT_ENGINE",
             parse_choice("auto", "none", "ctranslate2", "libretranslate", "openai"), "auto",
             "Translation engine; auto uses an installed translation model (rostra models "
