@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rostra.search",
     "rostra.comments",
     "rostra.review",
+    "rostra.glossary",
     "rostra.public",
     "rostra.api",
     "rostra.feeds",

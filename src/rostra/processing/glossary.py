@@ -1,13 +1,14 @@
-"""A speech's glossary, built from the program: its speakers, topics, room, session and city.
+"""A speech's glossary: its speakers, topics, room and city from the program, plus the terms
+editors added to its event (rostra.glossary).
 
 Each program record already holds its name per language (``Speaker.names``, ``Topic.name``,
-``Room.name``, ``Event.city``), so the glossary needs no typing by hand to start with; the
-speech's title goes to recognition as context only (a title is a phrase, not a name to protect).
+``Room.name``, ``Event.city``), so the glossary needs no typing by hand to start with.
 """
 
 from __future__ import annotations
 
-from rostra.archive.models import Speech
+from rostra.archive.models import Event, Speech
+from rostra.glossary.models import GlossaryEntry
 from rostra.pipeline.glossary import GlossaryTerm
 
 
@@ -24,6 +25,23 @@ def speech_glossary(speech: Speech) -> list[GlossaryTerm]:
     if speech.room_id:
         found.append(_term(speech.room.name, "room"))
     found.append(_term(speech.event.city, "city"))
+    found += [_term(entry.spellings, "editor")
+              for entry in GlossaryEntry.objects.filter(event_id=speech.event_id)]
+    return _unique(found)
+
+
+def event_glossary(event: Event, *, include_editor_terms: bool = True) -> list[GlossaryTerm]:
+    """Every program name of ``event`` (all its speakers, topics, rooms, its city)."""
+    found = [_term(speaker.names, "speaker") for speaker in event.speakers.all()]
+    found += [_term(topic.name, "topic") for topic in event.topics.all()]
+    found += [_term(room.name, "room") for room in event.rooms.all()]
+    found.append(_term(event.city, "city"))
+    if include_editor_terms:
+        found += [_term(entry.spellings, "editor") for entry in event.glossary_entries.all()]
+    return _unique(found)
+
+
+def _unique(found: list[GlossaryTerm | None]) -> list[GlossaryTerm]:
     unique, seen = [], set()
     for term in found:
         key = tuple(sorted(term.spellings.items())) if term else None
