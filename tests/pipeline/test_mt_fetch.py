@@ -183,3 +183,18 @@ def test_add_refuses_bad_input_and_installs_nothing(tmp_path, tiny_repo):
         "translation: on (my-m2m)"
     assert choose_translation("none", "", model_cache=cache).on is False
     assert choose_translation("auto", "my-m2m", model_cache=cache).model == str(added.path)
+
+
+def test_opus_mt_pairs_are_used_together(tmp_path):
+    from rostra.pipeline.mt.installed import language_coverage
+    from rostra.pipeline.mt.tiny_model import build_tiny_opus_pairs
+
+    built = build_tiny_opus_pairs(tmp_path / "built", [("fa", "en"), ("en", "ar")])
+    cache = tmp_path / "cache"
+    for folder in built:
+        add_model(cache, folder)
+    choice = choose_translation("auto", "", model_cache=cache)
+    assert choice.model_name == "opus-mt" and choice.model == str(cache / "translation" / "opus-mt")
+    coverage = language_coverage(cache / "translation" / "opus-mt", ["fa", "ar", "en"])
+    assert coverage[("fa", "en")] == "direct" and coverage[("fa", "ar")] == "via en"
+    assert coverage[("ar", "fa")] == ""

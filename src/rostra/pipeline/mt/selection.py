@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rostra.pipeline.mt.catalogue import DEFAULT_MODEL, find_catalogue_model
-from rostra.pipeline.mt.installed import find_installed, preferred_model
+from rostra.pipeline.mt.installed import OPUS_FOLDER, find_installed, preferred_model
+from rostra.pipeline.mt.languages import OPUS_MT
 
 AUTO = "auto"
 NONE = "none"
@@ -60,16 +61,21 @@ def choose_translation(engine: str, model: str, *, model_cache: Path) -> Transla
     if engine in (AUTO, CTRANSLATE2) and model:
         installed = None if _looks_like_path(model) else find_installed(model_cache, model)
         if installed is not None:
-            return TranslationChoice(engine, CTRANSLATE2, str(installed.engine_path),
-                                     installed.name, installed.licence)
+            return _choice_of(engine, installed)
         return TranslationChoice(engine, CTRANSLATE2, model)
     if engine == AUTO:
         installed = preferred_model(model_cache)
         if installed is None:
             return TranslationChoice(engine, NONE)
-        return TranslationChoice(engine, CTRANSLATE2, str(installed.engine_path),
-                                 installed.name, installed.licence)
+        return _choice_of(engine, installed)
     return TranslationChoice(engine, engine, model)
+
+
+def _choice_of(engine: str, installed) -> TranslationChoice:
+    # OPUS-MT pairs are used together (their shared folder), so the choice names the family.
+    name = OPUS_FOLDER if installed.family == OPUS_MT else installed.name
+    return TranslationChoice(engine, CTRANSLATE2, str(installed.engine_path), name,
+                             installed.licence)
 
 
 def _looks_like_path(value: str) -> bool:
