@@ -43,6 +43,10 @@ def test_bad_terms_and_missing_rights_are_refused(client, tokens, speech):
     assert post(client, tokens["editor"], slug, {"spellings": {"en": "   "}}).status_code == 400
     assert post(client, tokens["editor"], slug,
                 {"spellings": {"en": "x" * 201}}).status_code == 400
+    assert post(client, tokens["editor"], slug,
+                {"spellings": {"en": "Tab\u0000riz"}}).status_code == 400
+    assert post(client, tokens["editor"], slug, {"spellings": ["Tabriz"]}).status_code in (
+        400, 422)
     assert post(client, tokens["editor_fa"], slug, {"spellings": {"ar": "تبريز"}}
                 ).status_code == 403
     assert post(client, tokens["moderator"], slug, {"spellings": {"en": "Tabriz"}}

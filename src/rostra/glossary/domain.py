@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -27,6 +29,8 @@ def clean_spellings(spellings: dict) -> dict[str, str]:
         if not isinstance(text, str):
             raise UserError(f"the {language} spelling must be text")
         text = " ".join(text.split())
+        if any(unicodedata.category(char) == "Cc" for char in text):
+            raise UserError(f"the {language} spelling holds control characters")
         if len(text) > MAX_SPELLING:
             raise UserError(f"the {language} spelling is longer than {MAX_SPELLING} characters")
         if text:
@@ -44,13 +48,16 @@ def save_term(event: Event, *, spellings: dict, user, note: str = "") -> Glossar
     UserError for bad spellings, PermissionDenied when ``user`` may not edit those languages.
     """
     cleaned = clean_spellings(spellings)
+    note = " ".join((note or "").split())
+    if any(unicodedata.category(char) == "Cc" for char in note):
+        raise UserError("the note holds control characters")
     if not all(roles.can_edit_language(user, language) for language in cleaned):
         raise PermissionDenied("you may not edit the glossary in " + ", ".join(cleaned))
     key = fold(next(iter(cleaned.values())))[:200]
     with transaction.atomic():
         entry, _ = GlossaryEntry.objects.update_or_create(
             event=event, key=key,
-            defaults={"spellings": cleaned, "note": note.strip()[:300], "created_by": user})
+            defaults={"spellings": cleaned, "note": note[:300], "created_by": user})
     return entry
 
 
