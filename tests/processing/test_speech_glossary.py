@@ -52,8 +52,8 @@ def test_recognition_gets_the_names_as_hotwords_or_prompt(speech, settings):
 
 def test_a_translation_that_lost_a_name_is_flagged(speech, settings, tmp_path):
     model = build_tiny_model(tmp_path / "nllb", family="nllb")  # random: it loses names
-    settings.CONFIG = dict(settings.CONFIG, ROSTRA_MT_ENGINE="ctranslate2",
-                           ROSTRA_MT_MODEL=str(model))
+    settings.ROSTRA_MT_ENGINE = "ctranslate2"
+    settings.ROSTRA_MT_MODEL = str(model)
     forget_engines()
     try:
         english = save_transcript(speech=speech, language="en", origin="asr",

@@ -29,26 +29,21 @@ _engines: dict[tuple, TranslationEngine] = {}
 _engines_lock = threading.Lock()
 
 
-def _mt_setting(name: str):
-    """A ROSTRA_MT_* value; a Django setting of the same name wins (tests override it so)."""
-    return getattr(settings, name, None) or settings.CONFIG[name]
-
-
 def translation_choice() -> TranslationChoice:
     """The engine in effect: ``auto`` resolved against the installed models."""
     from rostra.core.storage import model_cache_dir
 
-    return choose_translation(_mt_setting("ROSTRA_MT_ENGINE"), _mt_setting("ROSTRA_MT_MODEL"),
+    return choose_translation(settings.ROSTRA_MT_ENGINE, settings.ROSTRA_MT_MODEL,
                               model_cache=model_cache_dir())
 
 
 def translation_status_line() -> str:
     """Whether translation is on, with which model, or the one command that switches it on."""
-    return translation_choice().status_line(url=_mt_setting("ROSTRA_MT_URL"))
+    return translation_choice().status_line(url=settings.ROSTRA_MT_URL)
 
 
 def _mt_config() -> dict[str, Any]:
-    config = {name: _mt_setting(f"ROSTRA_MT_{name}")
+    config = {name: getattr(settings, f"ROSTRA_MT_{name}")
               for name in ("ENGINE", "MODEL", "URL", "API_KEY", "CHAT_MODEL", "BEAM_SIZE")}
     choice = translation_choice()
     config.update(ENGINE=choice.engine, MODEL=choice.model)

@@ -61,8 +61,8 @@ def missing_transcript_message(speech: Speech, language: str) -> str:
     from rostra.core.storage import model_cache_dir
     from rostra.pipeline.mt.selection import choose_translation
 
-    choice = choose_translation(settings.CONFIG["ROSTRA_MT_ENGINE"],
-                                settings.CONFIG["ROSTRA_MT_MODEL"], model_cache=model_cache_dir())
+    choice = choose_translation(settings.ROSTRA_MT_ENGINE, settings.ROSTRA_MT_MODEL,
+                                model_cache=model_cache_dir())
     reason = ("no translation engine is configured (ROSTRA_MT_ENGINE=none)"
               if choice.configured == "none" else choice.status_line() if not choice.on
               else f"it has not been translated yet (run `rostra process {speech.slug}`)")

