@@ -20,12 +20,11 @@ import pytest
 
 from clirunner import run_rostra
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "pipeline"))
-from hub_server import HubServer  # noqa: E402
+from rostra.pipeline.mt.catalogue import find_catalogue_model
+from rostra.pipeline.mt.tiny_model import build_tiny_model
+from tests.pipeline.hub_server import HubServer
 
-from rostra.pipeline.mt.catalogue import find_catalogue_model  # noqa: E402
-from rostra.pipeline.mt.tiny_model import build_tiny_model  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 DEMO = HERE.parent.parent / "src" / "rostra" / "demo"
 SPOKEN = "Solar panels on the library roof make electricity for the whole city."
