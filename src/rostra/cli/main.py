@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "search",
     "serve",
     "status",
+    "logs",
     "demo",
     "bundle",
 )

@@ -12,7 +12,7 @@ from rostra.archive.models import Event
 from rostra.core.errors import UserError
 from rostra.glossary.models import GlossaryEntry
 from rostra.pipeline.glossary import fold
-from rostra.review import roles
+from rostra.staff import roles
 
 MAX_SPELLING = 200
 

@@ -25,7 +25,5 @@ urlpatterns = [
     path("transcript/<int:pk>/retranslate/", editor.retranslate, name="retranslate"),
     path("events/<str:slug>/glossary/", glossary.glossary, name="glossary"),
     path("events/<str:slug>/glossary/<int:pk>/delete/", glossary.delete, name="glossary_delete"),
-    path("tokens/", accounts.tokens, name="tokens"),
-    path("tokens/<int:pk>/revoke/", accounts.revoke, name="revoke_token"),
     path("audit/", accounts.audit_log, name="audit"),
 ]
