@@ -128,10 +128,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_ASR_BATCHED", parse_choice("auto", "true", "false"), "auto",
             "Batched recognition (faster-whisper BatchedInferencePipeline); auto batches "
             "recordings of a minute or more."),
-    Setting("ROSTRA_MT_ENGINE", parse_choice("none", "ctranslate2", "libretranslate", "openai"),
-            "none", "Translation engine; none leaves translations absent (never faked)."),
+    Setting("ROSTRA_ASR_GLOSSARY", parse_choice("hotwords", "prompt", "none"), "hotwords",
+            "How speech recognition gets the speech's program names (speakers, topics, room, "
+            "city): faster-whisper hotwords, its initial prompt, or none."),
+    Setting("ROSTRA_MT_ENGINE",
+            parse_choice("auto", "none", "ctranslate2", "libretranslate", "openai"), "auto",
+            "Translation engine; auto uses an installed translation model (rostra models "
+            "fetch) and translates nothing when none is installed; none switches it off."),
     Setting("ROSTRA_MT_MODEL", parse_str, "",
-            "CTranslate2 translation model directory (NLLB-200, M2M100, MADLAD-400 or OPUS-MT)."),
+            "CTranslate2 translation model: an installed model's name (rostra models list) or "
+            "a converted model directory (NLLB-200, M2M100, MADLAD-400 or OPUS-MT)."),
     Setting("ROSTRA_MT_URL", parse_str, "",
             "Address of a LibreTranslate server or an OpenAI-compatible endpoint."),
     Setting("ROSTRA_MT_API_KEY", parse_str, "", "API key for the translation server.", secret=True),

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rostra.staff",
     "rostra.comments",
     "rostra.review",
+    "rostra.glossary",
     "rostra.public",
     "rostra.api",
     "rostra.feeds",

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "media",
     "subtitles",
     "process",
+    "models",
     "search",
     "serve",
     "status",
