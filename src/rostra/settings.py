@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rostra.public",
     "rostra.api",
     "rostra.feeds",
+    "rostra.live",
 ]
 
 MIDDLEWARE = [

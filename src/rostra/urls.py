@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("review/", include("rostra.review.urls")),
     path("comments/", include("rostra.comments.urls")),
     path("search/", include("rostra.search.urls")),
+    path("live/", include("rostra.live.urls")),
     path("", include("rostra.public.urls")),
     prefix_default_language=True,
 )

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "status",
     "demo",
     "bundle",
+    "live",
 )
 
 
