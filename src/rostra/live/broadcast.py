@@ -10,11 +10,14 @@ reads what it missed from the database.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import logging
 
 from asgiref.sync import sync_to_async
 
 from rostra.live.queries import last_line_id, new_lines_of, statuses_of
 
+logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
 READER_QUEUE_SIZE = 200
 # Put on a reader's queue when it is dropped for being too slow.
@@ -39,7 +42,9 @@ class LiveBroadcaster:
             self._last_line[job_id] = await sync_to_async(last_line_id)(job_id)
         self._readers.setdefault(job_id, set()).add(queue)
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._poll())
+            # A fresh context: the request's own (its executor for sync work, which ends
+            # with the request) must not be inherited by a task that outlives it.
+            self._task = asyncio.create_task(self._poll(), context=contextvars.Context())
         return queue
 
     def unsubscribe(self, job_id: int, queue: asyncio.Queue) -> None:
@@ -58,7 +63,11 @@ class LiveBroadcaster:
             watched = dict(self._last_line)
             if not watched:
                 continue
-            lines, statuses = await sync_to_async(_read_changes)(watched)
+            try:
+                lines, statuses = await sync_to_async(_read_changes)(watched)
+            except Exception:  # a database hiccup must not end every reader's stream
+                logger.exception("live: reading new lines failed; trying again")
+                continue
             for job_id, events in lines.items():
                 if events and job_id in self._last_line:
                     self._last_line[job_id] = events[-1]["id"]

@@ -56,16 +56,19 @@ def live_prompt(speech: Speech) -> str:
     return ", ".join(part for part in [title, *topics] if part)[:400]
 
 
-def run_live(speech: Speech, options: LiveRunOptions, *, report: Reporter = print) -> LiveJob:
+def run_live(speech: Speech, options: LiveRunOptions, *, report: Reporter = print,
+             model=None) -> LiveJob:
     """Run the live job of ``speech`` until the source ends or a stop is asked, then archive.
 
-    Raises UserError for a source that cannot be read at all or a busy speech or room.
+    ``model`` is a loaded faster-whisper model (default: the configured one); tests of the
+    orchestration pass anything with its ``transcribe``. Raises UserError for a source that
+    cannot be read at all or a busy speech or room.
     """
     engine = asr_engine()
     if not hasattr(engine, "load"):
         raise UserError(f"live captions need the faster-whisper engine, not "
                         f"{engine.name or type(engine).__name__}; set ROSTRA_ASR_ENGINE")
-    model = engine.load()
+    model = model or engine.load()
     streaming = StreamingOptions(language=speech.original_language or None,
                                  prompt=live_prompt(speech),
                                  beam_size=processing_setting("ROSTRA_LIVE_BEAM_SIZE"))
