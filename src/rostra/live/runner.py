@@ -29,10 +29,9 @@ from rostra.pipeline.streaming.sources import (SourceAudio, SourceError, SourceG
                                                SourceLost, read_live_audio)
 from rostra.processing.engines import asr_engine, processing_setting
 
-# Recognition this far behind the source switches to the smaller window, and back below
-# the second figure (a margin, so it does not flap).
+# Recognition this far behind the source (or half the queue's bound, if less) switches to
+# the smaller window, and back below a third of that (a margin, so it does not flap).
 BEHIND_FROM_MS = 4000
-CAUGHT_UP_BELOW_MS = 1500
 PROGRESS_EVERY_SECONDS = 0.5
 
 Reporter = Callable[[str], None]
@@ -186,10 +185,11 @@ class _LiveSession:
             return
         self._last_progress = now
         lag_ms = self.recorded_ms - self.recognizer.read_to_ms
+        behind_from = min(BEHIND_FROM_MS, self.feed.max_ms // 2)
         behind = self.recognizer.small_window
-        if lag_ms >= BEHIND_FROM_MS:
+        if lag_ms >= behind_from:
             behind = True
-        elif lag_ms < CAUGHT_UP_BELOW_MS:
+        elif lag_ms < behind_from // 3:
             behind = False
         self.recognizer.small_window = behind
         fields = dict(recorded_ms=self.recorded_ms, recognized_ms=self.recognizer.read_to_ms,
