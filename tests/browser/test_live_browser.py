@@ -34,8 +34,9 @@ def captioned(settings, data_dir, tmp_path, model_cache):
 
     (data_dir / "models").symlink_to(model_cache, target_is_directory=True)
     tiny = build_tiny_model(tmp_path / "tiny-nllb", family="nllb")
-    settings.CONFIG = {**settings.CONFIG, "ROSTRA_MT_ENGINE": "ctranslate2",
-                       "ROSTRA_MT_MODEL": str(tiny), "ROSTRA_EMBEDDINGS": "none"}
+    settings.ROSTRA_MT_ENGINE = "ctranslate2"
+    settings.ROSTRA_MT_MODEL = str(tiny)
+    settings.ROSTRA_EMBEDDINGS = "none"
     settings.ROSTRA_ASR_ENGINE = "faster-whisper"
     forget_engines()
     event = Event.objects.create(slug="live-expo", name={"en": "Expo"})

@@ -57,7 +57,7 @@ def run_job(transactional_db, live_speech, settings):
     """Run a live job in this process with the stand-in model; returns the finished job."""
     from rostra.live.runner import LiveRunOptions, run_live
 
-    settings.CONFIG = {**settings.CONFIG, "ROSTRA_MT_ENGINE": "none"}
+    settings.ROSTRA_MT_ENGINE = "none"
     said: list[str] = []
 
     def run(source: str, *, model=None, **options):

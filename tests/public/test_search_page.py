@@ -1,6 +1,5 @@
 import pytest
 
-from rostra.public.views import search as search_view
 from rostra.transcripts.domain import SegmentData, save_transcript
 from tests.public.content import build_archive
 
@@ -10,7 +9,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def archive(data_dir, tmp_path, settings, django_capture_on_commit_callbacks):
     # Words only: the page is tested here, the search app tests matching by meaning.
-    settings.CONFIG = {**settings.CONFIG, "ROSTRA_EMBEDDINGS": "none"}
+    settings.ROSTRA_EMBEDDINGS = "none"
     # The search index follows transcripts after commit: run those callbacks here.
     with django_capture_on_commit_callbacks(execute=True):
         return build_archive(tmp_path=tmp_path)
@@ -41,13 +40,6 @@ def test_search_page_escapes_transcript_text(client, archive, django_capture_on_
 def test_empty_results_say_so(client, archive):
     html = client.get("/en/search/", {"q": "zebrafish"}).content.decode()
     assert "Nothing found" in html
-
-
-def test_without_engine_the_page_says_it_is_being_set_up(client, archive, monkeypatch):
-    monkeypatch.setattr(search_view, "search_engine", lambda: None)
-    html = client.get("/en/search/", {"q": "cities"}).content.decode()
-    assert "being set up" in html
-    assert "Smart cities for everyone" not in html
 
 
 def test_search_results_query_count(client, archive, django_assert_max_num_queries):

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import BinaryIO, Callable
 
-from django.db import close_old_connections
+from django.conf import settings
 
 from rostra.archive.models import Speech
 from rostra.core.errors import UserError
@@ -27,7 +27,7 @@ from rostra.pipeline.streaming.recognizer import StepResult, StreamingOptions, S
 from rostra.pipeline.streaming.recording import PcmRecording
 from rostra.pipeline.streaming.sources import (SourceAudio, SourceError, SourceGap,
                                                SourceLost, read_live_audio)
-from rostra.processing.engines import asr_engine, processing_setting
+from rostra.processing.engines import asr_engine
 
 # Recognition this far behind the source (or half the queue's bound, if less) switches to
 # the smaller window, and back below a third of that (a margin, so it does not flap).
@@ -70,7 +70,7 @@ def run_live(speech: Speech, options: LiveRunOptions, *, report: Reporter = prin
     model = model or engine.load()
     streaming = StreamingOptions(language=speech.original_language or None,
                                  prompt=live_prompt(speech),
-                                 beam_size=processing_setting("ROSTRA_LIVE_BEAM_SIZE"))
+                                 beam_size=settings.ROSTRA_LIVE_BEAM_SIZE)
     provenance = {"engine": engine.name, "model": engine.model_name, **streaming.as_dict()}
     started = start_live_job(speech, source=options.source, player_url=options.player_url,
                              options=provenance)

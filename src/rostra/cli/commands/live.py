@@ -44,16 +44,15 @@ def run_live_command(args) -> int:
 
     from rostra.archive.domain.media import speech_by_slug
     from rostra.live.runner import LiveRunOptions, run_live
-    from rostra.processing.engines import processing_setting
 
     speech = speech_by_slug(args.speech)
     player_url = args.player_url
     if player_url is None:
-        player_url = processing_setting("ROSTRA_LIVE_PLAYER_URL").replace("{slug}", speech.slug)
+        player_url = settings.ROSTRA_LIVE_PLAYER_URL.replace("{slug}", speech.slug)
     options = LiveRunOptions(
         source=args.source, player_url=player_url,
-        reconnect_seconds=processing_setting("ROSTRA_LIVE_RECONNECT_SECONDS"),
-        max_lag_seconds=processing_setting("ROSTRA_LIVE_MAX_LAG_SECONDS"),
+        reconnect_seconds=settings.ROSTRA_LIVE_RECONNECT_SECONDS,
+        max_lag_seconds=settings.ROSTRA_LIVE_MAX_LAG_SECONDS,
         stdin=sys.stdin.buffer if args.source == "-" else None)
     error_console.print(f"live: {speech.slug} from {args.source}; captions at "
                         f"{settings.SITE_URL}/{speech.original_language or 'en'}/live/"
