@@ -104,7 +104,7 @@ def load_model(path: str, threads: int):
 def play_room(args) -> dict:
     """One room: feed the file at real time to the streaming recognizer (see module doc)."""
     model_path, wav, threads = args
-    from rostra.live.feed import AudioFeed, FedAudio
+    from rostra.live.feed import AudioFeed, FedAudio, keep_up
     from rostra.pipeline.audio import decode_audio
     from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
 
@@ -141,7 +141,7 @@ def play_room(args) -> dict:
                 skipped += item.at_ms - recognizer.received_to_ms
             recognizer.append(item.samples, at_ms=item.at_ms)
         lag = (time.monotonic() - started) * 1000 - recognizer.read_to_ms
-        recognizer.small_window = lag > 4000
+        keep_up(recognizer, feed, lag_ms=int(lag), max_ms=30_000)  # as `rostra live` does
         if recognizer.ready():
             lags.append(lag)
             note(recognizer.step())

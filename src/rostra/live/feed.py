@@ -78,3 +78,27 @@ class AudioFeed:
     @property
     def finished(self) -> bool:
         return self.closed and not self._items
+
+
+# Recognition this far behind the source (or half the queue's bound, if less) switches to
+# the smaller window, and back below a third of that (a margin, so it does not flap).
+BEHIND_FROM_MS = 4000
+
+
+def keep_up(recognizer, feed: AudioFeed, *, lag_ms: int, max_ms: int) -> bool:
+    """Decide whether recognition is behind; returns it.
+
+    Behind, the recognizer reads a smaller window and the feed keeps no more audio than that
+    window (older audio is skipped for recognition), so it catches up within a step or two
+    instead of reading a whole queue's worth of old audio.
+    """
+    behind_from = min(BEHIND_FROM_MS, max_ms // 2)
+    behind = recognizer.small_window
+    if lag_ms >= behind_from:
+        behind = True
+    elif lag_ms < behind_from // 3:
+        behind = False
+    recognizer.small_window = behind
+    small = int(recognizer.options.behind_max_buffer_seconds * 1000)
+    feed.max_ms = min(max_ms, small) if behind else max_ms
+    return behind

@@ -20,7 +20,7 @@ from rostra.core.errors import UserError
 from rostra.live.archive import finish_live_job
 from rostra.live.domain import (record_gap, record_words, recording_path, report_progress,
                                 start_live_job)
-from rostra.live.feed import AudioFeed, FedAudio, FedGap
+from rostra.live.feed import AudioFeed, FedAudio, FedGap, keep_up
 from rostra.live.models import LiveJob
 from rostra.live.translate import SentenceTranslator
 from rostra.pipeline.streaming.recognizer import StepResult, StreamingOptions, StreamingRecognizer
@@ -29,9 +29,6 @@ from rostra.pipeline.streaming.sources import (SourceAudio, SourceError, SourceG
                                                SourceLost, read_live_audio)
 from rostra.processing.engines import asr_engine
 
-# Recognition this far behind the source (or half the queue's bound, if less) switches to
-# the smaller window, and back below a third of that (a margin, so it does not flap).
-BEHIND_FROM_MS = 4000
 PROGRESS_EVERY_SECONDS = 0.5
 
 Reporter = Callable[[str], None]
@@ -184,14 +181,9 @@ class _LiveSession:
         if not force and now - self._last_progress < PROGRESS_EVERY_SECONDS:
             return
         self._last_progress = now
-        lag_ms = self.recorded_ms - self.recognizer.read_to_ms
-        behind_from = min(BEHIND_FROM_MS, self.feed.max_ms // 2)
-        behind = self.recognizer.small_window
-        if lag_ms >= behind_from:
-            behind = True
-        elif lag_ms < behind_from // 3:
-            behind = False
-        self.recognizer.small_window = behind
+        behind = keep_up(self.recognizer, self.feed,
+                         lag_ms=self.recorded_ms - self.recognizer.read_to_ms,
+                         max_ms=int(self.options.max_lag_seconds * 1000))
         fields = dict(recorded_ms=self.recorded_ms, recognized_ms=self.recognizer.read_to_ms,
                       behind=behind, language=self.recognizer.language or self.job.language,
                       state=LiveJob.State.RECONNECTING if self.source_lost
