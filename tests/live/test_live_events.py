@@ -123,3 +123,15 @@ def test_the_live_page_in_each_language(client, job):
     assert 'dir="ltr"' in english and "Cities reuse water." in english
     assert client.get("/en/live/no-such-speech/").status_code == 404
     assert client.get(f"/en/live/{job.speech.slug}/captions/xx.vtt").status_code == 404
+
+
+def test_the_organizers_player_is_allowed_by_the_pages_content_policy(client, job):
+    from rostra.live.models import LiveJob
+
+    LiveJob.objects.filter(pk=job.pk).update(
+        player_url="https://stream.example.org/room-a/index.m3u8")
+    response = client.get(f"/en/live/{job.speech.slug}/")
+    policy = response["Content-Security-Policy"]
+    assert "media-src 'self' blob: https://stream.example.org" in policy
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert 'src="https://stream.example.org/room-a/index.m3u8"' in response.content.decode()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 
+from urllib.parse import urlsplit
+
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from rostra.core.csp import BASE_POLICY
 from rostra.core.languages import native_name, text_direction
 from rostra.live.broadcast import DROPPED, broadcaster
 from rostra.live.models import LiveJob, LiveLine
@@ -59,7 +62,19 @@ def live_page(request, slug):
         "initial_status": json.dumps(status_event(
             {name: getattr(job, name) for name in STATUS_FIELDS})),
     }
-    return render(request, "live/live.html", context)
+    response = render(request, "live/live.html", context)
+    origins = {_origin(url) for url in (job.player_url, context["audio_url"]) if _origin(url)}
+    if origins:
+        # The organizer's stream is elsewhere: the site's policy allows media from here only.
+        response["Content-Security-Policy"] = "; ".join(
+            f"{part} {' '.join(sorted(origins))}" if part.startswith(("media-src", "connect-src"))
+            else part for part in (*BASE_POLICY, "frame-ancestors 'none'"))
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
 
 
 def live_captions(request, slug, language):
