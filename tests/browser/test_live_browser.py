@@ -8,10 +8,12 @@ page and its Server-Sent Events, and chromium shows the captions in two language
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.live.conftest import speak
 from tests.live.server import asgi_server
@@ -82,9 +84,8 @@ def test_a_file_played_live_shows_committed_captions_in_two_languages(page, capt
         page.goto(f"{url}/en/live/rain-gardens/?captions=en")
         assert page.locator("html").get_attribute("dir") == "ltr"
         # Committed words appear while the file is still playing (or right after).
-        page.wait_for_function(
-            "document.querySelector('#live-caption .committed').textContent.trim().length > 0",
-            timeout=180_000)
+        expect(page.locator("#live-caption .committed")).to_have_text(re.compile(r"\w"),
+                                                                     timeout=180_000)
         page.wait_for_selector("#live-lines li.live-line", timeout=180_000)
         first = page.locator("#live-lines li.live-line").first.text_content().lower()
         assert "garden" in first or "summer" in first or "cities" in first, first
@@ -97,8 +98,8 @@ def test_a_file_played_live_shows_committed_captions_in_two_languages(page, capt
 
         thread.join(240)
         assert "error" not in outcome, outcome.get("error")
-        page.wait_for_function("document.querySelector('article.live').dataset.state === 'ended'",
-                               timeout=30_000)
+        expect(page.locator("article.live")).to_have_attribute("data-state", "ended",
+                                                               timeout=30_000)
         assert page.locator("#live-status").text_content().strip()
         assert page.js_errors == []
 
