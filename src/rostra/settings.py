@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "rostra.public",
     "rostra.api",
     "rostra.feeds",
+    "rostra.live",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "logs",
     "demo",
     "bundle",
+    "live",
 )
 
 
