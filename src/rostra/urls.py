@@ -13,7 +13,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("review/", include("rostra.review.urls")),
     path("comments/", include("rostra.comments.urls")),
-    path("search/", include("rostra.search.urls")),
     path("", include("rostra.public.urls")),
     prefix_default_language=True,
 )
