@@ -11,6 +11,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("review/tokens/", include("rostra.api.token_urls")),
     path("review/", include("rostra.review.urls")),
     path("comments/", include("rostra.comments.urls")),
     path("", include("rostra.public.urls")),

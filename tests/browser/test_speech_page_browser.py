@@ -148,7 +148,7 @@ def test_switch_transcript_language_keeps_the_player(page, site):
 def login_as_moderator(page, site):
     from django.contrib.auth.models import Group
 
-    from rostra.review.roles import MODERATOR, ensure_role_groups
+    from rostra.staff.roles import MODERATOR, ensure_role_groups
 
     ensure_role_groups()
     moderator = User.objects.create_user("moderator", password="moderator-pw-1", is_staff=True)

@@ -21,7 +21,7 @@ def archive(data_dir, tmp_path):
 def moderator_user():
     from django.contrib.auth.models import Group
 
-    from rostra.review.roles import MODERATOR, ensure_role_groups
+    from rostra.staff.roles import MODERATOR, ensure_role_groups
 
     ensure_role_groups()
     user = User.objects.create_user("moderator", password="pw-for-tests")
@@ -166,7 +166,7 @@ def test_moderator_approves_rejects_and_marks_spam(client, archive, moderator_us
                        {"decision": "bogus"}).status_code == 303
     comments[0].refresh_from_db()
     assert comments[0].status == "approved"
-    from rostra.review.models import AuditEntry
+    from rostra.staff.models import AuditEntry
 
     assert AuditEntry.objects.filter(action="comment.moderate").count() == 3
 

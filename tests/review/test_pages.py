@@ -63,7 +63,7 @@ def do_write(client, page, speech):
         return client.post(reverse("review:revert", args=[fa.pk, fa.revision - 1]),
                            {"base_revision": fa.revision})
     if page == "tokens":
-        return client.post(reverse("review:tokens"), {"name": "main site"})
+        return client.post(reverse("api_tokens:list"), {"name": "main site"})
     raise AssertionError(page)
 
 

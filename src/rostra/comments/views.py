@@ -16,10 +16,9 @@ from django.views.decorators.http import require_POST
 
 from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.domain import (CommentRejected, RateLimited, approved_comments,
-                                    current_policy, post_comment)
+                                    current_policy, moderate_as, post_comment)
 from rostra.comments.models import Comment
-from rostra.review.domain.actions import moderate as moderate_with_audit
-from rostra.review.roles import can_moderate
+from rostra.staff.roles import can_moderate
 
 HONEYPOT_FIELD = "website"
 MODERATION_PAGE_SIZE = 100
@@ -128,7 +127,7 @@ def moderate(request, pk):
     decision = request.POST.get("decision", "")
     try:
         # Through the review app, so the decision lands in the audit log like the API's do.
-        moderate_with_audit(comment, user=request.user, status=decision, via="web")
+        moderate_as(comment, user=request.user, status=decision, via="web")
     except CommentRejected as error:
         messages.error(request, str(error))
     else:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from rostra.core.languages import text_direction
 from rostra.public.language_names import language_in
-from rostra.transcripts.domain import preferred_transcript
+from rostra.transcripts.reading import readable_transcripts
 from rostra.transcripts.models import Segment, Transcript
 
 
@@ -47,13 +47,12 @@ def speech_languages(speech) -> list[str]:
 
 
 def available_transcripts(speech) -> dict[str, Transcript]:
-    """The transcript readers get in each published language (uses prefetched transcripts)."""
-    found = {}
-    for language in speech_languages(speech):
-        transcript = preferred_transcript(speech, language)
-        if transcript is not None:
-            found[language] = transcript
-    return found
+    """The transcript a public reader gets in each language they may read, in the site's
+    order (rostra.transcripts.reading decides; uses prefetched transcripts)."""
+    best: dict[str, Transcript] = {}
+    for transcript in readable_transcripts(speech, sees_unpublished=False):
+        best.setdefault(transcript.language, transcript)
+    return {code: best[code] for code in speech_languages(speech) if code in best}
 
 
 def provenance(transcript: Transcript, *,

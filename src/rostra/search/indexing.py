@@ -24,7 +24,7 @@ from rostra.search.backends.registry import get_backend
 from rostra.search.embeddings.base import EmbeddingEngine
 from rostra.search.embeddings.registry import get_embedding_engine
 from rostra.search.normalize import index_text
-from rostra.transcripts.domain import preferred_transcript
+from rostra.transcripts.reading import preferred_transcript
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import Speech
 from rostra.archive.queries import SpeechFilter
+from rostra.transcripts.reading import language_is_public
 
 
 @lru_cache(maxsize=256)
@@ -47,8 +48,10 @@ class SearchScope:
         if self.public_languages is None:
             return True  # editors: the index is asked about the allowed speeches only
         published = self.public_languages.get(speech_id)
-        return published is not None and (not published or kind == "metadata"
-                                          or language in published)
+        # Transcripts follow the one reading rule; titles, topics and names are the speech's
+        # public metadata in whatever language the program gave them.
+        return published is not None and (kind == "metadata"
+                                          or language_is_public(published, language))
 
 
 def search_scope(filters: SpeechFilter, *, include_unpublished: bool) -> SearchScope:

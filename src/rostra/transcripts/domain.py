@@ -148,10 +148,6 @@ def replace_segments(
     return locked
 
 
-def preferred_transcript(speech: Speech, language: str) -> Transcript | None:
-    """The transcript readers get in ``language``: a person's before a machine's."""
-    order = {Transcript.Origin.HUMAN: 0, Transcript.Origin.ASR: 1, Transcript.Origin.MT: 2}
-    candidates = [t for t in speech.transcripts.all()
-                  if t.language == language and t.status == Transcript.Status.DONE]
-    candidates.sort(key=lambda t: order.get(t.origin, 9))
-    return candidates[0] if candidates else None
+# Moved to rostra.transcripts.reading (the one home of who reads what); this name stays for
+# code written before the move.
+from rostra.transcripts.reading import preferred_transcript  # noqa: E402,F401

@@ -19,7 +19,7 @@ from rostra.archive.importers.types import ProgramData, ProgramError, SpeakerDat
 from rostra.archive.importers.values import slugify
 from rostra.archive.models import (Day, Event, Room, Session, Speaker, Speech, SpeechSpeaker,
                                    Topic)
-from rostra.transcripts.signals import speech_changed
+from rostra.archive.signals import speech_changed
 
 MULTILINGUAL = {"name", "title", "subtitle", "abstract", "description", "venue", "city",
                 "names", "affiliation", "bio"}

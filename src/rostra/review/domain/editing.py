@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from rostra.core.errors import UserError
-from rostra.review import roles
-from rostra.review.domain import audit, segment_ops
+from rostra.review.domain import segment_ops
 from rostra.review.domain.revisions import (ensure_base_revision, record_revision,
                                             segment_dicts, segments_from_snapshot, snapshot_of)
 from rostra.review.models import TranscriptRevision
+from rostra.staff import audit, roles
 from rostra.transcripts.domain import (HUMAN_EDITED_FLAG, RevisionConflict, SegmentData,
                                       replace_segments)
 from rostra.transcripts.models import Segment, Transcript
