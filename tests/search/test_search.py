@@ -289,3 +289,32 @@ def test_sqlite_vec_scan_and_in_process_copy_find_the_same_neighbours(library, d
     solar |= {hit.speech.pk for hit in search_archive(
         "الشمسية", mode="keyword", include_unpublished=True, backend=backend).hits}
     assert in_process[0].speech_id in solar
+
+
+def test_stop_words_alone_find_nothing_and_say_why(library, search_backend):
+    from rostra.search import notices
+
+    reindex_all(backend=search_backend, engine=None)
+    for query in ("the", "for the a", "و از به", "في من على"):
+        results = search_archive(query, mode="keyword", backend=search_backend)
+        assert (results.total, results.notices) == (0, [notices.ONLY_STOP_WORDS]), query
+    # Stop words are not required: "the batteries" finds what "batteries" finds.
+    assert [h.slug for h in search_archive("the batteries", mode="keyword",
+                                           backend=search_backend).hits] == ["solar-roofs"]
+
+
+def test_one_shared_word_of_a_long_query_is_not_an_answer(library, search_backend):
+    reindex_all(backend=search_backend, engine=None)
+    assert search_archive("how to knit a wool scarf for the wind", mode="keyword",
+                          backend=search_backend).total == 0
+    most = search_archive("wind turbines moving scarf", mode="keyword", backend=search_backend)
+    assert [h.slug for h in most.hits] == ["wind-farms"] and most.notices == ["some-words"]
+
+
+def test_speech_filter_rejects_what_it_does_not_know():
+    from rostra.core.errors import UserError
+
+    with pytest.raises(UserError, match="unknown speech filter 'colour'"):
+        SpeechFilter.of(colour="red")
+    assert SpeechFilter.of(country=" ir ", topic=None) == SpeechFilter(country="IR")
+    assert not SpeechFilter.of().narrows and SpeechFilter.of(date_to="2030-01-01").narrows
