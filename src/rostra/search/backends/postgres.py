@@ -296,6 +296,13 @@ class PostgresBackend(SearchBackend):
         return self._vector_search_in_process(query, columns, speech_ids, languages, limit)
 
     def cue_vectors(self, *, transcript_id, start_ms, end_ms):
+        if not self.has_pgvector() and self.vector_signature():
+            columns = ("speech_id, kind, field, language, transcript_id, segment_id, start_ms, "
+                       "end_ms")
+            return vector_cache.cue_vectors(
+                key=self._cache_key, generation=self._meta("vector_generation"),
+                load=lambda: self._load_vectors(columns), transcript_id=transcript_id,
+                start_ms=start_ms, end_ms=end_ms)
         self.ensure_schema()
         with self._cursor() as cursor:
             if not self._vector_table_exists(cursor):

@@ -355,6 +355,13 @@ class SqliteBackend(SearchBackend):
     def cue_vectors(self, *, transcript_id, start_ms, end_ms):
         if not self._vector_table_exists():
             return []
+        if vector_cache.MAX_VECTORS >= self.connection.execute(
+                "SELECT count(*) FROM search_vec_doc").fetchone()[0]:
+            # The semantic query that found the window has just loaded the copy in memory.
+            return vector_cache.cue_vectors(
+                key=str(self.path.resolve()), generation=self._meta("vector_generation"),
+                load=self._load_vectors, transcript_id=transcript_id, start_ms=start_ms,
+                end_ms=end_ms)
         rows = self.connection.execute(
             "SELECT d.segment_id, d.start_ms, d.end_ms, v.embedding FROM search_vec_doc d "
             "JOIN search_vec v ON v.rowid = d.id WHERE d.transcript_id = ? AND d.kind = ? "

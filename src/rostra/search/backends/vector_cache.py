@@ -33,6 +33,11 @@ class _Entry:
         self.matrix = matrix
         self.speech_ids = np.array([row[0] for row in metadata], dtype=np.int64)
         self.languages = np.array([row[3] for row in metadata], dtype=object)
+        # transcript id → its cue rows, for pointing a window hit at its best cue in memory.
+        self.cues: dict[int, list[int]] = {}
+        for index, row in enumerate(metadata):
+            if row[1] == "cue" and row[4] is not None:
+                self.cues.setdefault(row[4], []).append(index)
 
     def allowed(self, speech_ids: Sequence[int] | None) -> np.ndarray:
         """A mask of the vectors of ``speech_ids`` (every vector for None)."""
@@ -105,6 +110,18 @@ def search_by_language(*, key: str, generation: str,
     return [hit for language in languages
             for hit in _best(entry, scores, np.flatnonzero(mask & (entry.languages == language)),
                              limit)]
+
+
+def cue_vectors(*, key: str, generation: str,
+                load: Callable[[], tuple[list[Metadata], np.ndarray]], transcript_id: int,
+                start_ms: int, end_ms: int) -> list[tuple[int, int, int, np.ndarray]]:
+    """``(segment_id, start_ms, end_ms, vector)`` of a transcript's cues inside a window."""
+    entry = _entry(key, generation, load)
+    rows = entry.metadata
+    inside = [i for i in entry.cues.get(transcript_id, ())
+              if rows[i][6] >= start_ms and rows[i][7] <= end_ms]
+    return [(rows[i][5], rows[i][6], rows[i][7], entry.matrix[i])
+            for i in sorted(inside, key=lambda i: rows[i][6])]
 
 
 def forget(key: str) -> None:
