@@ -12,6 +12,15 @@ from rostra.transcripts.models import Segment, Transcript
 from rostra.transcripts.signals import transcript_changed
 
 
+def normalize_newlines(text: str) -> str:
+    """``\r\n`` and lone ``\r`` (what browsers send from a textarea) → ``\n``.
+
+    Without this, saving one segment from the editor rewrote every multi-line segment, and the
+    diff (and the stale marks on translations) showed segments nobody touched.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @dataclass(frozen=True)
 class SegmentData:
     """A timed piece of text, as engines and subtitle files give it (times in milliseconds)."""

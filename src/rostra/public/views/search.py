@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rostra.archive.models import Topic
 from rostra.archive.queries import SpeechFilter
 from rostra.core.errors import UserError
+from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
 from rostra.public.queries import speech_cards
 from rostra.search.notices import describe
@@ -32,8 +33,7 @@ def search_page(request):
     chosen = {name: request.GET.get(name, "").strip()[:100] for name in FILTERS}
     if chosen["lang"] not in dict(settings.LANGUAGES):
         chosen["lang"] = ""
-    page = request.GET.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 1000 else 1
+    page = number_or_default(request.GET.get("page"), default=1, lowest=1, highest=999)
     context = {
         "query": query, "chosen": chosen, "languages": [code for code, _ in settings.LANGUAGES],
         "topics": Topic.objects.order_by("slug"), "results": None, "error": "",

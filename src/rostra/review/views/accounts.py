@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
+from rostra.review.login_throttle import ThrottledAuthenticationForm
 from rostra.review.views.common import page_context, staff_page
 from rostra.staff import roles
 from rostra.staff.models import AuditEntry
@@ -16,6 +17,13 @@ from rostra.staff.models import AuditEntry
 class LoginView(auth_views.LoginView):
     template_name = "review/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.is_throttled():
+            response.status_code = 429
+        return response
 
     def get_default_redirect_url(self):
         return reverse("review:queue") if roles.has(self.request.user, "view_queue") \

@@ -181,3 +181,7 @@ class SearchBackend(ABC):
     @abstractmethod
     def stats(self) -> dict:
         """Counts and size: documents, vectors, bytes."""
+
+    @abstractmethod
+    def indexed_scopes(self) -> dict[int, set[str]]:
+        """speech id → the scopes it has documents in (for rostra.search.consistency)."""

@@ -370,6 +370,13 @@ class SqliteBackend(SearchBackend):
         return [(segment, start, end, np.frombuffer(blob, dtype=np.float32))
                 for segment, start, end, blob in rows]
 
+    def indexed_scopes(self):
+        scopes: dict[int, set[str]] = {}
+        for speech_id, scope in self.connection.execute(
+                "SELECT DISTINCT speech_id, scope FROM search_doc"):
+            scopes.setdefault(speech_id, set()).add(scope)
+        return scopes
+
     def stats(self):
         db = self.connection
         documents = db.execute("SELECT count(*) FROM search_doc").fetchone()[0]
