@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "media",
     "subtitles",
     "process",
+    "models",
     "search",
     "serve",
     "status",
@@ -28,6 +29,7 @@ COMMAND_MODULES = (
     "demo",
     "bundle",
     "check",
+    "live",
 )
 
 
