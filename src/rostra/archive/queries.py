@@ -75,3 +75,22 @@ class SpeechFilter:
         if self.date_to:
             speeches = speeches.filter(starts_at__date__lte=self.date_to)
         return speeches
+
+
+def in_language(speeches, language: str):
+    """Speeches published in ``language`` or spoken in it, decided by the database.
+
+    ``published_languages`` is a JSON list: PostgreSQL tests membership with jsonb ``@>``;
+    SQLite (whose JSON fields have no ``contains`` lookup) with json_each.
+    """
+    from django.db import connections
+    from django.db.models import Q
+
+    if connections[speeches.db].vendor == "postgresql":
+        return speeches.filter(Q(published_languages__contains=[language])
+                               | Q(original_language=language))
+    table = speeches.model._meta.db_table
+    return speeches.extra(
+        where=[f'(EXISTS (SELECT 1 FROM json_each("{table}"."published_languages") '
+               f'WHERE json_each.value = %s) OR "{table}"."original_language" = %s)'],
+        params=[language, language])

@@ -87,7 +87,7 @@ def check_writable_dirs(app_configs=None, **kwargs):
 @register(Tags.security, deploy=True)
 def check_models_present(app_configs=None, **kwargs):
     from rostra.core.storage import model_cache_dir
-    from rostra.pipeline.models import _bundled_source_dirs, describe_asr_model
+    from rostra.pipeline.weights import _bundled_source_dirs, describe_asr_model
     from rostra.pipeline.types import ModelUnavailable
 
     problems = []
