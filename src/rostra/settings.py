@@ -78,9 +78,11 @@ INSTALLED_APPS = [
     "rostra.staff",
     "rostra.comments",
     "rostra.review",
+    "rostra.glossary",
     "rostra.public",
     "rostra.api",
     "rostra.feeds",
+    "rostra.live",
 ]
 
 MIDDLEWARE = [
