@@ -40,6 +40,9 @@ ALLOWED_HOSTS = CONFIG["ROSTRA_ALLOWED_HOSTS"] + ["testserver"]
 SITE_URL = CONFIG["ROSTRA_SITE_URL"].rstrip("/")
 ROSTRA_COMMENTS_MODERATION = CONFIG["ROSTRA_COMMENTS_MODERATION"]
 ROSTRA_COMMENTS_RATE_LIMIT = CONFIG["ROSTRA_COMMENTS_RATE_LIMIT"]
+ROSTRA_RENDITIONS = CONFIG["ROSTRA_RENDITIONS"]
+ROSTRA_RENDITION_HEIGHTS = CONFIG["ROSTRA_RENDITION_HEIGHTS"]
+ROSTRA_HLS_FROM_MINUTES = CONFIG["ROSTRA_HLS_FROM_MINUTES"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "rostra.archive",
     "rostra.transcripts",
     "rostra.processing",
+    "rostra.media",
     "rostra.search",
     "rostra.comments",
     "rostra.review",

@@ -23,7 +23,7 @@ from rostra.api.schemas import (EventOut, EventPage, SearchOut, SessionPage, Spe
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import Event, Session, Speaker, Speech, Topic
 from rostra.archive.queries import filter_speeches
-from rostra.transcripts.models import Transcript
+from rostra.transcripts.models import Transcript, origin_rank
 
 router = Router(tags=["read"])
 MAX_LIMIT = 100
@@ -155,16 +155,15 @@ def get_speech(request, response: HttpResponse, slug: str):
 
 
 def pick_transcript(speech: Speech, request, language: str, origin: str | None) -> Transcript:
-    order = {"human": 0, "asr": 1, "mt": 2}
     candidates = [t for t in visible_transcripts(speech, request) if t.language == language
                   and (origin is None or t.origin == origin)]
     if not candidates:
         raise Http404(f"{speech.slug} has no {language} transcript"
                       + (f" from {origin}" if origin else ""))
-    return sorted(candidates, key=lambda t: order.get(t.origin, 9))[0]
+    return sorted(candidates, key=lambda t: origin_rank(t.origin))[0]
 
 
-Origin = Literal["asr", "mt", "human"]
+Origin = Literal["asr", "mt", "human", "interpretation"]
 
 
 @router.get("/speeches/{slug}/transcripts/{language}", response={200: TranscriptOut, **ERRORS},

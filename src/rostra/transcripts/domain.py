@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 from django.db import transaction
 
 from rostra.archive.models import Speech
-from rostra.transcripts.models import Segment, Transcript
+from rostra.transcripts.models import Segment, Transcript, origin_rank
 from rostra.transcripts.signals import transcript_changed
 
 
@@ -149,9 +149,8 @@ def replace_segments(
 
 
 def preferred_transcript(speech: Speech, language: str) -> Transcript | None:
-    """The transcript readers get in ``language``: a person's before a machine's."""
-    order = {Transcript.Origin.HUMAN: 0, Transcript.Origin.ASR: 1, Transcript.Origin.MT: 2}
+    """The transcript readers get in ``language``, in the order of ORIGIN_PREFERENCE."""
     candidates = [t for t in speech.transcripts.all()
                   if t.language == language and t.status == Transcript.Status.DONE]
-    candidates.sort(key=lambda t: order.get(t.origin, 9))
+    candidates.sort(key=lambda t: origin_rank(t.origin))
     return candidates[0] if candidates else None

@@ -16,6 +16,8 @@ class Transcript(models.Model):
         ASR = "asr", "speech recognition"
         MT = "mt", "machine translation"
         HUMAN = "human", "human"
+        # Spoken by a human interpreter, transcribed by machine (from the interpreter's track).
+        INTERPRETATION = "interpretation", "interpretation (machine transcription)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "pending"
@@ -25,7 +27,7 @@ class Transcript(models.Model):
 
     speech = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="transcripts")
     language = models.CharField(max_length=8)
-    origin = models.CharField(max_length=8, choices=Origin.choices)
+    origin = models.CharField(max_length=16, choices=Origin.choices)
     source = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="translations",
                                help_text="the transcript this one was translated from")
@@ -62,6 +64,17 @@ class Transcript(models.Model):
     @property
     def is_original_language(self) -> bool:
         return self.language == self.speech.original_language
+
+
+# Which transcript readers get when a language has several, best first: a person's; the
+# machine's of what was said; the machine's of what an interpreter said; machine translation.
+ORIGIN_PREFERENCE = (Transcript.Origin.HUMAN, Transcript.Origin.ASR,
+                     Transcript.Origin.INTERPRETATION, Transcript.Origin.MT)
+
+
+def origin_rank(origin: str) -> int:
+    return ORIGIN_PREFERENCE.index(origin) if origin in ORIGIN_PREFERENCE else len(
+        ORIGIN_PREFERENCE)
 
 
 class Segment(models.Model):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rostra.core.errors import UserError
 
-ORIGINS = ("human", "asr", "mt")
+ORIGINS = ("human", "asr", "interpretation", "mt")
 FORMAT_BY_SUFFIX = {".vtt": "vtt", ".srt": "srt", ".txt": "txt", ".json": "json"}
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from rostra.archive.models import Event, Speech
 from rostra.review import roles
 from rostra.review.views.common import page_context, staff_page
-from rostra.transcripts.models import Transcript
+from rostra.transcripts.models import Transcript, origin_rank
 
 PAGE_SIZE = 50
 QUEUE_STATES = [
@@ -54,11 +54,10 @@ def queue_speeches(*, state: str = "", event: str = "", pending: str = "", appro
 
 def language_cells(speech: Speech, editable: set[str]) -> list[dict]:
     """Per archive language: the best transcript's status, for the queue's columns."""
-    order = {"human": 0, "asr": 1, "mt": 2}
     cells = []
     for code in settings.ROSTRA_LANGUAGES:
         found = sorted((t for t in speech.transcripts.all() if t.language == code),
-                       key=lambda t: order.get(t.origin, 9))
+                       key=lambda t: origin_rank(t.origin))
         transcript = found[0] if found else None
         cells.append({"language": code, "transcript": transcript, "editable": code in editable,
                       "stale": getattr(transcript, "stale_count", 0) if transcript else 0})
