@@ -1,7 +1,8 @@
 """Processing a speech: plan its stages, claim each one, run it, record what happened.
 
-Stages per speech: ``asr`` (recognize the recording and cut it into subtitle cues), then
-``translate:<lang>`` for every other archive language. Indexing for search follows on its own:
+Stages per speech: ``asr`` (recognize the recording and cut it into subtitle cues),
+``interpret:<lang>`` for each interpreter's track, ``translate:<lang>`` for every other
+archive language, and ``renditions`` (web versions; see rostra.processing.media_stages). Indexing for search follows on its own:
 ``save_transcript`` sends ``transcript_changed`` after commit and the search app listens.
 
 Each stage is idempotent. Its fingerprint (input hash + engine + model + options) is kept on
@@ -33,6 +34,9 @@ from rostra.archive.models import Speech
 from rostra.core.languages import ENGLISH_NAMES
 from rostra.pipeline.types import MediaError, PipelineError
 from rostra.processing.engines import asr_engine, asr_options_for, processing_setting
+from rostra.processing.media_stages import (INTERPRET_PREFIX, STAGE_RENDITIONS, describe_stage,
+                                            is_media_stage, media_stage_fingerprint,
+                                            planned_media_stages, run_media_stage)
 from rostra.processing.models import StageRun
 from rostra.transcripts.domain import (HumanWorkProtected, SegmentData, has_editor_work,
                                       preferred_transcript, save_transcript)
@@ -87,14 +91,18 @@ def planned_stages(speech: Speech, *, stages: list[str] | None = None) -> list[s
 
     translate = [f"{TRANSLATE_PREFIX}{code}" for code in settings.ROSTRA_LANGUAGES
                  if code != speech.original_language]
-    every = [STAGE_ASR, *translate]
+    interpret, renditions = planned_media_stages(speech)
+    every = [STAGE_ASR, *interpret, *translate, *renditions]
     if not stages:
         return every
     wanted: list[str] = []
     for name in stages:
         if name == "translate":
             wanted.extend(translate)
-        elif name == STAGE_ASR or name.startswith(TRANSLATE_PREFIX):
+        elif name == "interpret":
+            wanted.extend(interpret)
+        elif name in (STAGE_ASR, STAGE_RENDITIONS) or name.startswith(
+                (TRANSLATE_PREFIX, INTERPRET_PREFIX)):
             wanted.append(name)
         else:
             raise ValueError(f"unknown stage {name!r}")
@@ -108,6 +116,8 @@ def stage_fingerprint(speech: Speech, stage: str) -> tuple[str, str]:
     The reason is empty when the stage can run; otherwise the stage will be recorded as
     skipped with it (no recording yet, no source transcript yet…).
     """
+    if is_media_stage(stage):
+        return media_stage_fingerprint(speech, stage)
     if stage == STAGE_ASR:
         if speech.media_id is None:
             return "", "no recording is attached to this speech"
@@ -266,6 +276,9 @@ def execute_stage_run(run_id: int, *, worker: str | None = None,
                 outcome = _run_asr(speech, run, on_progress)
             elif run.stage.startswith(TRANSLATE_PREFIX):
                 outcome = _run_translation(speech, run)
+            elif is_media_stage(run.stage):
+                outcome = run_media_stage(speech, run, on_progress,
+                                          lambda **result: _finish(run, **result))
             else:
                 raise PipelineError(f"unknown stage {run.stage!r}")
     except HumanWorkProtected as exc:
@@ -298,8 +311,12 @@ def record_failure(speech: Speech, run: StageRun, reason: str) -> StageOutcome:
 
     Side effects: StageRun → failed with the reason; the speech → failed with the reason.
     """
-    what = "speech recognition" if run.stage == STAGE_ASR else \
-        f"translation into {language_name(run.stage.removeprefix(TRANSLATE_PREFIX))}"
+    if is_media_stage(run.stage):
+        what = describe_stage(run.stage)
+    elif run.stage == STAGE_ASR:
+        what = "speech recognition"
+    else:
+        what = f"translation into {language_name(run.stage.removeprefix(TRANSLATE_PREFIX))}"
     message = f"{what} failed: {reason}"
     with transaction.atomic():
         StageRun.objects.filter(pk=run.pk).update(

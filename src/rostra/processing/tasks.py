@@ -1,7 +1,8 @@
 """Celery tasks: one per stage per speech. They take ids, stop quietly when the speech is gone,
 and hand off to rostra.processing.domain.
 
-Recognition goes to the ``asr`` queue, translation to ``translate``; tasks are sent after the
+Recognition (of the floor and of interpreters' tracks) goes to the ``asr`` queue, translation
+to ``translate``, web renditions to ``media``; tasks are sent after the
 transaction that queued their StageRun commits, so a worker never looks for a row that is not
 there yet. Only temporary errors are retried (growing delays, a limit); permanent ones are
 recorded on the speech by the domain.
@@ -24,8 +25,10 @@ MAX_RETRIES = 5
 
 
 def queue_for(stage: str) -> str:
-    if stage == domain.STAGE_ASR:
+    if stage == domain.STAGE_ASR or stage.startswith(domain.INTERPRET_PREFIX):
         return "asr"
+    if stage == domain.STAGE_RENDITIONS:
+        return "media"
     if stage.startswith(domain.TRANSLATE_PREFIX):
         return "translate"
     return "default"
@@ -48,13 +51,18 @@ def enqueue_stage(speech: Speech, *, stage: str, stages: list[str] | None = None
 
 def enqueue_speech(speech: Speech, *, stages: list[str] | None = None,
                    force: bool = False) -> list[StageRun]:
-    """Queue the processing of ``speech`` for the workers: recognition first; the stages
-    after it are queued by the recognition task when it finishes (or now, if it is done)."""
+    """Queue the processing of ``speech`` for the workers: recognition first, with the stages
+    that need only the recording (interpreters' tracks, renditions) beside it; translations
+    are queued by the recognition task when it finishes (or now, if it is done)."""
     queued = []
     if not stages or domain.STAGE_ASR in stages:
         run = enqueue_stage(speech, stage=domain.STAGE_ASR, stages=stages, force=force)
         if run is not None:
-            return [run]
+            independent = [stage for stage in domain.planned_stages(speech, stages=stages)
+                           if domain.is_media_stage(stage)]
+            return [run] + [other for other in (
+                enqueue_stage(speech, stage=stage, stages=stages, force=force)
+                for stage in independent) if other is not None]
         current = StageRun.objects.filter(speech=speech, stage=domain.STAGE_ASR).first()
         if current is not None and current.status in (StageRun.Status.RUNNING,
                                                       StageRun.Status.FAILED):
@@ -101,6 +109,7 @@ def run_stage_task(self, run_id: int, stages: list[str] | None = None,
         if run is not None:
             with transaction.atomic():
                 for stage in domain.planned_stages(run.speech, stages=stages):
-                    if stage != domain.STAGE_ASR:
+                    # Media stages were queued beside recognition (enqueue_speech).
+                    if stage != domain.STAGE_ASR and not domain.is_media_stage(stage):
                         enqueue_stage(run.speech, stage=stage, stages=stages, force=force)
     return outcome.status
