@@ -131,8 +131,11 @@ def encode_mp4(source: Path, spec: RenditionSpec, destination: Path, *,
                 video_out.width, video_out.height = spec.width, spec.height
                 video_out.pix_fmt = "yuv420p"
                 video_out.time_base = MILLISECOND
+                # A keyframe every two seconds: seeking stays quick, and HLS (cut from this
+                # file without re-encoding) can only cut at keyframes.
                 video_out.options = {"crf": str(options.video_crf),
-                                     "preset": options.video_preset}
+                                     "preset": options.video_preset,
+                                     "g": str(max(1, round(float(rate) * 2)))}
                 audio_out = _add_aac(output, options)
                 resampler = av.AudioResampler(format="fltp", layout="stereo", rate=48_000)
                 last_pts = -1
