@@ -13,6 +13,7 @@ from rostra.comments.views import comment_section
 from rostra.core.languages import text_direction
 from rostra.core.storage import media_file
 from rostra.public.queries import speech_page
+from rostra.public.media_offer import media_offer
 from rostra.public.ranged import ranged_file_response
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
 from rostra.transcripts.exporters import EXPORT_FORMATS, export_media_type, export_transcript
@@ -70,10 +71,12 @@ def player_context(request, speech) -> dict:
     chosen = next((t for t in tracks if t["language"] == language), None)
     paired_track = next((t for t in tracks if t["language"] == paired_language), None)
     media = speech.media
+    media_url = reverse("speech-media", args=[speech.slug]) if media else ""
     return {
         "speech": speech,
         "media": media,
-        "media_url": reverse("speech-media", args=[speech.slug]) if media else "",
+        "media_url": media_url,
+        "offer": media_offer(speech, original_url=media_url),
         "is_video": bool(media and media.has_video),
         "tracks": tracks,
         "transcript_language": language,
