@@ -193,3 +193,17 @@ def test_the_stage_is_recorded_with_what_it_made(speech_with):
     assert run.status == "done" and run.fingerprint
     names = {row["name"] for row in run.detail["renditions"]}
     assert "mp4-48" in names and "poster" in names
+
+
+def test_renditions_are_queued_beside_recognition_not_after_it(
+        speech_with, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from rostra.processing import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.run_stage_task, "apply_async",
+                        lambda args, kwargs, queue: sent.append(queue))
+    speech = speech_with("talk.flv", fmt="flv")
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = tasks.enqueue_speech(speech)
+    assert [run.stage for run in queued] == ["asr", "renditions"]
+    assert sent == ["asr", "media"]
