@@ -154,3 +154,22 @@ def test_media_add_with_track_and_interpretation_options(speech, voices, tmp_pat
     code, out, err = run_cli(capsys, "media", "add", str(extra), "--speech", speech.slug,
                              "--interpretation")
     assert code != 0 and "--language LANG" in err
+
+
+def test_a_track_matroska_cannot_hold_as_it_is_is_kept_as_flac(voices, tmp_path, monkeypatch):
+    import av
+
+    from rostra.pipeline.renditions import tracks
+    from rostra.pipeline.probe import probe_media
+
+    def refuse(*args):
+        raise av.error.ArgumentError(22, "Invalid argument")
+
+    recording = two_track_file(tmp_path / "panel.ts", voices)
+    monkeypatch.setattr(tracks, "_copy_track", refuse)
+    written = tracks.extract_audio_track(recording, 2, tmp_path / "out" / "track-2.mka")
+    assert written.suffix == ".flac"
+    info = probe_media(written)
+    assert info.container == "flac" and not info.has_video
+    assert abs(info.duration_ms - probe_media(recording).duration_ms) < 200
+    assert not (tmp_path / "out" / "track-2.mka").exists()

@@ -114,7 +114,7 @@ def _copy_out(speech: Speech, recording: Path, number: int, language: str) -> Au
     with tempfile.TemporaryDirectory(dir=incoming) as folder:
         copy = extract_audio_track(recording, number, Path(folder) / f"track-{number}.mka")
         name = f"{Path(speech.media.original_name or recording.name).stem}.track{number}." \
-               f"{language}.mka"
+               f"{language}{copy.suffix}"
         result = add_media_file(copy, speech=None, original_name=name)
     with transaction.atomic():
         return set_audio_track(speech, language=language, asset=result.asset,

@@ -48,7 +48,22 @@ def list_audio_tracks(path: Path) -> list[AudioTrack]:
 
 
 def extract_audio_track(source: Path, number: int, destination: Path) -> Path:
-    """Copy audio track ``number`` (1-based) of ``source`` into a Matroska audio file."""
+    """Copy audio track ``number`` (1-based) of ``source`` into an audio file of its own.
+
+    The packets are copied into Matroska (``destination``) when it can hold them as they are;
+    when it cannot (some AAC from MPEG-TS lacks the setup Matroska wants up front) the track is
+    decoded and written as FLAC beside it (``destination`` with ``.flac``): lossless either way.
+    Returns the path written.
+    """
+    import av
+
+    try:
+        return _copy_track(source, number, destination)
+    except av.FFmpegError:
+        return _flac_track(source, number, destination.with_suffix(".flac"))
+
+
+def _copy_track(source: Path, number: int, destination: Path) -> Path:
     import av
 
     with atomic_output(destination) as temp:
@@ -56,11 +71,46 @@ def extract_audio_track(source: Path, number: int, destination: Path) -> Path:
             stream_in = audio_stream_of(container, number - 1)
             with av.open(os.fspath(temp), "w", format="matroska") as output:
                 stream_out = output.add_stream_from_template(stream_in)
-                if stream_in.metadata.get("language"):
-                    stream_out.metadata["language"] = stream_in.metadata["language"]
+                _keep_language(stream_in, stream_out)
                 for packet in container.demux(stream_in):
                     if packet.dts is None:
                         continue
                     packet.stream = stream_out
                     output.mux(packet)
     return destination
+
+
+def _flac_track(source: Path, number: int, destination: Path) -> Path:
+    import av
+
+    with atomic_output(destination) as temp:
+        with open_source(source) as container:
+            stream_in = audio_stream_of(container, number - 1)
+            layout = stream_in.codec_context.layout.name if stream_in.codec_context.layout \
+                else "mono"
+            rate = stream_in.codec_context.sample_rate or 48_000
+            with av.open(os.fspath(temp), "w", format="flac") as output:
+                stream_out = output.add_stream("flac", rate=rate, layout=layout)
+                _keep_language(stream_in, stream_out)
+                resampler = av.AudioResampler(format="s16", layout=layout, rate=rate)
+                for packet in container.demux(stream_in):
+                    try:
+                        frames = packet.decode()
+                    except av.FFmpegError:
+                        continue  # one damaged packet of a stream recording
+                    for frame in frames:
+                        frame.pts = None
+                        for converted in resampler.resample(frame):
+                            for out in stream_out.encode(converted):
+                                output.mux(out)
+                for converted in resampler.resample(None):
+                    for out in stream_out.encode(converted):
+                        output.mux(out)
+                for out in stream_out.encode(None):
+                    output.mux(out)
+    return destination
+
+
+def _keep_language(stream_in, stream_out) -> None:
+    if stream_in.metadata.get("language"):
+        stream_out.metadata["language"] = stream_in.metadata["language"]
