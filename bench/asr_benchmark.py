@@ -35,8 +35,16 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "src" / "rostra" / "demo"
 CORPUS = Path(__file__).resolve().parent / "asr_corpus.txt"
-CACHE = Path(os.environ.get("ROSTRA_BENCH_CACHE", Path.home() / ".cache" / "rostra-bench"))
+# Inside the checkout (bench/out is ignored by git): a benchmark reads nothing outside it.
+CACHE = Path(os.environ.get("ROSTRA_BENCH_CACHE", REPO / "bench" / "out" / "asr-cache"))
 VOICES = [("en-us", 165), ("en", 175), ("en-us+f3", 155), ("en+m3", 185)]
+
+
+def asr_setting(name: str):
+    """A ROSTRA_ASR_* value parsed as rostra parses it (no Django in a benchmark child)."""
+    from rostra.config import SETTINGS_BY_NAME, read_setting
+
+    return read_setting(SETTINGS_BY_NAME[name], os.environ)
 
 
 def model_dir() -> Path:
@@ -79,20 +87,20 @@ def child(variant: str, audio: str) -> None:
         # The same settings `rostra process` reads (ROSTRA_ASR_COMPUTE_TYPE, _BEAM_SIZE…).
         engine = FasterWhisperEngine(
             model="bundled-base", model_cache=CACHE / "models",
-            compute_type=os.environ.get("ROSTRA_ASR_COMPUTE_TYPE", "auto"),
-            cpu_threads=int(os.environ.get("ROSTRA_ASR_THREADS", "0")))
+            compute_type=asr_setting("ROSTRA_ASR_COMPUTE_TYPE"),
+            cpu_threads=asr_setting("ROSTRA_ASR_THREADS"))
         engine.load()
         loaded = time.monotonic()
         from rostra.pipeline.audio import probe_audio
         from rostra.pipeline.asr.base import BATCH_FROM_MS
 
-        batched = os.environ.get("ROSTRA_ASR_BATCHED", "auto")
+        batched = asr_setting("ROSTRA_ASR_BATCHED")
         if batched == "auto":  # as rostra.processing.engines.asr_options_for decides
             batched = "true" if (probe_audio(Path(audio)).duration_ms or 0) >= BATCH_FROM_MS \
                 else "false"
         if variant != "rostra":
             batched = "true" if variant == "batched" else "false"
-        options = AsrOptions(beam_size=int(os.environ.get("ROSTRA_ASR_BEAM_SIZE", "5")),
+        options = AsrOptions(beam_size=asr_setting("ROSTRA_ASR_BEAM_SIZE"),
                              batched=batched == "true")
         result = engine.transcribe_file(Path(audio), options=options)
         cues_from_segments(result.segments)
@@ -291,8 +299,8 @@ def main() -> None:
     if args.variants:
         variants = args.variants.split(",")
     print(f"cores: {os.cpu_count()}  model: bundled-base (Whisper base)  "
-          f"beam: {os.environ.get('ROSTRA_ASR_BEAM_SIZE', '5')}  compute type: "
-          f"{os.environ.get('ROSTRA_ASR_COMPUTE_TYPE', 'auto')}")
+          f"beam: {asr_setting('ROSTRA_ASR_BEAM_SIZE')}  compute type: "
+          f"{asr_setting('ROSTRA_ASR_COMPUTE_TYPE')}")
     demo = english_demo()
     items = [(path, text, len(decode(path)) / 16000) for _, path, text in demo]
     figures = {}

@@ -36,7 +36,9 @@ django.setup()  # test modules and conftests below import models at collection t
 
 
 def services_required() -> bool:
-    return os.environ.get("ROSTRA_REQUIRE_SERVICES", "").lower() in ("1", "true", "yes")
+    from django.conf import settings
+
+    return settings.ROSTRA_REQUIRE_SERVICES
 
 
 def _reachable(host: str, port: int) -> bool:

@@ -2,7 +2,8 @@
 
 Settings drive the Django settings module, ``rostra status`` and docs/configuration.md; a test
 fails when a setting here is missing from the docs. Parsing is strict: a boolean is ``true`` or
-``false``; anything else is a configuration error that names the variable. A secret can also be
+``false`` (letter case and surrounding spaces ignored); anything else, ``1`` and ``yes``
+included, is a configuration error that names the variable. A secret can also be
 given as ``ROSTRA_<NAME>_FILE``, a path whose content is the value.
 """
 
@@ -18,10 +19,12 @@ from rostra.core.languages import is_valid_language_code
 
 
 def parse_bool(raw: str) -> bool:
+    # Only the two words: "0"/"no"/"off" meaning false would be one more thing to document,
+    # and a typo such as "flase" must not pass for either.
     value = raw.strip().lower()
-    if value in ("true", "1", "yes", "on"):
+    if value == "true":
         return True
-    if value in ("false", "0", "no", "off"):
+    if value == "false":
         return False
     raise ValueError("expected true or false")
 

@@ -1,4 +1,9 @@
-"""Django settings, built from the ROSTRA_* environment variables parsed in rostra.config."""
+"""Django settings, built from the ROSTRA_* environment variables parsed in rostra.config.
+
+Every ROSTRA_* setting is a Django setting of the same name: code reads
+``django.conf.settings.ROSTRA_X`` and tests override it with pytest-django's ``settings``
+fixture. Nothing else reads the environment for them.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,17 @@ import dj_database_url
 
 from rostra.config import load_config
 
-CONFIG = load_config()
+# Lower case, so Django does not expose the dict itself: the one way in is settings.ROSTRA_X.
+_config = load_config()
+globals().update(_config)
 
-DATA_DIR = CONFIG["ROSTRA_DATA_DIR"]
-MEDIA_DIR = CONFIG["ROSTRA_MEDIA_DIR"]
-ROSTRA_LANGUAGES = CONFIG["ROSTRA_LANGUAGES"]
+DATA_DIR = _config["ROSTRA_DATA_DIR"]
+MEDIA_DIR = _config["ROSTRA_MEDIA_DIR"]
 
 
 def _secret_key() -> str:
-    if CONFIG["ROSTRA_SECRET_KEY"]:
-        return CONFIG["ROSTRA_SECRET_KEY"]
+    if _config["ROSTRA_SECRET_KEY"]:
+        return _config["ROSTRA_SECRET_KEY"]
     # Kept in the data dir so sessions and signed links survive restarts.
     key_file = DATA_DIR / "secret_key"
     try:
@@ -35,14 +41,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = CONFIG["ROSTRA_DEBUG"]
-ALLOWED_HOSTS = CONFIG["ROSTRA_ALLOWED_HOSTS"] + ["testserver"]
-SITE_URL = CONFIG["ROSTRA_SITE_URL"].rstrip("/")
-ROSTRA_COMMENTS_MODERATION = CONFIG["ROSTRA_COMMENTS_MODERATION"]
-ROSTRA_COMMENTS_RATE_LIMIT = CONFIG["ROSTRA_COMMENTS_RATE_LIMIT"]
-ROSTRA_RENDITIONS = CONFIG["ROSTRA_RENDITIONS"]
-ROSTRA_RENDITION_HEIGHTS = CONFIG["ROSTRA_RENDITION_HEIGHTS"]
-ROSTRA_HLS_FROM_MINUTES = CONFIG["ROSTRA_HLS_FROM_MINUTES"]
+DEBUG = _config["ROSTRA_DEBUG"]
+ALLOWED_HOSTS = _config["ROSTRA_ALLOWED_HOSTS"] + ["testserver"]
+SITE_URL = _config["ROSTRA_SITE_URL"].rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,8 +98,8 @@ TEMPLATES = [
     },
 ]
 
-if CONFIG["ROSTRA_DATABASE_URL"]:
-    DATABASES = {"default": dj_database_url.parse(CONFIG["ROSTRA_DATABASE_URL"], conn_max_age=60)}
+if _config["ROSTRA_DATABASE_URL"]:
+    DATABASES = {"default": dj_database_url.parse(_config["ROSTRA_DATABASE_URL"], conn_max_age=60)}
 else:
     DATABASES = {
         "default": {
@@ -121,8 +122,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = ROSTRA_LANGUAGES[0]
-LANGUAGES = [(code, code) for code in ROSTRA_LANGUAGES]
+LANGUAGE_CODE = _config["ROSTRA_LANGUAGES"][0]
+LANGUAGES = [(code, code) for code in _config["ROSTRA_LANGUAGES"]]
 LOCALE_PATHS = [__import__("pathlib").Path(__file__).parent / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -142,8 +143,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 # Celery: with no broker, tasks run in this process (one machine, no external service).
-CELERY_BROKER_URL = CONFIG["ROSTRA_BROKER_URL"] or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not CONFIG["ROSTRA_BROKER_URL"]
+CELERY_BROKER_URL = _config["ROSTRA_BROKER_URL"] or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not _config["ROSTRA_BROKER_URL"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -72,7 +72,7 @@ def recording(tmp_path_factory):
 
 @pytest.fixture
 def site(live_server, data_dir, recording, settings):
-    settings.CONFIG = {**settings.CONFIG, "ROSTRA_EMBEDDINGS": "none"}
+    settings.ROSTRA_EMBEDDINGS = "none"
     settings.SITE_URL = live_server.url
     path, spans = recording
     archive = build_archive(path, spans=spans)

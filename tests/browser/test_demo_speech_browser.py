@@ -29,7 +29,7 @@ def first_cue_text(vtt: Path) -> str:
 def demo_speech(live_server, data_dir, settings):
     if not (DEMO / "media" / "night-sky.webm").exists():
         pytest.fail("the demo media are missing from src/rostra/demo/media")
-    settings.CONFIG = {**settings.CONFIG, "ROSTRA_EMBEDDINGS": "none"}
+    settings.ROSTRA_EMBEDDINGS = "none"
     event = Event.objects.create(slug="okd-2025", name={"en": "Open Knowledge Days 2025"})
     speech = Speech.objects.create(event=event, slug="night-sky", original_language="ar",
                                    title={"ar": "السماء في الليل", "en": "The Night Sky",

@@ -17,7 +17,7 @@ SCREENSHOTS = Path("/tmp/rostra-screenshots")
 
 @pytest.fixture
 def site(live_server, data_dir, tmp_path, settings):
-    settings.CONFIG = {**settings.CONFIG, "ROSTRA_EMBEDDINGS": "none"}
+    settings.ROSTRA_EMBEDDINGS = "none"
     settings.SITE_URL = live_server.url
     settings.ROSTRA_RENDITION_HEIGHTS = [720, 360]
     archive = build_interpreted_archive(tmp_path, seconds=6.0)

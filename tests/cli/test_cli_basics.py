@@ -65,3 +65,24 @@ def test_help_works(tmp_path, args):
     result = run_rostra(*args, data_dir=tmp_path)
     assert result.returncode == 0
     assert "usage: rostra" in result.stdout
+
+
+def test_status_table_names_the_language_of_each_transcripts_row():
+    from rich.console import Console
+
+    from rostra.cli.commands.status import status_table
+
+    status = {"data_dir": "/data", "database": "sqlite3", "events": 1, "speeches": 2,
+              "speakers": 2, "media": 2, "speeches_with_media": 2, "languages": ["fa", "ar", "en"],
+              "transcripts_by_origin": {"ar": {"mt": 2}, "en": {"asr": 1, "mt": 1},
+                                        "fa": {"human": 1, "mt": 1}},
+              "states": {"needs_review": 2}}
+    console = Console(width=120, record=True)
+    console.print(status_table(status))
+    lines = [line.strip("│ ").split("│") for line in console.export_text().splitlines()
+             if "transcripts" in line]
+    assert [[cell.strip() for cell in line] for line in lines] == [
+        ["transcripts in Arabic (ar)", "mt 2"],
+        ["transcripts in English (en)", "asr 1, mt 1"],
+        ["transcripts in Persian (fa)", "human 1, mt 1"],
+    ]

@@ -31,6 +31,9 @@ def test_defaults_need_no_environment(tmp_path):
 
 @pytest.mark.parametrize("name, raw", [
     ("ROSTRA_DEBUG", "maybe"),
+    ("ROSTRA_DEBUG", "1"),
+    ("ROSTRA_COMMENTS_MODERATION", "no"),
+    ("ROSTRA_REQUIRE_SERVICES", "yes"),
     ("ROSTRA_LANGUAGES", "fa,,ARABIC"),
     ("ROSTRA_LANGUAGES", "fa,fa"),
     ("ROSTRA_ASR_BATCH_SIZE", "0"),
@@ -52,3 +55,17 @@ def test_secret_from_file(tmp_path):
 def test_unreadable_secret_file_is_one_clear_error(tmp_path):
     with pytest.raises(ConfigurationError, match="ROSTRA_SECRET_KEY_FILE"):
         load_config({"ROSTRA_SECRET_KEY_FILE": str(tmp_path / "missing")})
+
+
+@pytest.mark.parametrize("raw, expected", [("true", True), ("false", False), (" TRUE ", True),
+                                           ("False", False)])
+def test_a_boolean_is_the_word_true_or_false(raw, expected):
+    assert load_config({"ROSTRA_DEBUG": raw})["ROSTRA_DEBUG"] is expected
+
+
+def test_every_setting_is_a_django_setting_of_the_same_name():
+    from django.conf import settings
+
+    missing = [setting.name for setting in SETTINGS if not hasattr(settings, setting.name)]
+    assert missing == []
+    assert not hasattr(settings, "CONFIG")  # the one way in is settings.ROSTRA_X

@@ -229,8 +229,10 @@ def test_skipped_translation_runs_once_an_engine_is_configured(make_speech, fake
     assert statuses(process_speech(speech))["translate:fa"] == "up-to-date"
     settings.ROSTRA_MT_ENGINE = "libretranslate"
     settings.ROSTRA_MT_URL = "http://127.0.0.1:9"  # nothing listens: the stage must try
-    assert statuses(process_speech(speech, stages=["translate:fa"]))["translate:fa"] != \
-        "up-to-date"
+    [outcome] = process_speech(speech, stages=["translate:fa"])
+    # The configured engine was tried: it found no server, rather than "no engine configured".
+    assert (outcome.stage, outcome.status) == ("translate:fa", "failed")
+    assert "cannot reach the LibreTranslate server at http://127.0.0.1:9" in outcome.message
 
 
 def test_a_message_delivered_again_after_its_worker_died_is_processed(make_speech, fake_engine):

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def archive(data_dir, tmp_path, settings, django_capture_on_commit_callbacks):
     # Words only: the page is tested here, the search app tests matching by meaning.
-    settings.CONFIG = {**settings.CONFIG, "ROSTRA_EMBEDDINGS": "none"}
+    settings.ROSTRA_EMBEDDINGS = "none"
     # The search index follows transcripts after commit: run those callbacks here.
     with django_capture_on_commit_callbacks(execute=True):
         return build_archive(tmp_path=tmp_path)

@@ -27,10 +27,9 @@ def tiny_nllb(tmp_path_factory):
 def ctranslate2_configured(settings, tiny_nllb):
     from rostra.processing.translation import forget_engines
 
-    config = dict(settings.CONFIG)
-    config.update({"ROSTRA_MT_ENGINE": "ctranslate2", "ROSTRA_MT_MODEL": str(tiny_nllb),
-                   "ROSTRA_MT_BEAM_SIZE": 1})
-    settings.CONFIG = config
+    settings.ROSTRA_MT_ENGINE = "ctranslate2"
+    settings.ROSTRA_MT_MODEL = str(tiny_nllb)
+    settings.ROSTRA_MT_BEAM_SIZE = 1
     forget_engines()
     yield
     forget_engines()
@@ -70,10 +69,8 @@ def test_a_missing_model_is_one_clear_line(speech, editor_fa, editor_all, settin
     from rostra.core.errors import UserError
     from rostra.processing.translation import forget_engines
 
-    config = dict(settings.CONFIG)
-    config.update({"ROSTRA_MT_ENGINE": "ctranslate2",
-                   "ROSTRA_MT_MODEL": str(tmp_path / "no-such-model")})
-    settings.CONFIG = config
+    settings.ROSTRA_MT_ENGINE = "ctranslate2"
+    settings.ROSTRA_MT_MODEL = str(tmp_path / "no-such-model")
     forget_engines()
     fa = transcript_of(speech, "fa")
     changes = editing.current_segments(fa)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def keyword_only(settings):
     """Index without embeddings: these tests are about freshness, not meaning."""
-    settings.CONFIG = {**settings.CONFIG, "ROSTRA_EMBEDDINGS": "none"}
+    settings.ROSTRA_EMBEDDINGS = "none"
 
 
 def test_saved_transcript_is_searchable_at_once(archive, data_dir, keyword_only,

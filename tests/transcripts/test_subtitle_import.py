@@ -90,12 +90,12 @@ def test_import_then_export_is_byte_exact(speech, tmp_path):
 def test_missing_transcript_messages_say_why(speech, settings):
     from rostra.transcripts.subtitle_import import missing_transcript_message
 
-    settings.CONFIG = dict(settings.CONFIG, ROSTRA_MT_ENGINE="none")
+    settings.ROSTRA_MT_ENGINE = "none"
     assert missing_transcript_message(speech, "fa") == (
         "no Persian transcript of water-in-cities yet: no translation engine is configured "
         "(ROSTRA_MT_ENGINE=none); import one with "
         "`rostra subtitles import water-in-cities fa FILE`")
-    settings.CONFIG = dict(settings.CONFIG, ROSTRA_MT_ENGINE="libretranslate")
+    settings.ROSTRA_MT_ENGINE = "libretranslate"
     assert "it has not been translated yet (run `rostra process water-in-cities`)" in (
         missing_transcript_message(speech, "ar"))
     assert missing_transcript_message(speech, "en").startswith(

@@ -25,9 +25,8 @@ def tiny_models(tmp_path_factory):
 @pytest.fixture
 def configure(settings):
     def apply(**values):
-        config = dict(settings.CONFIG)
-        config.update({f"ROSTRA_MT_{name}": value for name, value in values.items()})
-        settings.CONFIG = config
+        for name, value in values.items():
+            setattr(settings, f"ROSTRA_MT_{name}", value)
         forget_engines()
     yield apply
     forget_engines()

@@ -18,10 +18,8 @@ WINDOW_SECONDS = 60
 
 
 def rate_limit() -> int:
-    """Requests one address may make per minute (ROSTRA_API_RATE_LIMIT; tests may override
-    the Django setting of the same name)."""
-    return int(getattr(settings, "ROSTRA_API_RATE_LIMIT", None)
-               or settings.CONFIG["ROSTRA_API_RATE_LIMIT"])
+    """Requests one address may make per minute (ROSTRA_API_RATE_LIMIT)."""
+    return settings.ROSTRA_API_RATE_LIMIT
 
 
 def client_address(request) -> str:

@@ -54,6 +54,25 @@ def setup_django(data_dir: str | None) -> None:
     import django
 
     django.setup()
+    check_configuration()
+
+
+def check_configuration() -> None:
+    """Run rostra's system checks: print warnings, stop on errors (one line each, with hint)."""
+    from django.core.checks import ERROR, run_checks
+
+    from rostra.core.checks import TAG
+    from rostra.core.errors import ConfigurationError
+
+    messages = run_checks(tags=[TAG])
+    for message in messages:
+        if message.level < ERROR:
+            print(f"rostra: warning: {message.id}: {message.msg} ({message.hint})",
+                  file=sys.stderr)
+    errors = [f"{message.id}: {message.msg} ({message.hint})" for message in messages
+              if message.level >= ERROR]
+    if errors:
+        raise ConfigurationError("\nrostra: error: ".join(errors))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from rostra.archive.models import Speech
 from rostra.comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, Comment
-from rostra.config import SETTINGS_BY_NAME
 from rostra.core.errors import UserError
 
 RATE_WINDOW = timedelta(minutes=10)
@@ -39,10 +38,8 @@ class CommentPolicy:
 
 def current_policy() -> CommentPolicy:
     return CommentPolicy(
-        moderation=getattr(settings, "ROSTRA_COMMENTS_MODERATION",
-                           SETTINGS_BY_NAME["ROSTRA_COMMENTS_MODERATION"].default),
-        rate_limit=getattr(settings, "ROSTRA_COMMENTS_RATE_LIMIT",
-                           SETTINGS_BY_NAME["ROSTRA_COMMENTS_RATE_LIMIT"].default),
+        moderation=settings.ROSTRA_COMMENTS_MODERATION,
+        rate_limit=settings.ROSTRA_COMMENTS_RATE_LIMIT,
     )
 
 

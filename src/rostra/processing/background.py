@@ -22,9 +22,9 @@ _lock = threading.Lock()
 def start_background_worker(*, interval_seconds: float = 10.0) -> threading.Thread | None:
     """Start the processing thread once per process; returns it (None with a broker)."""
     global _thread
-    from rostra.processing.engines import processing_setting
+    from django.conf import settings
 
-    if processing_setting("ROSTRA_BROKER_URL"):
+    if settings.ROSTRA_BROKER_URL:
         return None
     with _lock:
         if _thread is None or not _thread.is_alive():

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable
 
+from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
@@ -33,7 +34,7 @@ from rostra.archive.domain.states import set_speech_state
 from rostra.archive.models import Speech
 from rostra.core.languages import ENGLISH_NAMES
 from rostra.pipeline.types import MediaError, PipelineError
-from rostra.processing.engines import asr_engine, asr_options_for, processing_setting
+from rostra.processing.engines import asr_engine, asr_options_for
 from rostra.processing.media_stages import (INTERPRET_PREFIX, STAGE_RENDITIONS, describe_stage,
                                             is_media_stage, media_stage_fingerprint,
                                             planned_media_stages, run_media_stage)
@@ -87,8 +88,6 @@ def fingerprint_of(parts: dict) -> str:
 
 def planned_stages(speech: Speech, *, stages: list[str] | None = None) -> list[str]:
     """The stages to run for ``speech``, in order; ``stages`` may name ``translate`` for all."""
-    from django.conf import settings
-
     translate = [f"{TRANSLATE_PREFIX}{code}" for code in settings.ROSTRA_LANGUAGES
                  if code != speech.original_language]
     interpret, renditions = planned_media_stages(speech)
@@ -128,7 +127,7 @@ def stage_fingerprint(speech: Speech, stage: str) -> tuple[str, str]:
     source = source_transcript(speech)
     if source is None:
         return "", "there is no transcript in the spoken language yet"
-    parts = {name: processing_setting(name) for name in (
+    parts = {name: getattr(settings, name) for name in (
         "ROSTRA_MT_ENGINE", "ROSTRA_MT_MODEL", "ROSTRA_MT_URL", "ROSTRA_MT_CHAT_MODEL",
         "ROSTRA_MT_BEAM_SIZE")}
     return fingerprint_of({"stage": stage, "target": target, "source": source.pk,

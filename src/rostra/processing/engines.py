@@ -14,20 +14,12 @@ _engines: dict[tuple, AsrEngine] = {}
 _lock = threading.Lock()
 
 
-def processing_setting(name: str):
-    """A ROSTRA_* value; a Django setting of the same name wins (tests override it so)."""
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return settings.CONFIG[name]
-
-
 def asr_engine() -> AsrEngine:
     """The configured speech engine, built once per process (its model loads on first use)."""
     from rostra.core.storage import model_cache_dir
 
-    key = tuple(processing_setting(name) for name in (
-        "ROSTRA_ASR_ENGINE", "ROSTRA_ASR_MODEL", "ROSTRA_ASR_DEVICE", "ROSTRA_ASR_COMPUTE_TYPE",
-        "ROSTRA_ASR_THREADS")) + (str(model_cache_dir()),)
+    key = (settings.ROSTRA_ASR_ENGINE, settings.ROSTRA_ASR_MODEL, settings.ROSTRA_ASR_DEVICE,
+           settings.ROSTRA_ASR_COMPUTE_TYPE, settings.ROSTRA_ASR_THREADS, str(model_cache_dir()))
     with _lock:
         engine = _engines.get(key)
         if engine is None:
@@ -40,7 +32,7 @@ def asr_engine() -> AsrEngine:
 
 def asr_options_for(speech: Speech) -> AsrOptions:
     """Recognition options for ``speech``: its program language when known, else detection."""
-    batched = processing_setting("ROSTRA_ASR_BATCHED")
+    batched = settings.ROSTRA_ASR_BATCHED
     if batched == "auto":
         # Batching paid on 2 CPU cores too (bench/RESULTS.md: 1.6× the sequential pipeline on
         # ten minutes, same word error rate), but only once there are several 30-second
@@ -49,7 +41,7 @@ def asr_options_for(speech: Speech) -> AsrOptions:
         batched = "true" if (duration_ms or 0) >= BATCH_FROM_MS else "false"
     return AsrOptions(
         language=speech.original_language or None,
-        beam_size=processing_setting("ROSTRA_ASR_BEAM_SIZE"),
+        beam_size=settings.ROSTRA_ASR_BEAM_SIZE,
         batched=batched == "true",
-        batch_size=processing_setting("ROSTRA_ASR_BATCH_SIZE"),
+        batch_size=settings.ROSTRA_ASR_BATCH_SIZE,
     )

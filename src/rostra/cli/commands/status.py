@@ -42,22 +42,36 @@ def archive_status() -> dict:
     }
 
 
+def status_rows(status: dict) -> list[tuple[str, str]]:
+    """The human table's rows as (label, value); a label per language names the language."""
+    from rostra.core.languages import english_name
+
+    rows = [(key.replace("_", " "), str(status[key])) for key in (
+        "database", "events", "speeches", "speakers", "media", "speeches_with_media")]
+    rows.append(("languages", ", ".join(status["languages"])))
+    for language, origins in status["transcripts_by_origin"].items():
+        detail = ", ".join(f"{origin} {n}" for origin, n in origins.items())
+        rows.append((f"transcripts in {english_name(language)} ({language})", detail))
+    rows.extend((f"speeches {state}", str(n)) for state, n in status["states"].items())
+    return rows
+
+
+def status_table(status: dict):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(f"rostra archive in {status['data_dir']}"), show_header=False)
+    for label, value in status_rows(status):
+        # Text, not a markup string: "[fa]" in a label would be read as a style and vanish.
+        table.add_row(Text(label), Text(value))
+    return table
+
+
 def run(args) -> int:
     ensure_database()
     status = archive_status()
     if args.json:
         print_json(status)
         return 0
-    from rich.table import Table
-
-    table = Table(title=f"rostra archive in {status['data_dir']}", show_header=False)
-    for key in ("database", "events", "speeches", "speakers", "media", "speeches_with_media"):
-        table.add_row(key.replace("_", " "), str(status[key]))
-    table.add_row("languages", ", ".join(status["languages"]))
-    for language, origins in status["transcripts_by_origin"].items():
-        detail = ", ".join(f"{origin} {n}" for origin, n in origins.items())
-        table.add_row(f"transcripts [{language}]", detail)
-    for state, n in status["states"].items():
-        table.add_row(f"speeches {state}", str(n))
-    console.print(table)
+    console.print(status_table(status))
     return 0

@@ -42,11 +42,11 @@ def start_processing(speech: Speech, *, user, stages: list[str] | None = None,
     if speech.media_id is None:
         raise UserError(f"{speech.slug} has no recording; upload its media first")
     from rostra.processing import domain as processing
-    from rostra.processing.engines import processing_setting
+    from django.conf import settings
     from rostra.processing.tasks import enqueue_speech
 
     runs = None
-    if not processing_setting("ROSTRA_BROKER_URL") and (
+    if not settings.ROSTRA_BROKER_URL and (
             not stages or processing.STAGE_ASR in stages):
         run = processing.queue_stage(speech, stage=processing.STAGE_ASR, force=force)
         runs = [run] if run is not None else None

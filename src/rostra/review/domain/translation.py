@@ -16,8 +16,8 @@ from rostra.transcripts.models import Transcript
 
 
 def configured_engine() -> str:
-    """ROSTRA_MT_ENGINE (tests may override it as the Django setting of the same name)."""
-    return getattr(settings, "ROSTRA_MT_ENGINE", None) or settings.CONFIG["ROSTRA_MT_ENGINE"]
+    """ROSTRA_MT_ENGINE: which translation engine this deployment runs."""
+    return settings.ROSTRA_MT_ENGINE
 
 
 def retranslation_available() -> str | None:

