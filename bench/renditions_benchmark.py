@@ -58,16 +58,21 @@ def synthetic_recording(path: Path, *, seconds: float, width: int, height: int) 
             container.mux(packet)
         samples = int(seconds * 48000)
         t = np.arange(samples) / 48000
-        for number, stream in enumerate(tracks):
+        tracks_pcm = []
+        for number in range(len(tracks)):
             voice = np.sin(2 * np.pi * (180 + 60 * number) * t) * (0.5 + 0.5 * np.sin(t * 3))
             noise = rng.normal(0, 0.05, samples)
-            pcm = ((voice * 0.3 + noise) * 32767).clip(-32767, 32767).astype(np.int16)
-            for offset in range(0, samples, 48000):
+            tracks_pcm.append(((voice * 0.3 + noise) * 32767).clip(-32767, 32767)
+                              .astype(np.int16))
+        # One second of each track in turn, as a recorder interleaves them.
+        for offset in range(0, samples, 48000):
+            for stream, pcm in zip(tracks, tracks_pcm):
                 chunk = np.ascontiguousarray(pcm[offset:offset + 48000].reshape(1, -1))
                 frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout="mono")
                 frame.sample_rate, frame.pts = 48000, offset
                 for packet in stream.encode(frame):
                     container.mux(packet)
+        for stream in tracks:
             for packet in stream.encode(None):
                 container.mux(packet)
     return path

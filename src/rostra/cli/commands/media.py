@@ -48,6 +48,9 @@ def run_add(args) -> int:
                         "file is one language already")
     if args.track and not args.speech:
         raise UserError("--track needs --speech SLUG (one recording)")
+    from rostra.media.domain.tracks import parse_track_languages
+
+    track_languages = parse_track_languages(args.track)  # a malformed one stops here, once
     fixed_speech = speech_by_slug(args.speech) if args.speech else None
     if args.interpretation:
         return _add_interpretation(files[0], fixed_speech, args.language.strip().lower())
@@ -62,7 +65,7 @@ def run_add(args) -> int:
                     raise UserError(f"{path.name}: no speech has the slug, id or guid "
                                     f"{path.stem!r}; rename the file or use --speech SLUG")
                 result = add_media_file(path, speech=speech)
-                kept = _keep_tracks(speech, args.track)
+                kept = _keep_tracks(speech, track_languages)
             except UserError as error:
                 failures += 1
                 error_console.print(f"rostra: error: {error}", markup=False)
@@ -80,11 +83,11 @@ def run_add(args) -> int:
     return 0
 
 
-def _keep_tracks(speech, track_values) -> list[str]:
+def _keep_tracks(speech, track_languages: dict[int, str]) -> list[str]:
     """Interpreters' tracks of the recording just attached; lines telling what was kept."""
-    from rostra.media.domain.tracks import add_recording_tracks, parse_track_languages
+    from rostra.media.domain.tracks import add_recording_tracks
 
-    result = add_recording_tracks(speech, languages=parse_track_languages(track_values))
+    result = add_recording_tracks(speech, languages=track_languages)
     lines = [f"audio track {track.source_track}: interpretation in {track.language}"
              for track in result.tracks]
     return lines + [f"note: {notice}" for notice in result.notices]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rostra.pipeline.renditions.encode import atomic_output, audio_stream_of, open_source
+from rostra.pipeline.types import MediaError
 
 # Containers tag tracks with ISO 639-2 codes (bibliographic or terminological); rostra uses
 # ISO 639-1. Codes not listed are kept if already two letters, else left untagged.
@@ -86,23 +87,29 @@ def _flac_track(source: Path, number: int, destination: Path) -> Path:
     with atomic_output(destination) as temp:
         with open_source(source) as container:
             stream_in = audio_stream_of(container, number - 1)
-            layout = stream_in.codec_context.layout.name if stream_in.codec_context.layout \
-                else "mono"
-            rate = stream_in.codec_context.sample_rate or 48_000
             with av.open(os.fspath(temp), "w", format="flac") as output:
-                stream_out = output.add_stream("flac", rate=rate, layout=layout)
-                _keep_language(stream_in, stream_out)
-                resampler = av.AudioResampler(format="s16", layout=layout, rate=rate)
+                # Made at the first decoded frame: a track whose packets come late in the file
+                # is described by the container only once decoding has reached it.
+                stream_out = resampler = None
                 for packet in container.demux(stream_in):
                     try:
                         frames = packet.decode()
                     except av.FFmpegError:
                         continue  # one damaged packet of a stream recording
                     for frame in frames:
+                        if stream_out is None:
+                            layout = "mono" if len(frame.layout.channels) == 1 else "stereo"
+                            stream_out = output.add_stream("flac", rate=frame.sample_rate,
+                                                           layout=layout)
+                            _keep_language(stream_in, stream_out)
+                            resampler = av.AudioResampler(format="s16", layout=layout,
+                                                          rate=frame.sample_rate)
                         frame.pts = None
                         for converted in resampler.resample(frame):
                             for out in stream_out.encode(converted):
                                 output.mux(out)
+                if stream_out is None:
+                    raise MediaError(f"audio track {number} holds no sound that decodes")
                 for converted in resampler.resample(None):
                     for out in stream_out.encode(converted):
                         output.mux(out)
