@@ -47,7 +47,7 @@ def test_choosing_the_interpreter_keeps_the_position_and_turns_the_transcript(pa
     # The transcript now shows what is heard: the interpreter's English.
     page.wait_for_function("document.querySelector('[data-segments]').lang === 'en'")
     provenance = page.text_content("[data-provenance]")
-    assert "human interpreter" in provenance
+    assert "ترجمه همزمان: گفته مترجم انسانی" in provenance  # the Persian interface says so
     page.evaluate(f"{PLAYER}.pause()")
     shoot(page, "audio-language-en")
     page.select_option("[data-audio-language]", "fa")
