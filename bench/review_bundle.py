@@ -88,7 +88,7 @@ def run(root: Path, speeches: int, segments: int) -> list[tuple[str, str]]:
 
     from rostra.portability.export import export_archive
     from rostra.portability.restore import restore_archive
-    from rostra.review.roles import ensure_role_groups
+    from rostra.staff.roles import ensure_role_groups
 
     build(speeches, segments)
     figures = [("speeches / segments", f"{speeches} / {speeches * 3 * segments}")]

@@ -105,7 +105,7 @@ def baseline_transcript_html():
 
     template = Engine.get_default().from_string(BASELINE_TEMPLATE)
 
-    def transcript_html(transcript, *, query, paired=None):
+    def transcript_html(transcript, *, query, paired=None, digits="latn"):
         rows = list(Segment.objects.filter(transcript=transcript).order_by("position"))
         aligned = None
         if paired is not None:

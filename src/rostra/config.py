@@ -69,6 +69,11 @@ def parse_languages(raw: str) -> list[str]:
     return codes
 
 
+def parse_languages_or_none(raw: str) -> list[str]:
+    """Like :func:`parse_languages`, but an empty value is an empty list."""
+    return parse_languages(raw) if raw.strip() else []
+
+
 def parse_csv(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
@@ -150,6 +155,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Multilingual sentence embeddings for cross-lingual search."),
     Setting("ROSTRA_EMBEDDINGS_MODEL", parse_str, "",
             "Model name or folder for the sentence-transformers backend."),
+    Setting("ROSTRA_LATIN_DIGITS", parse_languages_or_none, [],
+            "Languages whose pages show the digits 0-9 instead of their own (Persian ۰-۹, "
+            "Arabic ٠-٩), comma separated, e.g. ar; empty gives each language its own."),
     Setting("ROSTRA_COMMENTS_MODERATION", parse_bool, True,
             "Hold reader comments until a moderator approves them."),
     Setting("ROSTRA_COMMENTS_RATE_LIMIT", parse_positive_int, 5,

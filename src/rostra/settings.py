@@ -12,6 +12,9 @@ import secrets
 import dj_database_url
 
 from rostra.config import load_config
+from rostra.core.logs import logging_config
+from rostra.core.private_files import make_private_dir, write_private_text
+from rostra.core.transport import site_host, transport_settings
 
 # Lower case, so Django does not expose the dict itself: the one way in is settings.ROSTRA_X.
 _config = load_config()
@@ -32,9 +35,10 @@ def _secret_key() -> str:
         pass
     key = secrets.token_urlsafe(50)
     try:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(key, encoding="utf-8")
-        key_file.chmod(0o600)
+        make_private_dir(DATA_DIR)
+        write_private_text(key_file, key)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return key_file.read_text(encoding="utf-8").strip()
     except OSError:
         pass  # a read-only data dir still serves; sessions then last one process
     return key
@@ -42,8 +46,20 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _config["ROSTRA_DEBUG"]
-ALLOWED_HOSTS = _config["ROSTRA_ALLOWED_HOSTS"] + ["testserver"]
 SITE_URL = _config["ROSTRA_SITE_URL"].rstrip("/")
+ALLOWED_HOSTS = list(dict.fromkeys([*_config["ROSTRA_ALLOWED_HOSTS"], site_host(SITE_URL),
+                                    "testserver"]))
+# HTTPS behind a proxy when the public address is https (CSRF origin, Secure cookies, HSTS,
+# X-Forwarded-Proto); see rostra.core.transport and docs/security.md.
+_TRANSPORT = transport_settings(SITE_URL)
+CSRF_TRUSTED_ORIGINS = _TRANSPORT["CSRF_TRUSTED_ORIGINS"]
+SESSION_COOKIE_SECURE = _TRANSPORT["SESSION_COOKIE_SECURE"]
+CSRF_COOKIE_SECURE = _TRANSPORT["CSRF_COOKIE_SECURE"]
+SECURE_HSTS_SECONDS = _TRANSPORT["SECURE_HSTS_SECONDS"]
+SECURE_PROXY_SSL_HEADER = _TRANSPORT["SECURE_PROXY_SSL_HEADER"]
+SESSION_COOKIE_HTTPONLY = _TRANSPORT["SESSION_COOKIE_HTTPONLY"]
+SECURE_CONTENT_TYPE_NOSNIFF = _TRANSPORT["SECURE_CONTENT_TYPE_NOSNIFF"]
+SECURE_REFERRER_POLICY = _TRANSPORT["SECURE_REFERRER_POLICY"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +76,7 @@ INSTALLED_APPS = [
     "rostra.processing",
     "rostra.media",
     "rostra.search",
+    "rostra.staff",
     "rostra.comments",
     "rostra.review",
     "rostra.public",
@@ -68,7 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rostra.core.logs.request_logging",
     "django.middleware.security.SecurityMiddleware",
+    "rostra.core.middleware.refuse_control_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rostra.core.csp.content_security_policy",
 ]
 
 ROOT_URLCONF = "rostra.urls"
@@ -150,9 +170,4 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"rostra": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"}},
-}
+LOGGING = logging_config(data_dir=DATA_DIR, debug=DEBUG)

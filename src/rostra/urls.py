@@ -4,6 +4,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from rostra.review.login_throttle import ThrottledAuthenticationForm
+
+# The admin's login counts failures with the staff login page's limiter.
+admin.site.login_form = ThrottledAuthenticationForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("rostra.api.urls")),
@@ -11,9 +16,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("review/tokens/", include("rostra.api.token_urls")),
     path("review/", include("rostra.review.urls")),
     path("comments/", include("rostra.comments.urls")),
-    path("search/", include("rostra.search.urls")),
     path("", include("rostra.public.urls")),
     prefix_default_language=True,
 )

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rostra.archive.models import Speech
 from rostra.review.domain import publishing
-from rostra.review.models import AuditEntry
+from rostra.staff.models import AuditEntry
 from tests.api.conftest import bearer, transcript_of
 
 pytestmark = pytest.mark.django_db

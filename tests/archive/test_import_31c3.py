@@ -14,7 +14,7 @@ from rostra.archive.models import Event, Speaker, Speech
 @pytest.fixture(autouse=True, scope="module")
 def without_search_indexing():
     """These tests are about the import: keep the search index (its own tests) out of them."""
-    from rostra.transcripts.signals import speech_changed
+    from rostra.archive.signals import speech_changed
 
     disconnected = speech_changed.disconnect(dispatch_uid="search.speech_changed")
     yield

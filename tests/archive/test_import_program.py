@@ -19,7 +19,7 @@ EXAMPLE_CSV = REPO / "docs" / "example-program.csv"
 @pytest.fixture(autouse=True, scope="module")
 def without_search_indexing():
     """These tests are about the import: keep the search index (its own tests) out of them."""
-    from rostra.transcripts.signals import speech_changed
+    from rostra.archive.signals import speech_changed
 
     disconnected = speech_changed.disconnect(dispatch_uid="search.speech_changed")
     yield
@@ -263,7 +263,7 @@ def test_truncated_xml_writes_nothing(tmp_path, schedules_dir):
 
 @pytest.mark.django_db
 def test_speech_changed_is_sent_after_commit(django_capture_on_commit_callbacks):
-    from rostra.transcripts.signals import speech_changed
+    from rostra.archive.signals import speech_changed
 
     received = []
 

@@ -21,7 +21,8 @@ from rostra.core.errors import UserError
 from rostra.media.domain.tracks import (add_interpretation_file, add_recording_tracks,
                                         parse_track_languages)
 from rostra.media.models import AudioTrack
-from rostra.processing.domain import planned_stages, process_speech
+from rostra.processing.domain import planned_stages
+from rostra.processing.in_process import process_speech
 from rostra.transcripts.domain import SegmentData, preferred_transcript, save_transcript
 from rostra.transcripts.models import Transcript
 

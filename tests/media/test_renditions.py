@@ -18,7 +18,7 @@ from rostra.media.models import Rendition
 from rostra.pipeline.renditions import encode
 from rostra.pipeline.renditions.plan import (RenditionOptions, SourceShape, plan_renditions,
                                              video_heights)
-from rostra.processing.domain import process_speech
+from rostra.processing.in_process import process_speech
 from rostra.processing.models import StageRun
 from rostra.processing.tasks import queue_for
 

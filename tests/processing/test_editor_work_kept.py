@@ -2,7 +2,7 @@
 
 import pytest
 
-from rostra.processing.domain import run_stage
+from rostra.processing.in_process import process_speech
 from rostra.transcripts.domain import HUMAN_EDITED_FLAG, SegmentData, save_transcript
 from rostra.transcripts.models import Transcript
 
@@ -30,7 +30,7 @@ def test_translation_stage_keeps_an_edited_machine_translation(monkeypatch, sett
 
     monkeypatch.setattr(domain, "_run_translation",
                         lambda speech, run: translate_over_it(source, "fa"))
-    outcome = run_stage(speech, stage="translate:fa", force=True)
+    [outcome] = process_speech(speech, stages=["translate:fa"], force=True)
     assert outcome.status == "skipped"
     assert "editor has worked" in outcome.message
     assert list(Transcript.objects.get(pk=edited.pk).segments.values_list("text", flat=True)) \

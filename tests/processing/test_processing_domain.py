@@ -14,8 +14,11 @@ from django.utils import timezone
 from rostra.archive.models import Speech
 from rostra.core.storage import media_file
 from rostra.processing.domain import (STALE_AFTER, claim_stage_run, planned_stages,
-                                      process_speech, queue_stage, speeches_needing_processing)
+                                      queue_stage, speeches_needing_processing)
+from rostra.processing import retries
+from rostra.processing.in_process import process_speech
 from rostra.processing.models import StageRun
+from rostra.processing.retries import RetryPolicy
 from rostra.transcripts.domain import SegmentData, save_transcript
 from rostra.transcripts.models import Transcript
 
@@ -209,10 +212,11 @@ def test_temporary_errors_are_retried_then_recorded(make_speech, fake_engine, mo
         raise domain.TemporaryError("database is busy")
 
     monkeypatch.setattr(domain, "_run_asr", flaky)
-    monkeypatch.setattr(domain, "LOCAL_RETRY_SECONDS", 0.01)
+    monkeypatch.setattr(retries, "LOCAL_RETRIES", RetryPolicy(attempts=3, first_delay_s=0.01,
+                                                              max_delay_s=0.01))
     speech = make_speech()
     outcomes = process_speech(speech, stages=["asr"])
-    assert len(calls) == domain.LOCAL_ATTEMPTS
+    assert len(calls) == retries.LOCAL_RETRIES.attempts == 3
     assert statuses(outcomes) == {"asr": "failed"}
     assert "gave up after 3 tries" in outcomes[0].message
     run = StageRun.objects.get(speech=speech, stage="asr")
@@ -221,9 +225,8 @@ def test_temporary_errors_are_retried_then_recorded(make_speech, fake_engine, mo
 
 def test_skipped_translation_runs_once_an_engine_is_configured(make_speech, fake_engine,
                                                                 settings, monkeypatch):
-    from rostra.processing import domain
-
-    monkeypatch.setattr(domain, "LOCAL_RETRY_SECONDS", 0.01)
+    monkeypatch.setattr(retries, "LOCAL_RETRIES", RetryPolicy(attempts=3, first_delay_s=0.01,
+                                                              max_delay_s=0.01))
     speech = make_speech(language="en")
     process_speech(speech)
     assert statuses(process_speech(speech))["translate:fa"] == "up-to-date"

@@ -1,6 +1,5 @@
 import pytest
 
-from rostra.public.views import search as search_view
 from rostra.transcripts.domain import SegmentData, save_transcript
 from tests.public.content import build_archive
 
@@ -41,13 +40,6 @@ def test_search_page_escapes_transcript_text(client, archive, django_capture_on_
 def test_empty_results_say_so(client, archive):
     html = client.get("/en/search/", {"q": "zebrafish"}).content.decode()
     assert "Nothing found" in html
-
-
-def test_without_engine_the_page_says_it_is_being_set_up(client, archive, monkeypatch):
-    monkeypatch.setattr(search_view, "search_engine", lambda: None)
-    html = client.get("/en/search/", {"q": "cities"}).content.decode()
-    assert "being set up" in html
-    assert "Smart cities for everyone" not in html
 
 
 def test_search_results_query_count(client, archive, django_assert_max_num_queries):

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from rostra.archive.models import Event, Speech
-from rostra.review.models import EditorProfile
-from rostra.review.roles import ensure_role_groups
+from rostra.staff.models import EditorProfile
+from rostra.staff.roles import ensure_role_groups
 from rostra.transcripts.domain import SegmentData, save_transcript
 
 PASSWORD = "a long test password 42"

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from rostra.core.errors import UserError
 from rostra.review.domain import editing
 from rostra.review.domain.revisions import diff_snapshots
-from rostra.review.models import AuditEntry, TranscriptRevision
+from rostra.review.models import TranscriptRevision
+from rostra.staff.models import AuditEntry
 from tests.review.conftest import transcript_of
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import override
 
 from rostra.archive.models import Speech
 from dataclasses import replace
@@ -63,7 +64,7 @@ def do_write(client, page, speech):
         return client.post(reverse("review:revert", args=[fa.pk, fa.revision - 1]),
                            {"base_revision": fa.revision})
     if page == "tokens":
-        return client.post(reverse("review:tokens"), {"name": "main site"})
+        return client.post(reverse("api_tokens:list"), {"name": "main site"})
     raise AssertionError(page)
 
 
@@ -119,8 +120,14 @@ def test_queue_lists_states_counts_and_failure_reason(client, editor_fa, speech,
     Speech.objects.create(event=event, slug="broken-recording", title={"en": "Broken"},
                           state=Speech.State.FAILED, failure_reason="the audio track is empty")
     client.force_login(editor_fa)
-    page = client.get(reverse("review:queue")).content.decode()
+    # The queue is in the interface language: English here, Persian (with its digits) below.
+    with override("en"):
+        page = client.get(reverse("review:queue")).content.decode()
     assert "Needs review · 1" in page and "Failed · 1" in page
+    with override("fa"):
+        persian = client.get(reverse("review:queue")).content.decode()
+    assert '<html lang="fa" dir="rtl">' in persian
+    assert "نیازمند بازبینی · ۱" in persian and "ناموفق · ۱" in persian
     assert "the audio track is empty" in page
     failed = client.get(reverse("review:queue") + "?state=failed").content.decode()
     assert "broken-recording" in failed and "smart-cities" not in failed
@@ -175,7 +182,8 @@ def test_editor_page_shows_segments_and_conflict_page(client, editor_fa, editor_
     # merge by hand opens the editor with theirs beside mine
     loaded = other.post(reverse("review:editor", args=[fa.pk]),
                         {"base_revision": fa.revision, "segments_json": mine_json, "op": "load"})
-    assert loaded.status_code == 200 and "Their version" in loaded.content.decode()
+    # (the editor is in the interface language: Persian at /fa/)
+    assert loaded.status_code == 200 and "نسخهٔ آن‌ها" in loaded.content.decode()
 
 
 def test_split_and_merge_buttons(client, editor_fa, speech):
@@ -250,7 +258,8 @@ def test_moderators_reach_the_comments_moderation_page(client, role_users, role,
     client.force_login(role_users[role])
     assert client.get(reverse("comments:moderation")).status_code == expected
     home = client.get(reverse("review:home")).content.decode()
-    assert ("Comment moderation" in home) == (expected == 200)
+    # the link, whatever the interface language (the home page is Persian at /fa/)
+    assert (f'href="{reverse("comments:moderation")}"' in home) == (expected == 200)
 
 
 def test_diff_defaults_to_the_previous_recorded_revision(client, editor_fa, speech):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from rostra.archive.models import Speech
 from rostra.core.errors import UserError
 from rostra.review.domain import editing, publishing
-from rostra.review.models import AuditEntry
+from rostra.staff.models import AuditEntry
 from tests.review.conftest import transcript_of
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 
 from rostra.review.domain import editing
 from rostra.review.domain.translation import retranslate_stale
-from rostra.review.models import AuditEntry
+from rostra.staff.models import AuditEntry
 from tests.review.conftest import EN_SEGMENTS, transcript_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -64,6 +64,7 @@ def validation_message(errors: list[dict]) -> tuple[str, str | None]:
 def install_handlers(api) -> None:
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
+    from django.http.multipartparser import MultiPartParserError
     from ninja.errors import AuthenticationError, HttpError, ValidationError
 
     from rostra.core.errors import UserError
@@ -97,6 +98,12 @@ def install_handlers(api) -> None:
     @api.exception_handler(UserError)
     def on_user_error(request, exc):
         return error_response(400, str(exc))
+
+    @api.exception_handler(MultiPartParserError)
+    def on_bad_multipart(request, exc):
+        return error_response(400, "the multipart body cannot be read (it needs a "
+                              "Content-Type with a boundary, and parts that use it); "
+                              "send the file as multipart/form-data", field="file")
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):

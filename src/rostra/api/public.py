@@ -23,7 +23,9 @@ from rostra.api.schemas import (EventOut, EventPage, SearchOut, SessionPage, Spe
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import Event, Session, Speaker, Speech, Topic
 from rostra.archive.queries import filter_speeches
-from rostra.transcripts.models import Transcript, origin_rank
+from rostra.transcripts.models import Transcript
+from rostra.transcripts.origins import ORIGIN_PREFERENCE, origin_rank
+from rostra.transcripts.reading import readable_transcripts
 
 router = Router(tags=["read"])
 MAX_LIMIT = 100
@@ -51,13 +53,12 @@ def visible_speeches(request):
 
 
 def visible_transcripts(speech: Speech, request) -> list[Transcript]:
-    """The finished transcripts a reader may see: a public reader only those in the
-    languages the speech was published in."""
-    transcripts = list(speech.transcripts.select_related("source")
-                       .filter(status=Transcript.Status.DONE).order_by("language", "origin"))
-    if reader(request) is None and speech.published_languages:
-        transcripts = [t for t in transcripts if t.language in speech.published_languages]
-    return transcripts
+    """The finished transcripts this request may read (rostra.transcripts.reading decides),
+    listed by language and origin name."""
+    readable = readable_transcripts(
+        speech, sees_unpublished=reader(request) is not None,
+        transcripts=speech.transcripts.select_related("source"))
+    return sorted(readable, key=lambda t: (t.language, t.origin))
 
 
 ERRORS = {API_ERROR_CODES: ErrorOut}
@@ -160,10 +161,10 @@ def pick_transcript(speech: Speech, request, language: str, origin: str | None) 
     if not candidates:
         raise Http404(f"{speech.slug} has no {language} transcript"
                       + (f" from {origin}" if origin else ""))
-    return sorted(candidates, key=lambda t: origin_rank(t.origin))[0]
+    return min(candidates, key=lambda t: origin_rank(t.origin))
 
 
-Origin = Literal["asr", "mt", "human", "interpretation"]
+Origin = Literal[ORIGIN_PREFERENCE]  # type: ignore[valid-type]  (every origin, best first)
 
 
 @router.get("/speeches/{slug}/transcripts/{language}", response={200: TranscriptOut, **ERRORS},

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from django.conf import settings
 from ninja import Field, Schema
 
-Texts = dict[str, str]
+from rostra.processing.domain import STAGE_ASR, TRANSLATE_PREFIX
+
+# language code → text; bounded so the schema says what the database takes
+Texts = dict[Annotated[str, Field(min_length=2, max_length=8)],
+             Annotated[str, Field(max_length=20_000)]]
+# Every stage name the server accepts, so the schema lists them (an enum) and a typo is a 422.
+StageName = Literal[(STAGE_ASR, "translate",
+                     *(TRANSLATE_PREFIX + code for code in settings.ROSTRA_LANGUAGES))]
 
 
 class Page(Schema):
@@ -207,7 +215,8 @@ class SpeechUpdate(Schema):
 
 
 class ProcessIn(Schema):
-    stages: list[str] | None = Field(None, description="default: every stage that is due")
+    stages: list[StageName] | None = Field(None, max_length=20,
+                                           description="default: every stage that is due")
     force: bool = False
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from rostra.api.models import ApiToken
 from rostra.core.errors import UserError
+from rostra.staff import audit, roles
 
 TOKEN_PREFIX = "rst_"
 # Writing last_used_at on every request would make every read a write; once a minute is
@@ -26,12 +27,9 @@ def hash_token(token: str) -> str:
 def create_token(*, user, owner, name: str) -> tuple[ApiToken, str]:
     """Create a token acting as ``owner``; returns (row, the token in clear — shown once).
 
-    ``user`` is who creates it (must have review.manage_tokens). Side effects: one row; an
+    ``user`` is who creates it (must have staff.manage_tokens). Side effects: one row; an
     audit entry.
     """
-    from rostra.review import roles
-    from rostra.review.domain import audit
-
     if not roles.can_manage_tokens(user):
         raise PermissionDenied("you may not create API tokens")
     name = (name or "").strip()
@@ -47,9 +45,6 @@ def create_token(*, user, owner, name: str) -> tuple[ApiToken, str]:
 
 def revoke_token(token_row: ApiToken, *, user) -> bool:
     """Revoke a token; does nothing if it already is. Side effects: revoked_at; audit entry."""
-    from rostra.review import roles
-    from rostra.review.domain import audit
-
     if not roles.can_manage_tokens(user):
         raise PermissionDenied("you may not revoke API tokens")
     if token_row.revoked_at:

@@ -1,5 +1,5 @@
 """Token-authenticated writes. Each endpoint calls the same domain function the review pages
-and the CLI use; the token's user must hold the role (see rostra.review.roles)."""
+and the CLI use; the token's user must hold the role (see rostra.staff.roles)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from rostra.api.schemas import (CommentOut, CommentPage, MediaOut, MeOut, MergeI
                                 SpeechCreate, SpeechOut, SpeechUpdate, SplitIn, StateOut,
                                 TranscriptInfo, TranscriptOut)
 from rostra.archive.models import Speech
-from rostra.review import roles
+from rostra.comments.domain import moderate_as
 from rostra.review.domain import actions, archive_edits, publishing
+from rostra.staff import roles
 
 # One router with the reads: ninja answers a path from one router only, so GET and POST
 # /speeches must live together. Writes carry the token auth and the "write" tag.
@@ -190,7 +191,7 @@ def moderate(request, comment_id: int, payload: ModerateIn):
     comment = Comment.objects.select_related("speech").filter(pk=comment_id).first()
     if comment is None:
         raise Http404(f"no comment {comment_id}")
-    actions.moderate(comment, user=request.auth, status=payload.status, via="api")
+    moderate_as(comment, user=request.auth, status=payload.status, via="api")
     return serialize.comment_out(comment)
 
 

@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import OperationalError
 
 from rostra.core.errors import UserError
+from rostra.core.private_files import make_private_dir
 
 
 def ensure_database() -> None:
@@ -17,7 +18,7 @@ def ensure_database() -> None:
     from django.conf import settings
 
     if "sqlite3" in settings.DATABASES["default"]["ENGINE"]:
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        make_private_dir(settings.DATA_DIR)
     try:
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())

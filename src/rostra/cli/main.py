@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "search",
     "serve",
     "status",
+    "logs",
     "demo",
     "bundle",
 )

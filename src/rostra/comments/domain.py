@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rostra.archive.models import Speech
 from rostra.comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, Comment
 from rostra.core.errors import UserError
+from rostra.staff import audit, roles
 
 RATE_WINDOW = timedelta(minutes=10)
 
@@ -156,3 +157,16 @@ def approved_comments(speech: Speech) -> list[Comment]:
 
     walk(None, 0)
     return ordered
+
+
+def moderate_as(comment: Comment, *, user, status: str, via: str = "api") -> bool:
+    """Approve, reject, mark as spam or hold a comment as ``user`` (:func:`moderate_comment`).
+    Needs the moderate_comment right. Side effects: the comment's status; an audit entry."""
+    if not roles.can_moderate(user):
+        raise PermissionDenied("you may not moderate comments")
+    before = comment.status
+    changed = moderate_comment(comment=comment, status=status, moderator=user)
+    if changed:
+        audit.record(user=user, action="comment.moderate", obj=comment, via=via,
+                     before={"status": before}, after={"status": status})
+    return changed

@@ -16,13 +16,16 @@ from django.views.decorators.http import require_POST
 
 from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.domain import (CommentRejected, RateLimited, approved_comments,
-                                    current_policy, post_comment)
+                                    current_policy, moderate_as, post_comment)
 from rostra.comments.models import Comment
-from rostra.review.domain.actions import moderate as moderate_with_audit
-from rostra.review.roles import can_moderate
+from rostra.core.params import number_or_default
+from rostra.staff.roles import can_moderate
 
 HONEYPOT_FIELD = "website"
 MODERATION_PAGE_SIZE = 100
+# Messages about a comment just posted are shown in the comment section, where the reader is
+# looking, not at the top of the page.
+POSTED_TAG = "comment-posted"
 
 
 def client_address(request) -> str:
@@ -35,9 +38,9 @@ def comment_section(request, speech) -> dict:
     """Template context for the comments under a speech (one query for the comments)."""
     comments = approved_comments(speech)
     reply_to = None
-    reply_id = request.GET.get("reply", "")
-    if reply_id.isdigit():
-        reply_to = next((c for c in comments if c.pk == int(reply_id)), None)
+    reply_id = number_or_default(request.GET.get("reply"))
+    if reply_id is not None:
+        reply_to = next((c for c in comments if c.pk == reply_id), None)
     return {
         "comments": comments,
         "comment_count": len(comments),
@@ -45,6 +48,8 @@ def comment_section(request, speech) -> dict:
         "moderated": current_policy().moderation,
         "honeypot_field": HONEYPOT_FIELD,
         "form_values": {},
+        "posted_notices": [str(message) for message in messages.get_messages(request)
+                           if POSTED_TAG in message.tags],
     }
 
 
@@ -52,9 +57,9 @@ def comment_section(request, speech) -> dict:
 def post(request, slug):
     speech = get_object_or_404(published_speeches(), slug=slug)
     parent = None
-    parent_id = request.POST.get("parent", "")
-    if parent_id.isdigit():
-        parent = Comment.objects.filter(pk=int(parent_id), speech=speech).first()
+    parent_id = number_or_default(request.POST.get("parent"))
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, speech=speech).first()
     try:
         comment = post_comment(
             speech=speech, name=request.POST.get("name", ""), body=request.POST.get("body", ""),
@@ -72,11 +77,12 @@ def post(request, slug):
         return render(request, "comments/rejected.html", context, status=status)
     speech_url = reverse("public:speech", args=[speech.slug])
     if comment.status == Comment.Status.APPROVED:
-        messages.success(request, _("Thank you; your comment is published."))
+        messages.success(request, _("Thank you; your comment is published."),
+                         extra_tags=POSTED_TAG)
         return HttpResponseRedirect(f"{speech_url}#comment-{comment.pk}", status=303)
     messages.success(request, _("Thank you; your comment will appear once a moderator "
-                                "has read it."))
-    return HttpResponseRedirect(f"{speech_url}#comments", status=303)
+                                "has read it."), extra_tags=POSTED_TAG)
+    return HttpResponseRedirect(f"{speech_url}#comment-posted", status=303)
 
 
 def _login_url() -> str:
@@ -128,7 +134,7 @@ def moderate(request, pk):
     decision = request.POST.get("decision", "")
     try:
         # Through the review app, so the decision lands in the audit log like the API's do.
-        moderate_with_audit(comment, user=request.user, status=decision, via="web")
+        moderate_as(comment, user=request.user, status=decision, via="web")
     except CommentRejected as error:
         messages.error(request, str(error))
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "sd", "ug", "yi", "dv"})
 
 # Names of languages in themselves, for switchers and labels. Languages not listed here
@@ -59,3 +61,28 @@ def english_name(code: str) -> str:
 def is_valid_language_code(code: str) -> bool:
     """ISO 639-1 (two letters) or 639-3 (three), lowercase, as used throughout rostra."""
     return code.isascii() and code.isalpha() and code.islower() and len(code) in (2, 3)
+
+
+def dominant_direction(text: str, default: str = "auto") -> str:
+    """``rtl`` or ``ltr`` by which kind of strong letter the text has most of.
+
+    The browser's ``dir="auto"`` and ``unicode-bidi: plaintext`` look only at the first strong
+    letter, so a Persian sentence that opens with a Latin name ("REM …") would run left to
+    right. Letters are counted; a tie goes to the first strong letter; text with no letters
+    (digits, punctuation) gets ``default``.
+    """
+    right = left = 0
+    first = ""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            right += 1
+            first = first or "rtl"
+        elif kind == "L":
+            left += 1
+            first = first or "ltr"
+    if right > left:
+        return "rtl"
+    if left > right:
+        return "ltr"
+    return first or default

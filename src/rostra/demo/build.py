@@ -111,11 +111,10 @@ def _import_human_subtitles(speech, entry) -> None:
 
 
 def _recognize(speech, entry, report: Report) -> float | None:
-    from rostra.processing.domain import process_speech
-    from rostra.transcripts.models import Transcript
-
     from rostra.processing.domain import STAGE_ASR
+    from rostra.processing.in_process import process_speech
     from rostra.processing.models import StageRun
+    from rostra.transcripts.models import Transcript
 
     done = StageRun.objects.filter(speech=speech, stage=STAGE_ASR,
                                    status=StageRun.Status.DONE).exists()
@@ -140,7 +139,7 @@ def _recognize(speech, entry, report: Report) -> float | None:
 def _approve_and_publish(speech, entry, admin, result: DemoResult) -> None:
     from rostra.archive.models import Speech
     from rostra.review.domain.publishing import approve_language, publish
-    from rostra.transcripts.domain import preferred_transcript
+    from rostra.transcripts.reading import preferred_transcript
     from rostra.transcripts.models import Transcript
 
     speech.refresh_from_db()

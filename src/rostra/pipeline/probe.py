@@ -49,6 +49,24 @@ _IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "gif", "webp_pipe", "bmp_pi
                   "svg_pipe", "mjpeg"}
 
 
+# The first bytes of the containers recordings come in: a file that starts like one but does
+# not open is damaged, not "not media".
+_SIGNATURES = ((4, b"ftyp", "an MP4/MOV file"), (0, b"\x1aE\xdf\xa3", "a WebM/Matroska file"),
+               (0, b"RIFF", "a WAV/AVI file"), (0, b"OggS", "an Ogg file"),
+               (0, b"fLaC", "a FLAC file"), (0, b"ID3", "an MP3 file"))
+
+
+def recognised_container(path: Path) -> str:
+    """The container ``path`` starts like ("" when none we know)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return ""
+    return next((name for offset, magic, name in _SIGNATURES
+                 if head[offset:offset + len(magic)] == magic), "")
+
+
 def probe_media(path: Path) -> MediaInfo:
     """Read the container and streams of ``path`` and check its audio really decodes.
 
@@ -59,6 +77,11 @@ def probe_media(path: Path) -> MediaInfo:
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.error.InvalidDataError, UnicodeDecodeError):
+        container_name = recognised_container(path)
+        if container_name:
+            raise MediaProbeError(f"looks like {container_name} but cannot be read: it is "
+                                  "probably truncated or damaged (an incomplete download or "
+                                  "copy); copy it again") from None
         raise MediaProbeError("not a media file FFmpeg can read") from None
     except av.error.FFmpegError as exc:
         raise MediaProbeError(f"cannot be read as media ({exc.strerror or exc})") from None

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from rostra.core.paths import unreachable_reason
+
 RLM = "\u200f"
 
 # Big enough for any speech (a 3-hour talk is ~300 KB); a bigger file is something else.
@@ -109,11 +111,12 @@ def read_subtitle_file(path: str | Path) -> SubtitleDocument:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SubtitleError(f"{path}: no such file") from None
+        raise SubtitleError(f"{path}: {unreachable_reason(path)}") from None
     except IsADirectoryError:
         raise SubtitleError(f"{path} is a folder, not a subtitle file") from None
     except OSError as exc:
-        raise SubtitleError(f"{path}: cannot read it ({exc.strerror})") from None
+        reason = unreachable_reason(path) or f"cannot read it ({exc.strerror})"
+        raise SubtitleError(f"{path}: {reason}") from None
     text, encoding = decode_subtitle_bytes(data, name=str(path))
     document = parse_subtitles(text, name=str(path))
     return SubtitleDocument(cues=document.cues, format=document.format, encoding=encoding,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from rostra import __version__
 from rostra.core.errors import UserError
-from rostra.core.storage import media_file, sha256_of, write_atomically
+from rostra.core.storage import copy_atomically, media_file, write_atomically
 from rostra.portability import ARCHIVE, EXPORT_INFO, FORMAT, FORMAT_VERSION, MANIFEST
 from rostra.portability.records import archive_document
 
@@ -79,14 +78,15 @@ def export_archive(directory: Path) -> ExportResult:
             raise UserError(f"media file {source} of asset {record['sha256'][:12]} is missing; "
                             "restore it, or remove the asset, then export again")
         relative = f"media/{record['path']}"
-        target = directory / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        checksums[relative] = sha256_of(target)
+        # Through a temporary file and a rename: a killed export never leaves half a
+        # recording under its final name.
+        with open(source, "rb") as stream:
+            checksums[relative], size = copy_atomically(stream, directory / relative)
         if checksums[relative] != record["sha256"]:
+            (directory / relative).unlink()
             raise UserError(f"media file {source} does not match its checksum; the stored "
                             "recording is damaged")
-        media_bytes += target.stat().st_size
+        media_bytes += size
     counts = {name: len(rows) for name, rows in document.items()}
     counts["segments"] = sum(len(t["segments"]) for t in document["transcripts"])
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "counts": counts,

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from rostra.archive.models import (Day, Event, MediaAsset, Room, Session, Speaker, Speech,
                                    SpeechSpeaker, Topic)
+from rostra.comments.models import Comment
 from rostra.review.models import TranscriptRevision
 from rostra.transcripts.models import Segment, Transcript
 
@@ -145,10 +146,6 @@ def revision_records():
 def comment_records():
     """Approved comments only: they are part of the public archive. Held, rejected and spam
     comments, e-mail addresses and address hashes stay with the installation."""
-    try:
-        from rostra.comments.models import Comment
-    except ImportError:  # pragma: no cover - comments app absent
-        return []
     approved = list(Comment.objects.select_related("speech")
                     .filter(status=Comment.Status.APPROVED)
                     .order_by("speech__slug", "created_at", "pk"))

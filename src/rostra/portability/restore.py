@@ -16,8 +16,8 @@ from rostra.core.errors import UserError
 from rostra.core.storage import media_file, sha256_of
 from rostra.portability import ARCHIVE, FORMAT, FORMAT_VERSION, MANIFEST
 from rostra.review.models import TranscriptRevision
+from rostra.search.indexing import reindex_all
 from rostra.transcripts.models import Segment, Transcript
-from rostra.transcripts.signals import speech_changed
 
 
 @dataclass(frozen=True)
@@ -241,10 +241,4 @@ def _write_comments(records, speeches) -> None:
 
 def _reindex() -> None:
     """Rebuild the search index for the restored archive (after commit)."""
-    try:
-        from rostra.search.indexing import reindex_all
-    except ImportError:  # pragma: no cover - search not installed
-        for speech in Speech.objects.all():
-            speech_changed.send(sender=Speech, speech=speech)
-        return
     reindex_all()

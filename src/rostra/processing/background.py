@@ -1,8 +1,9 @@
 """Background processing for ``rostra serve`` on one machine: no broker, no extra service.
 
-A daemon thread looks for speeches whose recording has not been recognized yet and processes
-them one at a time, in the server's process. With ROSTRA_BROKER_URL set, workers elsewhere do
-this instead and no thread is started.
+A daemon thread runs what is waiting, one speech at a time, in the server's process (with the
+in-process executor): stages queued earlier (by the API, the editors' pages, a worker that
+died), then speeches whose recording has not been recognized yet. With ROSTRA_BROKER_URL set,
+workers elsewhere do this instead and no thread is started.
 """
 
 from __future__ import annotations
@@ -35,9 +36,17 @@ def start_background_worker(*, interval_seconds: float = 10.0) -> threading.Thre
 
 
 def process_pending_once() -> int:
-    """Process the next speech waiting for recognition, if any; returns how many (0 or 1)."""
-    from rostra.processing.domain import process_speech, speeches_needing_processing
+    """Run the next queued stage, or else process the next speech waiting for recognition;
+    returns how many were taken up (0 or 1)."""
+    from rostra.processing.domain import speeches_needing_processing
+    from rostra.processing.in_process import process_speech, run_queued_stage
+    from rostra.processing.models import StageRun
 
+    run = (StageRun.objects.filter(status=StageRun.Status.QUEUED).select_related("speech")
+           .order_by("queued_at", "pk").first())
+    if run is not None:
+        run_queued_stage(run)
+        return 1
     speech = speeches_needing_processing().first()
     if speech is None:
         return 0

@@ -1,8 +1,13 @@
 """Processing a speech: plan its stages, claim each one, run it, record what happened.
 
+Where a stage runs is not decided here: an executor (rostra.processing.executor) runs what
+:func:`queue_processing` and :func:`queue_after` queue, in the order :func:`next_stages` says.
+
 Stages per speech: ``asr`` (recognize the recording and cut it into subtitle cues),
 ``interpret:<lang>`` for each interpreter's track, ``translate:<lang>`` for every other
-archive language, and ``renditions`` (web versions; see rostra.processing.media_stages). Indexing for search follows on its own:
+archive language, and ``renditions`` (web versions; see rostra.processing.media_stages). The
+media stages need only the recording, so they are queued beside recognition. Indexing for
+search follows on its own:
 ``save_transcript`` sends ``transcript_changed`` after commit and the search app listens.
 
 Each stage is idempotent. Its fingerprint (input hash + engine + model + options) is kept on
@@ -20,7 +25,6 @@ import logging
 import os
 import socket
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable
@@ -35,22 +39,22 @@ from rostra.archive.models import Speech
 from rostra.core.languages import ENGLISH_NAMES
 from rostra.pipeline.types import MediaError, PipelineError
 from rostra.processing.engines import asr_engine, asr_options_for
+from rostra.processing.executor import StageExecutor
 from rostra.processing.media_stages import (INTERPRET_PREFIX, STAGE_RENDITIONS, describe_stage,
                                             is_media_stage, media_stage_fingerprint,
                                             planned_media_stages, run_media_stage)
 from rostra.processing.models import StageRun
+from rostra.processing.translation import translate_transcript
 from rostra.transcripts.domain import (HumanWorkProtected, SegmentData, has_editor_work,
-                                      preferred_transcript, save_transcript)
+                                      save_transcript)
 from rostra.transcripts.models import Transcript
+from rostra.transcripts.reading import preferred_transcript
 
 logger = logging.getLogger(__name__)
 
 STAGE_ASR = "asr"
 TRANSLATE_PREFIX = "translate:"
 STALE_AFTER = timedelta(minutes=10)
-# Without a broker, temporary failures are retried here, in the same process.
-LOCAL_ATTEMPTS = 3
-LOCAL_RETRY_SECONDS = 2.0
 HEARTBEAT_SECONDS = 30
 # Speech states that processing moves along; approved or published speeches keep theirs.
 MOVABLE_STATES = (Speech.State.SCHEDULED, Speech.State.RECORDED, Speech.State.PROCESSING,
@@ -287,10 +291,9 @@ def execute_stage_run(run_id: int, *, worker: str | None = None,
             set_speech_state(speech, Speech.State.NEEDS_REVIEW)
         return _finish(run, status=StageRun.Status.SKIPPED, fingerprint="", message=str(exc))
     except (TemporaryError, OperationalError, InterfaceError) as exc:
-        message = f"temporary problem, will retry: {exc}"
         StageRun.objects.filter(pk=run_id, status=StageRun.Status.RUNNING).update(
-            status=StageRun.Status.QUEUED, error=message)
-        raise TemporaryError(message) from exc
+            status=StageRun.Status.QUEUED, error=f"temporary problem, will retry: {exc}")
+        raise TemporaryError(str(exc)) from exc
     except PipelineError as exc:
         if not exc.permanent:
             StageRun.objects.filter(pk=run_id).update(status=StageRun.Status.QUEUED,
@@ -404,11 +407,6 @@ def _run_translation(speech: Speech, run: StageRun) -> StageOutcome:
     if speech.transcripts.filter(language=target, origin=Transcript.Origin.HUMAN).exists():
         return _finish(run, status=StageRun.Status.SKIPPED, fingerprint=fingerprint,
                        message="a human translation exists")
-    try:
-        from rostra.processing.translation import translate_transcript
-    except ImportError:
-        return _finish(run, status=StageRun.Status.SKIPPED, fingerprint=fingerprint,
-                       message="no translation engine configured")
     # Not inside our own transaction: translating takes long, and the translator writes its
     # transcript in one transaction of its own (a killed worker leaves the run to be redone).
     translated = translate_transcript(source, target)
@@ -420,51 +418,64 @@ def _run_translation(speech: Speech, run: StageRun) -> StageOutcome:
                    detail={"transcript": translated.pk, "source": source.pk})
 
 
-def run_stage(speech: Speech, *, stage: str, force: bool = False,
-              on_progress: StageProgress | None = None) -> StageOutcome:
-    """Queue, claim and run one stage here and now (one machine, no broker).
+# --- what runs next ------------------------------------------------------------------------------
 
-    Side effects: those of :func:`queue_stage` and :func:`execute_stage_run`.
+def next_stages(speech: Speech, *, stages: list[str] | None = None,
+                after: StageOutcome | None = None) -> list[str]:
+    """The one rule of order: recognition first, then the translations.
+
+    At the start (``after`` None): recognition when it is asked for (its outcome decides the
+    translations, and it tells the spoken language), with the media stages beside it (they
+    need only the recording); else everything asked for. After recognition that did not fail
+    and is not running elsewhere: the translations asked for. After anything else: nothing.
     """
-    run = queue_stage(speech, stage=stage, force=force)
-    if run is None:
+    if after is None:
+        wanted = planned_stages(speech, stages=stages)
+        if STAGE_ASR not in wanted:
+            return wanted
+        return [STAGE_ASR] + [stage for stage in wanted if is_media_stage(stage)]
+    if after.stage != STAGE_ASR or after.status not in ("done", "skipped", "up-to-date"):
+        return []
+    speech.refresh_from_db(fields=["original_language", "state"])  # recognition may set it
+    return [stage for stage in planned_stages(speech, stages=stages)
+            if stage != STAGE_ASR and not is_media_stage(stage)]
+
+
+def queue_processing(speech: Speech, *, stages: list[str] | None = None, force: bool = False,
+                     executor: StageExecutor) -> list[StageRun]:
+    """Queue what comes first for ``speech`` and hand it to ``executor``.
+
+    Side effects: StageRun rows queued (:func:`queue_stage`); the executor runs them (now or
+    later) and calls :func:`queue_after` when each is done. Returns the runs queued now.
+    """
+    return _queue_stages(speech, next_stages(speech, stages=stages), stages=stages,
+                         force=force, executor=executor)
+
+
+def queue_after(outcome: StageOutcome, speech: Speech, *, stages: list[str] | None = None,
+                force: bool = False, executor: StageExecutor) -> list[StageRun]:
+    """Once a stage has run: queue what follows it (:func:`next_stages`) with ``executor``."""
+    return _queue_stages(speech, next_stages(speech, stages=stages, after=outcome),
+                         stages=stages, force=force, executor=executor)
+
+
+def _queue_stages(speech: Speech, names: list[str], *, stages, force: bool,
+                  executor: StageExecutor) -> list[StageRun]:
+    queued = []
+    for stage in names:
+        run = queue_stage(speech, stage=stage, force=force)
+        if run is not None:
+            queued.append(run)
+            executor.submit(run, stages=stages, force=force)
+            continue
         current = StageRun.objects.get(speech=speech, stage=stage)
-        if current.status == StageRun.Status.RUNNING:
-            return StageOutcome(stage, "busy", f"running on {current.worker}")
-        return StageOutcome(stage, "up-to-date", current.error)
-    for attempt in range(LOCAL_ATTEMPTS):
-        try:
-            return execute_stage_run(run.pk, on_progress=on_progress)
-        except TemporaryError as exc:
-            if attempt + 1 == LOCAL_ATTEMPTS:
-                run.refresh_from_db()
-                return record_failure(speech, run, f"gave up after {LOCAL_ATTEMPTS} tries "
-                                      f"({exc})")
-            time.sleep(LOCAL_RETRY_SECONDS * 2 ** attempt)  # growing delays
-    raise AssertionError("unreachable")
-
-
-def process_speech(speech: Speech, *, stages: list[str] | None = None, force: bool = False,
-                   on_progress: StageProgress | None = None) -> list[StageOutcome]:
-    """Run every planned stage of ``speech`` in this process, skipping what is up to date.
-
-    Side effects: StageRun rows; the machine transcript (origin asr) and machine translations
-    (origin mt), never a human transcript; the speech's state (→ needs review after
-    recognition, → failed with the reason on a permanent error). ``force`` redoes done stages.
-    Translation stages are planned after recognition, when the spoken language is known.
-    """
-    outcomes = []
-    wanted = stages or None
-    if wanted is None or STAGE_ASR in wanted:
-        outcome = run_stage(speech, stage=STAGE_ASR, force=force, on_progress=on_progress)
-        outcomes.append(outcome)
-        if outcome.status in ("failed", "busy"):
-            return outcomes
-        speech.refresh_from_db()
-    for stage in planned_stages(speech, stages=wanted):
-        if stage != STAGE_ASR:
-            outcomes.append(run_stage(speech, stage=stage, force=force))
-    return outcomes
+        outcome = (StageOutcome(stage, "busy", f"running on {current.worker}")
+                   if current.status == StageRun.Status.RUNNING
+                   else StageOutcome(stage, "up-to-date", current.error))
+        executor.not_queued(outcome)
+        # Recognition already done: what follows it may still be due.
+        queued += queue_after(outcome, speech, stages=stages, force=force, executor=executor)
+    return queued
 
 
 def speeches_needing_processing():

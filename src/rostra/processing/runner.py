@@ -34,7 +34,8 @@ def process_here(speech_id: int, *, stages, force: bool, on_event: EventCallback
     from django.db import close_old_connections
 
     from rostra.archive.models import Speech
-    from rostra.processing.domain import StageOutcome, process_speech
+    from rostra.processing.domain import StageOutcome
+    from rostra.processing.in_process import process_speech
 
     close_old_connections()
     speech = Speech.objects.filter(pk=speech_id).select_related("media").first()

@@ -44,3 +44,18 @@ def speech_cards():
 
 def latest_speeches(limit: int = 12):
     return speech_cards().order_by("-published_at", "-pk")[:limit]
+
+
+def related_speeches(*, speech=None, speaker=None, limit: int = 4):
+    """Published speeches near a speech (same speaker, then same topic) or a speaker (others'
+    speeches on the topics this speaker spoke on), as cards, nearest first, at most ``limit``."""
+    if speech is not None:
+        same_speaker = Q(speakers__in=speech.speakers.all())
+        same_topic = Q(topics__in=speech.topics.all())
+        found = (speech_cards().filter(same_speaker | same_topic).exclude(pk=speech.pk)
+                 .annotate(shared_speakers=Count("speakers", filter=same_speaker,
+                                                 distinct=True)))
+        return list(found.order_by("-shared_speakers", "-published_at", "pk").distinct()[:limit])
+    topics = Topic.objects.filter(speeches__speakers=speaker)
+    return list(speech_cards().filter(topics__in=topics).exclude(speakers=speaker)
+                .order_by("-published_at", "pk").distinct()[:limit])

@@ -15,25 +15,36 @@ from pathlib import Path
 from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
+from rostra.core.params import BadParameter, range_number
+
 CHUNK = 64 * 1024
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$", re.ASCII)
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
-    """``(first, last)`` inclusive, ``None`` for no usable range, ``"unsatisfiable"``."""
+    """``(first, last)`` inclusive, ``None`` for no usable range, ``"unsatisfiable"``.
+
+    A number too long to be a byte offset (core.params bounds it) makes the range unusable:
+    the whole file is sent, as for any Range header we do not understand."""
     match = RANGE.match(header.strip().replace(" ", ""))
     if not match:
         return None
-    first, last = match.groups()
-    if first == "" and last == "":
+    try:
+        first, last = (range_number(part) if part else None for part in match.groups())
+    except BadParameter:
         return None
-    if first == "":
-        length = int(last)
-        if length == 0:
+    return _bounded_range(first, last, size)
+
+
+def _bounded_range(first: int | None, last: int | None, size: int):
+    if first is None and last is None:
+        return None
+    if first is None:
+        if last == 0:
             return "unsatisfiable"
-        return max(0, size - length), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
+        return max(0, size - last), size - 1
+    start = first
+    end = last if last is not None else size - 1
     if start >= size:
         return "unsatisfiable"
     if end < start:

@@ -19,9 +19,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from rostra.core.languages import text_direction
+from rostra.core.languages import dominant_direction, text_direction
+from rostra.core.reader_locale import clock
 from rostra.public.language_names import language_in
-from rostra.transcripts.domain import preferred_transcript
+from rostra.transcripts.reading import readable_transcripts
 from rostra.transcripts.models import Segment, Transcript
 
 
@@ -47,13 +48,12 @@ def speech_languages(speech) -> list[str]:
 
 
 def available_transcripts(speech) -> dict[str, Transcript]:
-    """The transcript readers get in each published language (uses prefetched transcripts)."""
-    found = {}
-    for language in speech_languages(speech):
-        transcript = preferred_transcript(speech, language)
-        if transcript is not None:
-            found[language] = transcript
-    return found
+    """The transcript a public reader gets in each language they may read, in the site's
+    order (rostra.transcripts.reading decides; uses prefetched transcripts)."""
+    best: dict[str, Transcript] = {}
+    for transcript in readable_transcripts(speech, sees_unpublished=False):
+        best.setdefault(transcript.language, transcript)
+    return {code: best[code] for code in speech_languages(speech) if code in best}
 
 
 def provenance(transcript: Transcript, *,
@@ -87,13 +87,6 @@ def segment_rows(transcript: Transcript) -> list[tuple[int, int, str]]:
                 .values_list("start_ms", "end_ms", "text"))
 
 
-def clock(ms: int) -> str:
-    seconds = ms // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
 def align(primary: list[tuple[int, int, str]],
           secondary: list[tuple[int, int, str]]) -> list[str]:
     """For each primary segment, the secondary text said in the same stretch of time.
@@ -114,13 +107,14 @@ def align(primary: list[tuple[int, int, str]],
 
 
 def transcript_html(transcript: Transcript, *, query: dict[str, str],
-                    paired: Transcript | None = None) -> tuple[SafeString, int]:
+                    paired: Transcript | None = None,
+                    digits: str = "latn") -> tuple[SafeString, int]:
     """The rendered segment list (and its length), cached until either transcript changes.
 
     The key holds each transcript's id, revision and last change, so an edit (which bumps the
     revision) is shown at once; nothing has to clear the cache.
     """
-    parts = [f"{transcript.pk}.{transcript.revision}.{transcript.updated_at.timestamp()}"]
+    parts = [digits, f"{transcript.pk}.{transcript.revision}.{transcript.updated_at.timestamp()}"]
     if paired is not None:
         parts.append(f"{paired.pk}.{paired.revision}.{paired.updated_at.timestamp()}")
     key = "rostra:transcript-html:" + hashlib.sha256(
@@ -130,17 +124,20 @@ def transcript_html(transcript: Transcript, *, query: dict[str, str],
         return mark_safe(found[0]), found[1]
     rows = segment_rows(transcript)
     aligned = align(rows, segment_rows(paired)) if paired is not None else None
-    html = render_segments(rows, query=query, paired=aligned,
+    html = render_segments(rows, query=query, paired=aligned, digits=digits,
                            paired_language=paired.language if paired is not None else "")
     cache.set(key, (str(html), len(rows)), CACHE_SECONDS)
     return html, len(rows)
 
 
 def render_segments(rows: list[tuple[int, int, str]], *, query: dict[str, str],
-                    paired: list[str] | None = None, paired_language: str = "") -> SafeString:
+                    paired: list[str] | None = None, paired_language: str = "",
+                    digits: str = "latn") -> SafeString:
     """The transcript's segments as HTML: one ``<li>`` each, with data-start/data-end in ms.
 
-    ``query`` holds the page's other parameters, kept in every ``?t=`` link.
+    ``query`` holds the page's other parameters, kept in every sentence link
+    (``?tl=fa&t=12&s=4``: play from second 12, and show sentence 4 as the link's preview);
+    ``digits`` is the numbering system of the times.
     """
     escape = conditional_escape
     base = urlencode(query)
@@ -148,13 +145,16 @@ def render_segments(rows: list[tuple[int, int, str]], *, query: dict[str, str],
     paired_attrs = ""
     if paired is not None:
         paired_attrs = f' lang="{escape(paired_language)}" dir="{text_direction(paired_language)}"'
+    default_dir = text_direction(query.get("tl", ""))
     parts = []
     for position, (start, end, text) in enumerate(rows):
         second = start // 1000
         parts.append(
             f'<li class="segment" id="seg-{position}" data-start="{start}" data-end="{end}">'
-            f'<a class="segment-time" href="{prefix}{second}" dir="ltr">{clock(start)}</a>'
-            f'<span class="segment-text">{escape(text)}</span>'
+            f'<a class="segment-time" href="{prefix}{second}&s={position}" dir="ltr">'
+            f'{clock(start, digits)}</a>'
+            f'<span class="segment-text" dir="{dominant_direction(text, default_dir)}">'
+            f'{escape(text)}</span>'
         )
         if paired is not None:
             parts.append(f'<span class="segment-paired"{paired_attrs}>'

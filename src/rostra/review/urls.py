@@ -23,7 +23,5 @@ urlpatterns = [
     path("transcript/<int:pk>/diff/", editor.diff, name="diff"),
     path("transcript/<int:pk>/revert/<int:number>/", editor.revert, name="revert"),
     path("transcript/<int:pk>/retranslate/", editor.retranslate, name="retranslate"),
-    path("tokens/", accounts.tokens, name="tokens"),
-    path("tokens/<int:pk>/revoke/", accounts.revoke, name="revoke_token"),
     path("audit/", accounts.audit_log, name="audit"),
 ]

@@ -7,13 +7,14 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The transcript store sends these after commit; the index follows (rostra.search.indexing).
+        # The archive and the transcript store send these after commit; the index follows
+        # (rostra.search.indexing).
         from django.db.models.signals import post_delete
 
         from rostra.archive.models import Speech
+        from rostra.archive.signals import speech_changed
         from rostra.search import indexing
-        from rostra.transcripts.signals import (speech_changed, transcript_changed,
-                                                transcript_deleted)
+        from rostra.transcripts.signals import transcript_changed, transcript_deleted
 
         transcript_changed.connect(indexing.on_transcript_changed,
                                    dispatch_uid="search.transcript_changed")

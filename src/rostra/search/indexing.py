@@ -22,7 +22,7 @@ from rostra.archive.models import Speech
 from rostra.search.backends.base import IndexDocument, SearchBackend, VectorDocument, get_backend
 from rostra.search.embeddings.base import EmbeddingEngine, get_embedding_engine
 from rostra.search.normalize import index_text
-from rostra.transcripts.domain import preferred_transcript
+from rostra.transcripts.reading import preferred_transcript
 
 log = logging.getLogger(__name__)
 

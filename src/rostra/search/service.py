@@ -31,6 +31,7 @@ from rostra.search.embeddings.base import get_embedding_engine, relevance_floor
 from rostra.search.normalize import MAX_QUERY_CHARS, query_groups, query_terms
 from rostra.search.results import load_match_texts, speech_facets
 from rostra.search.snippets import make_snippet
+from rostra.transcripts.reading import language_is_public
 
 MODES = ("hybrid", "keyword", "semantic")
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
@@ -203,13 +204,13 @@ def search_archive(query: str, *, language: str | None = None, event: str | None
     index_speech_ids = speech_ids if narrowed else None
 
     def visible(speech_id: int, hit_language: str, kind: str) -> bool:
-        # Transcripts are public in the published languages only; titles, topics and names
-        # are the speech's public metadata in whatever language the program gave them.
+        # Transcripts follow the one reading rule; titles, topics and names are the speech's
+        # public metadata in whatever language the program gave them.
         if public_languages is None:
             return True
         published = public_languages.get(speech_id)
-        return published is not None and (not published or kind == "metadata"
-                                          or hit_language in published)
+        return published is not None and (kind == "metadata"
+                                          or language_is_public(published, hit_language))
 
     ranked: dict[str, list[DocumentHit]] = {}
     matched: dict[int, set[str]] = {}

@@ -8,8 +8,17 @@ from typing import Iterable, Sequence
 from django.db import transaction
 
 from rostra.archive.models import Speech
-from rostra.transcripts.models import Segment, Transcript, origin_rank
+from rostra.transcripts.models import Segment, Transcript
 from rostra.transcripts.signals import transcript_changed
+
+
+def normalize_newlines(text: str) -> str:
+    """``\r\n`` and lone ``\r`` (what browsers send from a textarea) → ``\n``.
+
+    Without this, saving one segment from the editor rewrote every multi-line segment, and the
+    diff (and the stale marks on translations) showed segments nobody touched.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass(frozen=True)
@@ -148,9 +157,6 @@ def replace_segments(
     return locked
 
 
-def preferred_transcript(speech: Speech, language: str) -> Transcript | None:
-    """The transcript readers get in ``language``, in the order of ORIGIN_PREFERENCE."""
-    candidates = [t for t in speech.transcripts.all()
-                  if t.language == language and t.status == Transcript.Status.DONE]
-    candidates.sort(key=lambda t: origin_rank(t.origin))
-    return candidates[0] if candidates else None
+# Moved to rostra.transcripts.reading (the one home of who reads what); this name stays for
+# code written before the move.
+from rostra.transcripts.reading import preferred_transcript  # noqa: E402,F401

@@ -66,17 +66,6 @@ class Transcript(models.Model):
         return self.language == self.speech.original_language
 
 
-# Which transcript readers get when a language has several, best first: a person's; the
-# machine's of what was said; the machine's of what an interpreter said; machine translation.
-ORIGIN_PREFERENCE = (Transcript.Origin.HUMAN, Transcript.Origin.ASR,
-                     Transcript.Origin.INTERPRETATION, Transcript.Origin.MT)
-
-
-def origin_rank(origin: str) -> int:
-    return ORIGIN_PREFERENCE.index(origin) if origin in ORIGIN_PREFERENCE else len(
-        ORIGIN_PREFERENCE)
-
-
 class Segment(models.Model):
     transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="segments")
     position = models.PositiveIntegerField()

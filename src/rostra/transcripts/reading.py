@@ -6,7 +6,7 @@ The API, the website, the feeds and search all ask these functions; none decides
   (all of them when the editors named none). Someone who may see unpublished work (an editor,
   an API token holder) reads every finished transcript.
 - Of several transcripts in one language, a reader gets the one whose origin comes first in
-  :data:`ORIGIN_PREFERENCE`.
+  ``rostra.transcripts.origins.ORIGIN_PREFERENCE``.
 """
 
 from __future__ import annotations
@@ -15,21 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from rostra.archive.models import Speech
 from rostra.transcripts.models import Transcript
-
-Origin = Transcript.Origin
-
-# Best first. A new origin goes in where it ranks, and every surface follows: for example an
-# interpreter's words heard by a machine belong after HUMAN (a person chose the words) and before
-# machine translation.
-ORIGIN_PREFERENCE: tuple[str, ...] = (Origin.HUMAN, Origin.ASR, Origin.MT)
-
-
-def origin_rank(origin: str) -> int:
-    """Position of ``origin`` in :data:`ORIGIN_PREFERENCE` (lower is preferred)."""
-    try:
-        return ORIGIN_PREFERENCE.index(origin)
-    except ValueError:
-        return len(ORIGIN_PREFERENCE)  # an origin nobody ranked yet comes last
+from rostra.transcripts.origins import origin_rank
 
 
 def language_is_public(published_languages: Sequence[str] | None, language: str) -> bool:

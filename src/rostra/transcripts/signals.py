@@ -1,4 +1,6 @@
-"""Signals other apps listen to, so the transcript store does not import search or processing."""
+"""Signals the transcript store sends, so it does not import search or processing.
+
+(A speech's own change is rostra.archive.signals.speech_changed.)"""
 
 from django.dispatch import Signal
 
@@ -9,5 +11,6 @@ transcript_changed = Signal()
 # Sent after a transcript was deleted. kwargs: transcript_id (int), speech_id (int).
 transcript_deleted = Signal()
 
-# Sent after a speech's metadata or publication state changed. kwargs: speech (Speech).
-speech_changed = Signal()
+# Moved to rostra.archive.signals (defined where it is sent); this name stays for code written
+# before the move.
+from rostra.archive.signals import speech_changed  # noqa: E402,F401

@@ -15,6 +15,7 @@ from rostra.archive.domain.states import set_speech_state
 from rostra.archive.models import MediaAsset, Speech
 from rostra.core.errors import UserError
 from rostra.core.storage import copy_atomically, media_dir
+from rostra.core.paths import unreachable_reason
 from rostra.pipeline.probe import MediaProbeError, probe_media
 
 MIME_BY_CONTAINER = {
@@ -72,8 +73,9 @@ def add_media_file(path: Path, *, speech: Speech | None = None,
 
 
 def check_readable(path: Path) -> None:
-    if not path.exists():
-        raise UserError(f"{path}: no such file; check the path")
+    reason = unreachable_reason(path)
+    if reason:
+        raise UserError(f"{path}: {reason}")
     if path.is_dir():
         raise UserError(f"{path}: is a folder; give the recording files themselves")
     if not os.access(path, os.R_OK):

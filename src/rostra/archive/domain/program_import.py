@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from rostra.archive.importers.detect import parse_program
 from rostra.archive.importers.types import ProgramError
 from rostra.core.errors import UserError
+from rostra.core.paths import unreachable_reason
 
 EVENT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 KINDS = ("events", "rooms", "days", "sessions", "topics", "speakers", "speeches")
@@ -45,6 +46,10 @@ class ImportReport:
     # Speeches of this event already in the archive that the file no longer lists: kept, as
     # media and transcripts may hang on them; reported so an organizer can look.
     not_in_program: int = 0
+    # Every change to an existing speech or event: {"speech"|"event", "applied", "reason",
+    # "fields": {name: [old, new]}, "kept_editor_fields"?}; held back ones need --update.
+    changes: list[dict] = field(default_factory=list)
+    held_back: int = 0
 
     def count(self, kind: str, outcome: str) -> None:
         counts = self.counts[kind]
@@ -60,11 +65,12 @@ class ImportReport:
             "dry_run": self.dry_run, "changed": self.changed,
             "counts": {kind: asdict(counts) for kind, counts in self.counts.items()},
             "not_in_program": self.not_in_program,
+            "held_back": self.held_back, "changes": self.changes,
         }
 
 
 def import_program(path: str | Path, *, event_slug: str | None = None,
-                   dry_run: bool = False,
+                   dry_run: bool = False, update: bool = False, force: bool = False,
                    progress: Callable[[str, int, int], None] | None = None) -> ImportReport:
     """Import the program in ``path`` into the event ``event_slug`` (default: the program's).
 
@@ -73,7 +79,11 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
     are matched by external id, then guid, within the event, and rows whose values did not
     change are not saved (their ``updated_at`` stays). Sends ``speech_changed`` after commit
     for each created or updated speech. With ``dry_run`` the same work is done and rolled
-    back. Raises :class:`UserError` (one line: file, location, reason) for any bad input.
+    back. Published and editor-edited speeches are only changed with ``update`` (audited;
+    editors' fields kept unless ``force``), and a program sharing no speech with an existing
+    event is refused (rostra.archive.domain.import_guard); ``report.changes`` lists every
+    change to an existing speech, applied or held back.
+    Raises :class:`UserError` (one line: file, location, reason) for any bad input.
     ``progress(stage, done, total)``, when given, is called as speeches are written and
     announced (for a progress bar).
     """
@@ -97,25 +107,40 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
                         "--event SLUG")
     report = ImportReport(source=path.name, format=program.format, event=program.event.slug,
                           dry_run=dry_run)
+    from rostra.archive.domain.import_guard import ImportRules, check_same_program
     from rostra.archive.domain.program_writer import ProgramWriter
 
+    rules = ImportRules(update=update, force=force)
     try:
         with transaction.atomic():
-            ProgramWriter(program, report, progress=progress).write()
+            check_same_program(program, rules=rules)
+            ProgramWriter(program, report, progress=progress, rules=rules).write()
             if dry_run:
                 transaction.set_rollback(True)
     except ProgramError as error:
         raise UserError(describe_program_error(path.name, error, csv=program.format == "csv"))
     except IntegrityError as error:
-        raise UserError(f"{path.name}: the program clashes with what the archive holds "
-                        f"({error}); nothing was imported") from None
+        raise UserError(integrity_message(path.name, error)) from None
     return report
+
+
+def integrity_message(name: str, error: IntegrityError) -> str:
+    """One line for a unique-key clash: the database's first line only (PostgreSQL adds a
+    DETAIL line), and what to do. The usual cause is another import writing the same rows at
+    the same time (the rows are read, then written, in one transaction)."""
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else "a unique key"
+    return (f"{name}: the program clashes with what the archive holds ({first_line}); maybe "
+            "another import into the same event ran at the same time; nothing was imported: "
+            "import again")
 
 
 def read_program_file(path: Path) -> bytes:
     """The file's bytes, or a UserError saying plainly why it cannot be read."""
-    if not path.exists():
+    reason = unreachable_reason(path)
+    if reason == "no such file; check the path":
         raise UserError(f"program file {path} does not exist; check the path")
+    if reason:
+        raise UserError(f"program file {path}: {reason}")
     if path.is_dir():
         raise UserError(f"{path} is a folder; give the program file inside it")
     try:

@@ -7,6 +7,10 @@ database can reveal, such as a guid that already belongs to another speech.
 Multilingual fields are merged: the program's languages replace those keys, other languages
 (added by editors or translation) are kept. Slugs, once given, stay (URLs must not break),
 unless the program itself renames a speech's slug to a free one.
+
+Published and editor-edited speeches (and an event with published speeches) are changed only
+with ``ImportRules.update``; see :mod:`rostra.archive.domain.import_guard`. Every change to an
+existing speech is listed in the report, applied or held back.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from rostra.archive.domain.import_guard import (ImportRules, audit_import,
+                                                edited_fields_by_speech, protection)
 from rostra.archive.importers.types import ProgramData, ProgramError, SpeakerData, SpeechData
 from rostra.archive.importers.values import slugify
 from rostra.archive.models import (Day, Event, Room, Session, Speaker, Speech, SpeechSpeaker,
                                    Topic)
-from rostra.transcripts.signals import speech_changed
+from rostra.archive.signals import speech_changed
 
 MULTILINGUAL = {"name", "title", "subtitle", "abstract", "description", "venue", "city",
                 "names", "affiliation", "bio"}
@@ -29,10 +35,23 @@ def merged(old: dict | None, new: dict) -> dict:
     return {**(old or {}), **new}
 
 
+def plain(value):
+    """A value as the report's JSON shows it (a related row by its slug, a time as ISO)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "_meta"):
+        return getattr(value, "slug", None) or str(value.pk)
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
 class ProgramWriter:
-    def __init__(self, program: ProgramData, report, *, progress=None):
+    def __init__(self, program: ProgramData, report, *, progress=None,
+                 rules: ImportRules = ImportRules()):
         self.program = program
         self.report = report
+        self.rules = rules
         # progress(stage, done, total): lets the CLI draw a bar; the domain draws nothing.
         self.progress = progress or (lambda stage, done, total: None)
         self.event: Event | None = None
@@ -58,13 +77,21 @@ class ProgramWriter:
                              speakers=speakers)
 
     # generic upsert -----------------------------------------------------------------------
-    def _apply(self, instance, values: dict) -> list[str]:
-        """Set ``values`` on ``instance``; the names of the fields that really changed."""
-        changed = []
+    def _differences(self, instance, values: dict) -> dict[str, tuple]:
+        """name → (old, new) for the fields ``values`` would really change."""
+        differences = {}
         for name, value in values.items():
             if name in MULTILINGUAL:
                 value = merged(getattr(instance, name), value)
             if getattr(instance, name) != value:
+                differences[name] = (getattr(instance, name), value)
+        return differences
+
+    def _apply(self, instance, values: dict, *, skip=()) -> list[str]:
+        """Set ``values`` on ``instance`` (but ``skip``); the names of the fields changed."""
+        changed = []
+        for name, (_, value) in self._differences(instance, values).items():
+            if name not in skip:
                 setattr(instance, name, value)
                 changed.append(name)
         return changed
@@ -107,9 +134,30 @@ class ProgramWriter:
             values["url"] = data.url
         if data.description:
             values["description"] = data.description
+        differences = {} if created else self._differences(event, values)
+        if differences and event.speeches.filter(state__in=("published", "withdrawn")).exists():
+            self._record_change({"event": event.slug}, differences, reason="published speeches",
+                                applied=self.rules.update)
+            if not self.rules.update:
+                self.report.count("events", "unchanged")
+                return event
+            audit_import(event, action="event.import",
+                         before={k: plain(v[0]) for k, v in differences.items()},
+                         after={k: plain(v[1]) for k, v in differences.items()})
         changed = self._apply(event, values)
         self._save("events", event, changed, created)
         return event
+
+    def _record_change(self, subject: dict, differences: dict, *, reason: str, applied: bool,
+                       kept: list[str] = ()) -> None:
+        change = {**subject, "applied": applied, "reason": reason,
+                  "fields": {name: [plain(old), plain(new)]
+                             for name, (old, new) in differences.items()}}
+        if kept:
+            change["kept_editor_fields"] = sorted(kept)
+        self.report.changes.append(change)
+        if not applied:
+            self.report.held_back += 1
 
     # speakers -----------------------------------------------------------------------------
     def _write_speakers(self) -> dict[str, Speaker]:
@@ -155,6 +203,7 @@ class ProgramWriter:
                                       .values_list("speech_id", "speaker_id")):
             speaker_order.setdefault(speech_id, []).append(speaker_id)
         taken = set(Speech.objects.values_list("slug", flat=True))
+        edited = edited_fields_by_speech(event)
         handled: dict[int, str] = {}
         changed_speeches: list[Speech] = []
         total = len(self.program.speeches)
@@ -171,22 +220,21 @@ class ProgramWriter:
             if created:
                 speech = Speech(event=event, slug=self._speech_slug(data, taken))
                 taken.add(speech.slug)
+            elif not self._may_change(speech, data, edited, rooms=rooms, days=days,
+                                      sessions=sessions, topics=topics, speakers=speakers,
+                                      speaker_order=speaker_order):
+                handled[speech.pk] = data.location
+                self.report.count("speeches", "unchanged")
+                continue
             elif data.slug and data.slug != speech.slug and data.slug not in taken:
                 taken.discard(speech.slug)
                 speech.slug = data.slug
                 taken.add(data.slug)
                 slug_changed = True
-            values = {
-                "external_id": data.external_id, "guid": data.guid, "title": data.title,
-                "subtitle": data.subtitle, "abstract": data.abstract,
-                "description": data.description, "original_language": data.language,
-                "room": rooms.get(data.room), "session": sessions.get(data.session),
-                "day": days.get(data.day), "starts_at": data.starts_at,
-                "timezone": data.timezone, "duration_ms": data.duration_ms, "kind": data.kind,
-                "url": data.url, "license": data.license,
-            }
+            values = speech_values(data, rooms=rooms, days=days, sessions=sessions)
             check_lengths(data, values)
-            changed = self._apply(speech, values) + (["slug"] if slug_changed else [])
+            keep = () if created or self.rules.force else edited.get(speech.pk, set())
+            changed = self._apply(speech, values, skip=keep) + (["slug"] if slug_changed else [])
             new_topics = [topics[slug] for slug in data.topics]
             new_speakers = [speakers[key] for key in data.speakers]
             if created:
@@ -203,6 +251,37 @@ class ProgramWriter:
                 changed_speeches.append(speech)
         self.report.not_in_program = sum(1 for s in existing if s.pk not in handled)
         transaction.on_commit(lambda: self._announce(changed_speeches))
+
+    def _may_change(self, speech: Speech, data: SpeechData, edited: dict, *, rooms, days,
+                    sessions, topics, speakers, speaker_order) -> bool:
+        """Report how the program would change an existing speech; whether to write it.
+
+        Every difference is listed in the report. A protected speech is written only with
+        ``update`` (and audited); its editor-changed fields stay unless ``force``."""
+        differences = self._differences(speech, speech_values(data, rooms=rooms, days=days,
+                                                              sessions=sessions))
+        current_topics = {t.slug for t in speech.topics.all()}
+        if current_topics != {topics[slug].slug for slug in data.topics}:
+            differences["topics"] = (sorted(current_topics),
+                                     sorted(topics[slug].slug for slug in data.topics))
+        current_speakers = speaker_order.get(speech.pk, [])
+        if current_speakers != [speakers[key].pk for key in data.speakers]:
+            slugs = Speaker.objects.in_bulk(current_speakers)
+            differences["speakers"] = ([slugs[pk].slug for pk in current_speakers if pk in slugs],
+                                       [speakers[key].slug for key in data.speakers])
+        if not differences:
+            return True
+        edited_here = edited.get(speech.pk, set())
+        reason = protection(speech, edited_here)
+        kept = [] if self.rules.force else [name for name in differences if name in edited_here]
+        applied = not reason or self.rules.update
+        self._record_change({"speech": speech.slug}, differences, reason=reason or "changed",
+                            applied=applied, kept=kept if applied else [])
+        if reason and applied:
+            audit_import(speech, action="speech.import",
+                         before={k: plain(v[0]) for k, v in differences.items() if k not in kept},
+                         after={k: plain(v[1]) for k, v in differences.items() if k not in kept})
+        return applied
 
     def _announce(self, speeches: list[Speech]) -> None:
         """After commit: tell listeners (the search index) about each new or changed speech."""
@@ -240,6 +319,19 @@ class ProgramWriter:
                 for position, speaker in enumerate(speakers))
             changed = True
         return changed
+
+
+def speech_values(data: SpeechData, *, rooms, days, sessions) -> dict:
+    """The speech fields a program sets, as model values."""
+    return {
+        "external_id": data.external_id, "guid": data.guid, "title": data.title,
+        "subtitle": data.subtitle, "abstract": data.abstract,
+        "description": data.description, "original_language": data.language,
+        "room": rooms.get(data.room), "session": sessions.get(data.session),
+        "day": days.get(data.day), "starts_at": data.starts_at,
+        "timezone": data.timezone, "duration_ms": data.duration_ms, "kind": data.kind,
+        "url": data.url, "license": data.license,
+    }
 
 
 LIMITS = {"external_id": 200, "guid": 200, "kind": 50, "license": 100, "url": 500,

@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
-
+from rostra.archive.domain.states import set_speech_state
 from rostra.archive.models import Speech
-from rostra.transcripts.signals import speech_changed
 
 
 def publish_speech(speech: Speech, *, languages: list[str]) -> bool:
     """Make ``speech`` public in ``languages``; do nothing if it already is exactly so.
 
-    Side effects: state → published, published_languages and published_at set; sends
-    ``speech_changed`` after commit. Returns whether anything changed.
+    Side effects (through set_speech_state): state → published, published_languages and
+    published_at set; sends ``speech_changed`` after commit. Returns whether anything changed.
     """
-    languages = list(dict.fromkeys(languages))
-    if speech.state == Speech.State.PUBLISHED and speech.published_languages == languages:
-        return False
-    speech.state = Speech.State.PUBLISHED
-    speech.published_languages = languages
-    speech.published_at = speech.published_at or timezone.now()
-    speech.failure_reason = ""
-    speech.save(update_fields=["state", "published_languages", "published_at",
-                               "failure_reason", "updated_at"])
-    transaction.on_commit(lambda: speech_changed.send(sender=Speech, speech=speech))
-    return True
+    return set_speech_state(speech, Speech.State.PUBLISHED, published_languages=languages)
 
 
 def withdraw_speech(speech: Speech) -> bool:
     """Take ``speech`` off the site, search and feeds; do nothing if it is already withdrawn."""
-    if speech.state == Speech.State.WITHDRAWN:
-        return False
-    speech.state = Speech.State.WITHDRAWN
-    speech.save(update_fields=["state", "updated_at"])
-    transaction.on_commit(lambda: speech_changed.send(sender=Speech, speech=speech))
-    return True
+    return set_speech_state(speech, Speech.State.WITHDRAWN)
 
 
 def published_speeches():

@@ -1,22 +1,37 @@
-"""The one function that moves a speech between states."""
+"""The one function that moves a speech between states; every caller (processing, publishing,
+withdrawing, the editors) goes through it."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from rostra.archive.models import Speech
-from rostra.transcripts.signals import speech_changed
+from rostra.archive.signals import speech_changed
+
+# A change in what readers may see also dates the speech (feeds and sitemaps read updated_at).
+PUBLIC_STATES = (Speech.State.PUBLISHED, Speech.State.WITHDRAWN)
 
 
-def set_speech_state(speech: Speech, state: str, *, reason: str = "") -> bool:
-    """Set ``speech.state`` (and the failure reason when it failed); do nothing if already so.
+def set_speech_state(speech: Speech, state: str, *, reason: str = "",
+                     published_languages: list[str] | None = None) -> bool:
+    """Set ``speech.state``; do nothing if it already is exactly so.
+
+    ``reason`` is kept only with ``failed``. Publishing also sets ``published_languages``
+    (the languages readers see) and, the first time, ``published_at``.
 
     Side effects: one UPDATE; sends ``speech_changed`` after commit. Returns whether it changed.
     """
-    reason = reason if state == Speech.State.FAILED else ""
-    if speech.state == state and speech.failure_reason == reason:
+    changes = {"state": state, "failure_reason": reason if state == Speech.State.FAILED else ""}
+    if state == Speech.State.PUBLISHED:
+        changes["published_languages"] = list(dict.fromkeys(published_languages or []))
+        changes["published_at"] = speech.published_at or timezone.now()
+    if all(getattr(speech, name) == value for name, value in changes.items()):
         return False
-    Speech.objects.filter(pk=speech.pk).update(state=state, failure_reason=reason)
-    speech.state, speech.failure_reason = state, reason
+    if state in PUBLIC_STATES:
+        changes["updated_at"] = timezone.now()
+    Speech.objects.filter(pk=speech.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(speech, name, value)
     transaction.on_commit(lambda: speech_changed.send(sender=Speech, speech=speech))
     return True

@@ -27,7 +27,7 @@ SINGLE = {"id", "language", "start", "duration", "event", "event_timezone", "gui
           "room", "session", "topics", "speaker_ids", "speaker_countries", "speaker_regions",
           "url", "license", "type"}
 PER_LANGUAGE = ("title", "subtitle", "abstract", "description", "event_name", "topics",
-                "speakers", "speaker_affiliations")
+                "speakers", "speaker_affiliations", "speaker_bios", "room", "session")
 PER_LANGUAGE_COLUMN = re.compile(r"^(%s)_([a-z]{2,3})$" % "|".join(PER_LANGUAGE))
 PRIVATE_PREFIX = "x_"  # organizers' own columns, kept out of the import
 MAX_LENGTHS = {"id": 200, "guid": 200, "slug": 200, "url": 500, "license": 100, "type": 50,
@@ -178,7 +178,7 @@ class _CsvBuilder:
             duration_ms = parse_duration(row["duration"], seconds_and_minutes=True)
         except ValueError as exc:
             raise _RowProblem(str(exc)) from None
-        room = self._room(row.get("room", ""))
+        room = self._room(row.get("room", ""), self._texts(row, "room"))
         topics = self._topics(row)
         speakers = self._speakers(row, language)
         for key in ("id", "guid", "slug"):
@@ -193,7 +193,8 @@ class _CsvBuilder:
             topics=topics, speakers=speakers, url=url, license=row.get("license", ""),
             kind=row.get("type", ""),
         )
-        speech.session = self._session(row.get("session", ""), speech)
+        speech.session = self._session(row.get("session", ""), speech,
+                                       self._texts(row, "session"))
         self.program.speeches.append(speech)
 
     def _same_everywhere(self, location: str, name: str, value: str) -> None:
@@ -209,16 +210,22 @@ class _CsvBuilder:
         return {language: row[f"{kind}_{language}"] for language in self.columns[kind]
                 if row.get(f"{kind}_{language}")}
 
-    def _room(self, name: str) -> str:
+    def _room(self, name: str, names: dict[str, str]) -> str:
+        """The room's slug (from ``room``, else its first ``room_<lang>`` name)."""
+        name = name or next(iter(names.values()), "")
         slug = slugify(name)
         if name and not slug:
             raise _RowProblem(f"room {quoted(name)} has no letters or digits")
         if slug and slug not in self.rooms:
             self.rooms[slug] = RoomData(slug=slug, name={script_language(name): name},
                                         position=len(self.rooms))
+        if slug:
+            self.rooms[slug].name.update(names)
         return slug
 
-    def _session(self, name: str, speech: SpeechData) -> str:
+    def _session(self, name: str, speech: SpeechData, names: dict[str, str]) -> str:
+        """The session's slug (from ``session``, else its first ``session_<lang>`` title)."""
+        name = name or next(iter(names.values()), "")
         slug = slugify(name)
         if name and not slug:
             raise _RowProblem(f"session {quoted(name)} has no letters or digits")
@@ -230,6 +237,7 @@ class _CsvBuilder:
             session = self.sessions[slug] = SessionData(
                 slug=slug, title={script_language(name): name}, room=speech.room,
                 starts_at=speech.starts_at, ends_at=ends_at)
+        session.title.update(names)
         session.starts_at = min(session.starts_at, speech.starts_at)
         session.ends_at = max(session.ends_at, ends_at)
         return slug
@@ -264,12 +272,15 @@ class _CsvBuilder:
                  for lang in self.columns["speakers"]}
         affiliations = {lang: _split(row.get(f"speaker_affiliations_{lang}", ""))
                         for lang in self.columns["speaker_affiliations"]}
+        bios = {lang: _split(row.get(f"speaker_bios_{lang}", ""))
+                for lang in self.columns["speaker_bios"]}
         ids = _split(row.get("speaker_ids", ""))
         countries = _split(row.get("speaker_countries", "").upper())
         regions = _split(row.get("speaker_regions", ""))
         lists = ({f"speakers_{lang}": items for lang, items in names.items()}
                  | {f"speaker_affiliations_{lang}": items
                     for lang, items in affiliations.items()}
+                 | {f"speaker_bios_{lang}": items for lang, items in bios.items()}
                  | {"speaker_ids": ids, "speaker_countries": countries,
                     "speaker_regions": regions})
         count = _aligned_count(lists)
@@ -283,6 +294,8 @@ class _CsvBuilder:
                 region=regions[position] if regions else "",
                 affiliation={lang: items[position] for lang, items in affiliations.items()
                              if items and items[position]},
+                bio={lang: items[position] for lang, items in bios.items()
+                     if items and items[position]},
             )
             if not speaker.names:
                 raise _RowProblem(f"speaker {position + 1} has no name in any speakers_<lang> "
@@ -296,7 +309,7 @@ class _CsvBuilder:
             known = self.program.speakers.setdefault(match, speaker)
             if known is not speaker:
                 # The first row that names a person wins; later rows only fill gaps.
-                for field in ("names", "affiliation"):
+                for field in ("names", "affiliation", "bio"):
                     for lang, value in getattr(speaker, field).items():
                         getattr(known, field).setdefault(lang, value)
                 known.country = known.country or speaker.country

@@ -18,8 +18,11 @@ from rostra.archive.importers.values import (check_zone_name, is_slug, offset_na
                                              zone_for_moment)
 
 
-def texts(language: str, value: str | None) -> dict[str, str]:
-    """``{language: value}`` for non-blank text, keeping every character as given."""
+def texts(language: str, value: str | dict[str, str] | None) -> dict[str, str]:
+    """``{language: value}`` for non-blank text, keeping every character as given; a value
+    already given per language (pretalx's multilingual fields) is kept as it is."""
+    if isinstance(value, dict):
+        return dict(value)
     if value is None or not str(value).strip():
         return {}
     return {language: str(value).strip()}
@@ -88,8 +91,9 @@ class FrabProgramBuilder:
 
     def add_person(self, *, key: str, name: str, talk_language: str, bio: str = "") -> str:
         """The person's match key; the same person in several talks is merged."""
+        bio_language = talk_language or script_language(bio if isinstance(bio, str) else "")
         speaker = SpeakerData(key=key, names=texts(script_language(name, talk_language), name),
-                              bio=texts(talk_language or script_language(bio), bio))
+                              bio=texts(bio_language, bio))
         match = speaker.match_key()
         known = self.program.speakers.get(match)
         if known is None:
@@ -115,7 +119,8 @@ class FrabProgramBuilder:
             if value:
                 seen[value] = location
         talk_language = program_language(language)
-        text_language = talk_language or script_language(title)
+        text_language = talk_language or script_language(
+            title if isinstance(title, str) else "")
         if slug and not is_slug(slug):
             slug = slugify(slug)
         speakers = [self.add_person(talk_language=talk_language, **person) for person in persons]

@@ -15,6 +15,7 @@ import re
 
 from rostra.archive.importers.frab_common import FrabProgramBuilder
 from rostra.archive.importers.types import ProgramData, ProgramError, Problems
+from rostra.core.languages import is_valid_language_code
 from rostra.archive.importers.values import (parse_date, parse_date_or_datetime, parse_datetime,
                                              parse_duration, quoted)
 
@@ -110,6 +111,23 @@ class Checker:
         value = self.get(container, path, key, str, required=required, nullable=not required)
         return value or ""
 
+    def multilingual(self, container, path, key, *, required=True) -> str | dict[str, str]:
+        """A text, or pretalx's multilingual form ``{"en": "…", "fa": "…"}`` (language → text)."""
+        if isinstance(container, dict) and isinstance(container.get(key), dict):
+            where = f"{path}.{key}" if path else key
+            found = {}
+            for language, value in container[key].items():
+                if not is_valid_language_code(str(language)) or not isinstance(value, str):
+                    self.problems.add(where, f"{quoted(str(language))} is not a language code "
+                                             "with a text, as in {\"en\": \"…\"}")
+                    continue
+                if value.strip():
+                    found[language] = value.strip()
+            if required and not found:
+                self.problems.add(where, f"{key} is empty in every language")
+            return found
+        return self.text(container, path, key, required=required)
+
 
 def _is(value, kind) -> bool:
     if kind is int:
@@ -187,8 +205,8 @@ def _read_talk(talk, path: str, room_name: str, day_date, builder: FrabProgramBu
     if external_id is not None and external_id < 1:
         check.problems.add(f"{path}.id", f"id {external_id} is not a positive integer")
     guid = check.text(talk, path, "guid")
-    title = check.text(talk, path, "title")
-    if not title.strip() and "title" in talk and isinstance(talk["title"], str):
+    title = check.multilingual(talk, path, "title")
+    if isinstance(title, str) and not title.strip() and isinstance(talk.get("title"), str):
         check.problems.add(f"{path}.title", "title is empty")
     starts_at = duration_ms = None
     date_text = check.text(talk, path, "date")
@@ -204,8 +222,10 @@ def _read_talk(talk, path: str, room_name: str, day_date, builder: FrabProgramBu
         except ValueError as exc:
             check.problems.add(f"{path}.duration", str(exc))
     optional = {key: check.text(talk, path, key, required=False)
-                for key in ("slug", "subtitle", "abstract", "description", "track", "type",
-                            "url", "recording_license", "language", "room")}
+                for key in ("slug", "track", "type", "url", "recording_license", "language",
+                            "room")}
+    optional |= {key: check.multilingual(talk, path, key, required=False)
+                 for key in ("subtitle", "abstract", "description")}
     check.get(talk, path, "do_not_record", bool, required=False, nullable=True)
     persons = []
     for number, person in enumerate(check.get(talk, path, "persons", list) or []):
@@ -243,4 +263,4 @@ def _read_person(person, path: str, check: Checker) -> dict | None:
     # pretalx's code is the speaker's stable identity there; frab has only the integer id.
     key = code or (str(person_id) if person_id is not None else "") or guid
     return {"key": key, "name": name,
-            "bio": check.text(person, path, "biography", required=False)}
+            "bio": check.multilingual(person, path, "biography", required=False)}

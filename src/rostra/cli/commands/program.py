@@ -1,5 +1,6 @@
-"""``rostra import PROGRAM [--event SLUG] [--dry-run] [--json]``: a conference program into the
-archive. The work is :func:`rostra.archive.domain.program_import.import_program`."""
+"""``rostra import PROGRAM [--event SLUG] [--dry-run] [--update [--force]] [--json]``: a
+conference program into the archive. The work is
+:func:`rostra.archive.domain.program_import.import_program`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ def register(subparsers, common):
                         help="import into this event (default: the program's own)")
     parser.add_argument("--dry-run", action="store_true",
                         help="check the file and report what would change; write nothing")
+    parser.add_argument("--update", action="store_true",
+                        help="also change published and editor-edited speeches (audited); "
+                             "without it their changes are listed and held back")
+    parser.add_argument("--force", action="store_true",
+                        help="with --update: replace even the fields editors changed")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run)
 
@@ -27,11 +33,15 @@ def run(args) -> int:
     from pathlib import Path
 
     from rostra.archive.domain.program_import import import_program, read_program_file
+    from rostra.core.errors import UserError
 
+    if args.force and not args.update:
+        raise UserError("--force only makes sense with --update; add --update")
     read_program_file(Path(args.program))  # a missing or empty file fails before any setup
     ensure_database()
     if not error_console.is_terminal:  # a bar is for people; logs and pipes get the report
-        report = import_program(args.program, event_slug=args.event, dry_run=args.dry_run)
+        report = import_program(args.program, event_slug=args.event, dry_run=args.dry_run,
+                                update=args.update, force=args.force)
     else:
         with progress_bar(transient=True) as bar:
             tasks: dict[str, int] = {}
@@ -42,7 +52,8 @@ def run(args) -> int:
                 bar.update(tasks[stage], completed=done)
 
             report = import_program(args.program, event_slug=args.event,
-                                    dry_run=args.dry_run, progress=progress)
+                                    dry_run=args.dry_run, update=args.update, force=args.force,
+                                    progress=progress)
     if args.json:
         print_json(report.as_dict())
         return 0
@@ -61,9 +72,37 @@ def run(args) -> int:
     if report.not_in_program:
         console.print(f"{report.not_in_program} speeches of {report.event} are not in this "
                       "program; they were kept.")
+    print_changes(report)
     if report.dry_run:
         console.print("dry run: nothing was written.")
     elif not report.changed:
         console.print("nothing changed.")
     return 0
 
+
+
+SHOWN_CHANGES = 20
+
+
+def print_changes(report) -> None:
+    """What the import changed (or held back) in existing speeches, one line per field."""
+    from rostra.cli.output import isolate
+
+    for change in report.changes[:SHOWN_CHANGES]:
+        subject = f"speech {change['speech']}" if "speech" in change else f"event {change['event']}"
+        status = "changed" if change["applied"] else f"held back ({change['reason']})"
+        console.print(f"{isolate(subject)}: {status}", markup=False, highlight=False)
+        for name, (old, new) in change["fields"].items():
+            kept = " (editor's value kept)" if name in change.get("kept_editor_fields", ()) else ""
+            console.print(f"  {name}: {isolate(short(old))} → {isolate(short(new))}{kept}",
+                          markup=False, highlight=False)
+    if len(report.changes) > SHOWN_CHANGES:
+        console.print(f"… and {len(report.changes) - SHOWN_CHANGES} more (see --json)")
+    if report.held_back:
+        console.print(f"{report.held_back} published or editor-edited speeches were not "
+                      "changed; run the import again with --update to apply their changes.")
+
+
+def short(value, limit: int = 80) -> str:
+    text = value if isinstance(value, str) else __import__("json").dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

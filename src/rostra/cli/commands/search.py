@@ -23,7 +23,11 @@ def register(subparsers, common):
                         help="hybrid (default): words and meaning; keyword; semantic")
     parser.add_argument("--json", action="store_true", help="print a JSON array of hits")
     parser.add_argument("--reindex", action="store_true",
-                        help="rebuild the whole search index from the archive")
+                        help="rebuild the whole search index from the archive (with --check: "
+                             "only the speeches the check finds missing or behind)")
+    parser.add_argument("--check", action="store_true",
+                        help="compare the index with the archive; exit 1 when speeches are "
+                             "missing or behind")
     parser.set_defaults(handler=handle)
 
 
@@ -58,10 +62,15 @@ def _clock(seconds: float | None) -> str:
 
 def handle(args) -> int:
     from rostra.cli.database import ensure_database
-    from rostra.cli.output import console, error_console, print_json, progress_bar
+    from rostra.cli.output import console, error_console, isolate, print_json, progress_bar
     from rostra.search.indexing import reindex_all
     from rostra.search.service import search_archive
 
+    if args.check:
+        if args.query:
+            raise UserError("give either a QUERY or --check, not both")
+        ensure_database()
+        return check_and_repair(repair=args.reindex, as_json=args.json)
     if args.reindex:
         if args.query:
             raise UserError("give either a QUERY or --reindex, not both")
@@ -91,7 +100,28 @@ def handle(args) -> int:
         return 0
     for record in records:
         console.print(f"{record['score']:.4f}  {_clock(record['start'])}  [{record['language']}] "
-                      f"{record['speech']}: {record['title']}", markup=False)
+                      f"{isolate(record['speech'])}: {isolate(record['title'])}", markup=False)
         if record["snippet"]:
-            console.print(f"        {record['snippet']}", markup=False)
+            console.print(f"        {isolate(record['snippet'])}", markup=False)
     return 0
+
+
+def check_and_repair(*, repair: bool, as_json: bool) -> int:
+    """``--check`` (and ``--check --reindex``): report, and repair only what is wrong."""
+    from rostra.cli.output import console, print_json
+    from rostra.search.consistency import check_index, repair_index
+
+    check = check_index()
+    repaired = repair_index(check) if repair and not check.consistent else 0
+    after = check_index() if repaired else check
+    if as_json:
+        print_json({**check.as_dict(), "repaired": repaired, "consistent_now": after.consistent})
+    elif check.consistent:
+        console.print(f"search index complete: {check.speeches} speeches")
+    else:
+        console.print(f"search index: {len(check.missing)} of {check.speeches} speeches not "
+                      f"indexed, {len(check.stale)} behind their transcripts, "
+                      f"{len(check.orphans)} left over from deleted speeches")
+        console.print(f"repaired {repaired}" if repaired else
+                      "run rostra search --check --reindex to index only those")
+    return 0 if after.consistent else 1

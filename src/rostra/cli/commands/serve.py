@@ -29,6 +29,8 @@ def serve_forever(host: str, port: int, *, background_worker: bool = True,
     from django.core.servers.basehttp import get_internal_wsgi_application
     from django.core.servers.basehttp import run as run_wsgi_server
 
+    from rostra.processing.background import start_background_worker
+
     if not 0 < port < 65536:
         raise UserError(f"--port {port} is not a port number; use 1-65535")
     try:
@@ -40,12 +42,7 @@ def serve_forever(host: str, port: int, *, background_worker: bool = True,
         ) from None
     call_command("collectstatic", interactive=False, verbosity=0)
     if background_worker:
-        try:
-            from rostra.processing.background import start_background_worker
-        except ImportError:
-            pass
-        else:
-            start_background_worker()
+        start_background_worker()
     for line in banner or []:
         console.print(line)
     console.print(f"serving on http://{host}:{port}/  (Ctrl+C to stop)")

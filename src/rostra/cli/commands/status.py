@@ -39,7 +39,15 @@ def archive_status() -> dict:
         "transcripts": transcripts,
         "transcripts_by_origin": by_origin,
         "states": states,
+        "search_index": search_index_status(),
     }
+
+
+def search_index_status() -> dict:
+    """The index's consistency (rostra.search.consistency), so a half-indexed import shows."""
+    from rostra.search.consistency import check_index
+
+    return check_index().as_dict()
 
 
 def status_rows(status: dict) -> list[tuple[str, str]]:
@@ -53,6 +61,11 @@ def status_rows(status: dict) -> list[tuple[str, str]]:
         detail = ", ".join(f"{origin} {n}" for origin, n in origins.items())
         rows.append((f"transcripts in {english_name(language)} ({language})", detail))
     rows.extend((f"speeches {state}", str(n)) for state, n in status["states"].items())
+    index = status.get("search_index")
+    if index is not None:
+        rows.append(("search index", "complete" if index["consistent"] else
+                     f"{index['missing']} speeches not indexed, {index['stale']} behind, "
+                     f"{index['orphans']} left over: run rostra search --check --reindex"))
     return rows
 
 

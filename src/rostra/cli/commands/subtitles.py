@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from rostra.core.errors import UserError
-
-ORIGINS = ("human", "asr", "interpretation", "mt")
+from rostra.transcripts.origins import ORIGIN_PREFERENCE, origin_rank
 FORMAT_BY_SUFFIX = {".vtt": "vtt", ".srt": "srt", ".txt": "txt", ".json": "json"}
 
 
@@ -33,7 +32,7 @@ def register(subparsers, common):
                           help="output format (default: from -o's extension, else vtt)")
     exporter.add_argument("-o", "--output", metavar="FILE", default=None,
                           help="write to FILE instead of standard output")
-    exporter.add_argument("--origin", choices=ORIGINS, default=None,
+    exporter.add_argument("--origin", choices=ORIGIN_PREFERENCE, default=None,
                           help="which transcript when there are several (default: human first, "
                                "then speech recognition, then machine translation)")
     exporter.set_defaults(handler=run_export, needs_django=True)
@@ -86,9 +85,8 @@ def pick_transcript(speech, language: str, origin: str | None):
             raise UserError(f"{speech.slug} has no {origin} transcript in {language!r} "
                             f"(origins present: {have}); leave out --origin to take the best")
         return candidates[origin]
-    for choice in ORIGINS:
-        if choice in candidates:
-            return candidates[choice]
+    if candidates:
+        return min(candidates.values(), key=lambda t: origin_rank(t.origin))
     raise UserError(missing_transcript_message(speech, language), exit_code=1)
 
 

@@ -1,4 +1,5 @@
-"""Template helpers: multilingual text with the right ``lang``, clock times, the switcher."""
+"""Template helpers: multilingual text with the right ``lang``, numbers and dates the reader's
+way (locale digits, Solar Hijri for Persian), clock times, the language switcher."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
-from rostra.core.languages import native_name, text_direction
+from rostra.core import reader_locale
+from rostra.core.languages import dominant_direction, native_name, text_direction
 from rostra.core.multilingual import pick, pick_with_language
 from rostra.public.countries import country_name
 from rostra.public.language_names import language_in
+from rostra.public.reader_digits import current_numbering_system as reader_digits
 
 register = template.Library()
 
@@ -39,15 +42,73 @@ def localized(texts):
 
 @register.filter
 def clock(ms) -> str:
-    """Milliseconds → ``m:ss`` or ``h:mm:ss``."""
-    if ms is None:
+    """Milliseconds → ``m:ss`` or ``h:mm:ss``, in the reader's digits."""
+    return reader_locale.clock(ms, reader_digits())
+
+
+@register.filter
+def number(value) -> str:
+    """A count with the locale's digits and separators (``۱٬۲۳۴``)."""
+    if value is None or value == "":
         return ""
-    seconds = int(ms) // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes}:{seconds:02d}"
+    return reader_locale.format_number(value, get_language() or "en", reader_digits())
+
+
+@register.filter(is_safe=True)
+def digits(value):
+    """Interface text (a translated sentence with a number in it) in the reader's digits.
+
+    Safe HTML keeps the digits of its tags and character references.
+    """
+    system = reader_digits()
+    if isinstance(value, SafeData):
+        return mark_safe(reader_locale.localize_digits_in_html(str(value), system))
+    return reader_locale.localize_digits(str(value), system)
+
+
+@register.filter
+def reader_date(value) -> str:
+    """A day as the reader counts it (Solar Hijri in Persian)."""
+    return reader_locale.reader_date(value, get_language() or "en", reader_digits())
+
+
+@register.filter
+def exact_date(value) -> str:
+    """A day where exactness matters: in Persian, the Gregorian date beside the Solar Hijri."""
+    return reader_locale.reader_date(value, get_language() or "en", reader_digits(), exact=True)
+
+
+@register.filter
+def reader_time(value) -> str:
+    """A wall-clock time (the value as given: call ``localtime`` first where that matters)."""
+    return reader_locale.reader_time(value, get_language() or "en", reader_digits())
+
+
+# How a transcript was made, in words for the interface language (the model's choice labels
+# are English and stored in migrations; these are what people read).
+ORIGIN_LABELS = {
+    "asr": pgettext_lazy("transcript origin", "speech recognition"),
+    "mt": pgettext_lazy("transcript origin", "machine translation"),
+    "human": pgettext_lazy("transcript origin", "human"),
+}
+
+
+@register.filter
+def origin_label(transcript) -> str:
+    label = ORIGIN_LABELS.get(transcript.origin)
+    return str(label) if label else transcript.get_origin_display()
+
+
+@register.filter
+def text_dir(value) -> str:
+    """``rtl`` or ``ltr`` from the text's dominant script (for user and machine text)."""
+    return dominant_direction(str(value or ""))
+
+
+@register.simple_tag
+def joined(*items):
+    """Items joined by the locale's list comma (``،`` in Persian and Arabic), each in <bdi>."""
+    return format_html_join(gettext(", "), "<bdi>{}</bdi>", ((item,) for item in items if item))
 
 
 @register.filter

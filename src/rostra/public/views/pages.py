@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from rostra.archive.models import Day, Event, Speaker, Topic
+from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
-from rostra.public.queries import latest_speeches, speech_cards
+from rostra.public.queries import latest_speeches, related_speeches, speech_cards
 
 PUBLISHED = Q(speeches__state="published")
 
@@ -42,7 +43,7 @@ def program(request):
                               ("session", "session__slug")):
         value = request.GET.get(parameter, "")
         if value:
-            if parameter == "day" and not value.isdigit():
+            if parameter == "day" and number_or_default(value, highest=9999) is None:
                 continue
             filters[parameter] = value
             speeches = speeches.filter(**{lookup: value})
@@ -71,7 +72,9 @@ def topic(request, slug):
 def speaker(request, slug):
     person = get_object_or_404(Speaker, slug=slug)
     speeches = speech_cards().filter(speakers=person).order_by("starts_at", "slug").distinct()
-    return render(request, "public/speaker.html", {"speaker": person, "speeches": speeches})
+    return render(request, "public/speaker.html", {
+        "speaker": person, "speeches": speeches,
+        "related": related_speeches(speaker=person)})
 
 
 def speakers(request):

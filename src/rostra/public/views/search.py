@@ -2,13 +2,11 @@
 was said.
 
 The engine is rostra.search.service.search_archive (the search app); this page only presents
-what it returns. If that module cannot be imported the page says search is being set up; it
-never shows made-up results.
+what it returns.
 """
 
 from __future__ import annotations
 
-import importlib
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,20 +16,13 @@ from django.utils.translation import gettext as _
 
 from rostra.archive.models import Topic
 from rostra.core.errors import UserError
+from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
 from rostra.public.queries import speech_cards
+from rostra.search.service import search_archive
 
 RESULTS_PER_PAGE = 20
 FILTERS = ("lang", "topic", "country", "speaker")
-
-
-def search_engine():
-    """The search function, or None while the search app does not provide one."""
-    try:
-        module = importlib.import_module("rostra.search.service")
-    except ImportError:
-        return None
-    return getattr(module, "search_archive", None)
 
 
 def _notice(text: str) -> str:
@@ -49,19 +40,17 @@ def search_page(request):
     chosen = {name: request.GET.get(name, "").strip()[:100] for name in FILTERS}
     if chosen["lang"] not in dict(settings.LANGUAGES):
         chosen["lang"] = ""
-    page = request.GET.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 1000 else 1
-    engine = search_engine()
+    page = number_or_default(request.GET.get("page"), default=1, lowest=1, highest=999)
     context = {
         "query": query, "chosen": chosen, "languages": [code for code, _ in settings.LANGUAGES],
-        "topics": Topic.objects.order_by("slug"), "engine_ready": engine is not None,
-        "results": None, "error": "",
+        "topics": Topic.objects.order_by("slug"), "results": None, "error": "",
     }
-    if engine is not None and query:
+    if query:
         try:
-            results = engine(query, language=chosen["lang"] or None, topic=chosen["topic"] or None,
-                             country=chosen["country"] or None, speaker=chosen["speaker"] or None,
-                             page=page, per_page=RESULTS_PER_PAGE)
+            results = search_archive(
+                query, language=chosen["lang"] or None, topic=chosen["topic"] or None,
+                country=chosen["country"] or None, speaker=chosen["speaker"] or None,
+                page=page, per_page=RESULTS_PER_PAGE)
         except UserError as error:
             context["error"] = str(error)
         else:

@@ -12,13 +12,16 @@ from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.views import comment_section
 from rostra.core.languages import text_direction
 from rostra.core.storage import media_file
-from rostra.public.queries import speech_page
 from rostra.public.media_offer import media_offer
+from rostra.public.queries import related_speeches, speech_page
+from rostra.public.reader_digits import current_numbering_system
 from rostra.public.ranged import ranged_file_response
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
+from rostra.transcripts.models import Segment
 from rostra.transcripts.exporters import EXPORT_FORMATS, export_media_type, export_transcript
 
 FORMATS = EXPORT_FORMATS
+PLAYBACK_RATES = (0.75, 1, 1.25, 1.5, 1.75, 2)
 
 
 def start_second(request) -> float:
@@ -66,7 +69,7 @@ def player_context(request, speech) -> dict:
         if paired_language:
             query["with"] = paired_language
         segments_html, segment_count = transcript_html(
-            transcripts[language], query=query,
+            transcripts[language], query=query, digits=current_numbering_system(),
             paired=transcripts[paired_language] if paired_language else None)
     chosen = next((t for t in tracks if t["language"] == language), None)
     paired_track = next((t for t in tracks if t["language"] == paired_language), None)
@@ -88,7 +91,21 @@ def player_context(request, speech) -> dict:
         "segment_count": segment_count,
         "start": start_second(request),
         "site_url": settings.SITE_URL,
+        "playback_rates": PLAYBACK_RATES,
+        "shared_sentence": shared_sentence(request, transcripts.get(language)),
     }
+
+
+def shared_sentence(request, transcript) -> str:
+    """The sentence a shared link points at (``?s=4``), for the link's preview; "" if none."""
+    raw = request.GET.get("s", "")
+    if transcript is None or not raw.isdigit() or len(raw) > 7:
+        return ""
+    # The link's s is the sentence's place in the list (as rendered), not the stored position.
+    position = int(raw)
+    found = (Segment.objects.filter(transcript=transcript).order_by("position")
+             .values_list("text", flat=True)[position:position + 1])
+    return next(iter(found), "")
 
 
 def speech_detail(request, slug):
@@ -96,6 +113,7 @@ def speech_detail(request, slug):
     context = player_context(request, speech)
     context.update(comment_section(request, speech))
     context["canonical_url"] = settings.SITE_URL + request.path
+    context["related"] = related_speeches(speech=speech)
     return render(request, "public/speech.html", context)
 
 

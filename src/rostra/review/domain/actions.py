@@ -1,5 +1,6 @@
 """Writes that other apps implement, with the role check and the audit entry added: media
-upload, processing, a human transcript, comment moderation. The API and pages call these."""
+upload, processing, a human transcript. The API and pages call these. (Comment moderation with
+its audit entry is rostra.comments.domain.moderate_as, so comments need not import review.)"""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from rostra.archive.models import Speech
 from rostra.core.errors import UserError
-from rostra.review import roles
-from rostra.review.domain import audit
+from rostra.staff import audit, roles
 
 
 def upload_media(speech: Speech, *, user, path: Path, original_name: str, via: str = "api"):
@@ -30,28 +30,19 @@ def upload_media(speech: Speech, *, user, path: Path, original_name: str, via: s
 
 def start_processing(speech: Speech, *, user, stages: list[str] | None = None,
                      force: bool = False, via: str = "api") -> list:
-    """Queue the speech's processing stages. Needs manage_archive. Returns the StageRuns.
-
-    With a broker: processing.tasks.enqueue_speech (the workers take it). Without one, speech
-    recognition is only marked queued (processing.domain.queue_stage) for the background
-    worker of ``rostra serve`` (or ``rostra process``), so a request never waits minutes for
-    it; stages after recognition are queued the same way as with a broker.
+    """Queue the speech's processing stages (processing.domain.queue_processing with this
+    deployment's executor: the Celery workers, or the background thread of ``rostra serve``,
+    so a request never waits minutes). Needs manage_archive. Returns the StageRuns queued.
     """
     if not roles.can_manage_archive(user):
         raise PermissionDenied("you may not start processing")
     if speech.media_id is None:
         raise UserError(f"{speech.slug} has no recording; upload its media first")
-    from rostra.processing import domain as processing
-    from django.conf import settings
-    from rostra.processing.tasks import enqueue_speech
+    from rostra.processing.dispatch import deployment_executor
+    from rostra.processing.domain import queue_processing
 
-    runs = None
-    if not settings.ROSTRA_BROKER_URL and (
-            not stages or processing.STAGE_ASR in stages):
-        run = processing.queue_stage(speech, stage=processing.STAGE_ASR, force=force)
-        runs = [run] if run is not None else None
-    if runs is None:
-        runs = enqueue_speech(speech, stages=stages or None, force=force)
+    runs = queue_processing(speech, stages=stages or None, force=force,
+                            executor=deployment_executor())
     audit.record(user=user, action="speech.process", obj=speech, via=via,
                  after={"stages": [run.stage for run in runs], "force": force})
     return runs
@@ -71,18 +62,3 @@ def import_human_transcript(speech: Speech, *, user, language: str, path: Path,
                  after={"revision": transcript.revision, "segments": transcript.segments.count(),
                         "file": Path(path).name})
     return transcript
-
-
-def moderate(comment, *, user, status: str, via: str = "api") -> bool:
-    """Approve, reject, mark as spam or hold a comment (comments.domain.moderate_comment).
-    Needs moderate_comment. Side effects: the comment's status; an audit entry."""
-    if not roles.can_moderate(user):
-        raise PermissionDenied("you may not moderate comments")
-    from rostra.comments.domain import moderate_comment
-
-    before = comment.status
-    changed = moderate_comment(comment=comment, status=status, moderator=user)
-    if changed:
-        audit.record(user=user, action="comment.moderate", obj=comment, via=via,
-                     before={"status": before}, after={"status": status})
-    return changed

@@ -8,12 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from rostra.archive.models import Event, Session, Speaker, Speech, SpeechSpeaker, Topic
+from rostra.archive.signals import speech_changed
 from rostra.core.errors import UserError
 from rostra.core.languages import is_valid_language_code
 from rostra.core.multilingual import clean_texts
-from rostra.review import roles
-from rostra.review.domain import audit
-from rostra.transcripts.signals import speech_changed
+from rostra.staff import audit, roles
 
 TEXT_FIELDS = ("title", "subtitle", "abstract", "description")
 PLAIN_FIELDS = ("original_language", "starts_at", "duration_ms", "kind", "url", "license")

@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from rostra.core.errors import UserError
-from rostra.review import roles
-from rostra.review.domain import audit, segment_ops
+from rostra.review.domain import segment_ops
 from rostra.review.domain.revisions import (ensure_base_revision, record_revision,
                                             segment_dicts, segments_from_snapshot, snapshot_of)
 from rostra.review.models import TranscriptRevision
+from rostra.staff import audit, roles
 from rostra.transcripts.domain import (HUMAN_EDITED_FLAG, RevisionConflict, SegmentData,
-                                      replace_segments)
+                                      normalize_newlines, replace_segments)
 from rostra.transcripts.models import Segment, Transcript
 
 HUMAN_EDITED = HUMAN_EDITED_FLAG
@@ -63,7 +63,8 @@ def edit_segments(transcript: Transcript, *, user, base_revision: int,
     marked stale; an audit entry. Saving identical segments changes nothing.
     """
     require_edit_right(user, transcript)
-    changes = [replace(s, words=tuple(tuple(word) for word in s.words)) for s in changes]
+    changes = [replace(s, text=normalize_newlines(s.text),
+                       words=tuple(tuple(word) for word in s.words)) for s in changes]
     segment_ops.validate(changes)
     with transaction.atomic():
         transcript = Transcript.objects.select_for_update().get(pk=transcript.pk)

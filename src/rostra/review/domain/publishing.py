@@ -15,10 +15,9 @@ from rostra.archive.domain.publishing import publish_speech, withdraw_speech
 from rostra.archive.domain.states import set_speech_state
 from rostra.archive.models import Speech
 from rostra.core.errors import UserError
-from rostra.review import roles
-from rostra.review.domain import audit
-from rostra.transcripts.domain import preferred_transcript
+from rostra.staff import audit, roles
 from rostra.transcripts.models import Transcript
+from rostra.transcripts.reading import preferred_transcript
 
 # Written on a transcript published without a person's approval, so every surface can say
 # "machine output, not reviewed".

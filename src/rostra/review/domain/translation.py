@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.conf import settings
 from django.db import transaction
 
 from rostra.core.errors import UserError
-from rostra.review.domain import audit
 from rostra.review.domain.editing import current_segments, require_edit_right
 from rostra.review.domain.revisions import ensure_base_revision, record_revision
+from rostra.staff import audit
 from rostra.transcripts.domain import SegmentData, replace_segments
 from rostra.transcripts.models import Transcript
 
@@ -25,10 +23,6 @@ def retranslation_available() -> str | None:
     if configured_engine() == "none":
         return ("no translation engine is configured (ROSTRA_MT_ENGINE=none); edit the stale "
                 "segments by hand, or configure an engine")
-    try:
-        importlib.import_module("rostra.processing.translation")
-    except ImportError:
-        return "machine translation is not available in this installation yet"
     return None
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
 from rostra.core.errors import UserError
-from rostra.review import roles
+from rostra.staff import roles
 
 LOGIN_URL = reverse_lazy("review:login")
 

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from rostra.core.errors import UserError
 from rostra.core.languages import text_direction
-from rostra.review import roles
 from rostra.review.domain import editing, segment_ops
 from rostra.review.domain.revisions import (diff_snapshots, format_ms, segment_dicts,
                                             segments_from_snapshot, snapshot_of)
 from rostra.review.domain.translation import retranslate_stale, retranslation_available
 from rostra.review.models import TranscriptRevision
 from rostra.review.views.common import page_context, redirect_with_result, staff_page
+from rostra.staff import roles
 from rostra.transcripts.domain import SegmentData
 from rostra.transcripts.models import Transcript
 

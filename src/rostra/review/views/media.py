@@ -4,17 +4,14 @@ segment without downloading the whole file."""
 from __future__ import annotations
 
 import mimetypes
-import re
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from rostra.archive.models import Speech
 from rostra.core.storage import media_file
+from rostra.public.ranged import parse_range
 from rostra.review.views.common import staff_page
-
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
 
 class _Window:
     """A file object that reads ``length`` bytes from ``start``."""
@@ -39,20 +36,16 @@ def ranged_file_response(request, path, content_type: str):
     """A FileResponse that answers ``Range: bytes=a-b`` with 206 (or 416 when unsatisfiable)."""
     size = path.stat().st_size
     header = request.headers.get("Range", "")
-    match = RANGE.match(header.strip()) if header else None
-    if not match or (not match.group(1) and not match.group(2)):
+    byte_range = parse_range(header, size) if header else None
+    if byte_range is None:
         response = FileResponse(open(path, "rb"), content_type=content_type)
         response["Accept-Ranges"] = "bytes"
         return response
-    first, last = match.groups()
-    if first:
-        start, end = int(first), min(int(last), size - 1) if last else size - 1
-    else:  # the last N bytes
-        start, end = max(size - int(last), 0), size - 1
-    if start >= size or start > end:
+    if byte_range == "unsatisfiable":
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
+    start, end = byte_range
     response = FileResponse(_Window(open(path, "rb"), start, end - start + 1),
                             content_type=content_type, status=206)
     response["Content-Length"] = str(end - start + 1)

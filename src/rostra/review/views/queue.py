@@ -7,23 +7,26 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
+from django.utils.translation import pgettext_lazy
 
 from rostra.archive.models import Event, Speech
-from rostra.review import roles
 from rostra.review.views.common import page_context, staff_page
-from rostra.transcripts.models import Transcript, origin_rank
+from rostra.staff import roles
+from rostra.transcripts.models import Transcript
+from rostra.transcripts.origins import origin_rank
 
 PAGE_SIZE = 50
 QUEUE_STATES = [
-    ("processing", "Processing"),
-    ("needs_review", "Needs review"),
-    ("approved", "Approved"),
-    ("published", "Published"),
-    ("failed", "Failed"),
-    ("recorded", "Recorded, not processed"),
-    ("scheduled", "Scheduled"),
-    ("withdrawn", "Withdrawn"),
+    ("processing", pgettext_lazy("speech state", "Processing")),
+    ("needs_review", pgettext_lazy("speech state", "Needs review")),
+    ("approved", pgettext_lazy("speech state", "Approved")),
+    ("published", pgettext_lazy("speech state", "Published")),
+    ("failed", pgettext_lazy("speech state", "Failed")),
+    ("recorded", pgettext_lazy("speech state", "Recorded, not processed")),
+    ("scheduled", pgettext_lazy("speech state", "Scheduled")),
+    ("withdrawn", pgettext_lazy("speech state", "Withdrawn")),
 ]
+STATE_LABELS = dict(QUEUE_STATES)
 
 
 def queue_speeches(*, state: str = "", event: str = "", pending: str = "", approved: str = "",
@@ -73,7 +76,8 @@ def queue(request):
                               query=params["q"])
     page = Paginator(speeches, PAGE_SIZE).get_page(request.GET.get("page"))
     editable = set(roles.editable_languages(request.user))
-    rows = [{"speech": speech, "languages": language_cells(speech, editable)} for speech in page]
+    rows = [{"speech": speech, "state_label": STATE_LABELS.get(speech.state, speech.state),
+             "languages": language_cells(speech, editable)} for speech in page]
     state_counts = dict(Speech.objects.values_list("state").annotate(n=Count("id")))
     approved_counts = dict(Transcript.objects.filter(approved=True).values_list("language")
                            .annotate(n=Count("speech", distinct=True)))

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from rostra.archive.models import Speech
 from rostra.core.languages import native_name, text_direction
-from rostra.review import roles
 from rostra.review.domain import publishing
 from rostra.review.domain.translation import retranslation_available
-from rostra.review.models import AuditEntry
 from rostra.review.views.common import page_context, redirect_with_result, staff_page
-from rostra.transcripts.domain import preferred_transcript
+from rostra.staff import roles
+from rostra.staff.models import AuditEntry
+from rostra.transcripts.reading import preferred_transcript
 
 
 @staff_page("view_queue")

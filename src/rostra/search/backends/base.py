@@ -160,6 +160,10 @@ class SearchBackend(ABC):
     def stats(self) -> dict:
         """Counts and size: documents, vectors, bytes."""
 
+    @abstractmethod
+    def indexed_scopes(self) -> dict[int, set[str]]:
+        """speech id → the scopes it has documents in (for rostra.search.consistency)."""
+
 
 def get_backend() -> SearchBackend:
     """The backend for the configured database: PostgreSQL when Django uses it, else SQLite."""

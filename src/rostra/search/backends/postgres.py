@@ -309,6 +309,15 @@ class PostgresBackend(SearchBackend):
             load=lambda: self._load_vectors(columns), query=query, speech_ids=speech_ids,
             languages=languages, limit=limit)
 
+    def indexed_scopes(self):
+        self.ensure_schema()
+        scopes: dict[int, set[str]] = {}
+        with self._cursor() as cursor:
+            cursor.execute("SELECT DISTINCT speech_id, scope FROM search_doc")
+            for speech_id, scope in cursor.fetchall():
+                scopes.setdefault(speech_id, set()).add(scope)
+        return scopes
+
     def stats(self):
         self.ensure_schema()
         with self._cursor() as cursor:

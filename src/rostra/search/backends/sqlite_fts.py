@@ -337,6 +337,13 @@ class SqliteBackend(SearchBackend):
         return [self._hit(documents[rowid], 1.0 - distance) for rowid, distance in rows
                 if rowid in documents]
 
+    def indexed_scopes(self):
+        scopes: dict[int, set[str]] = {}
+        for speech_id, scope in self.connection.execute(
+                "SELECT DISTINCT speech_id, scope FROM search_doc"):
+            scopes.setdefault(speech_id, set()).add(scope)
+        return scopes
+
     def stats(self):
         db = self.connection
         documents = db.execute("SELECT count(*) FROM search_doc").fetchone()[0]

@@ -1,6 +1,8 @@
-/* rostra speech page: the transcript follows the player, a click seeks, the transcript language
-   changes in place, share links carry the current second, replies target their comment.
-   The page works without this file: every segment is a ?t= link and forms submit normally. */
+/* rostra speech page: our player around the native <audio>/<video>. The transcript follows the
+   player and a click seeks; captions follow the transcript language; speed, keyboard shortcuts,
+   search inside the transcript, links to each sentence; the transcript is one tab stop (arrow
+   keys move inside it). The page works without this file: every sentence is a ?t= link and
+   forms submit normally. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -8,7 +10,10 @@
   var media = document.getElementById("player");
   var layout = document.querySelector("[data-player]");
   var captionLine = document.getElementById("caption-line");
+  var captionSelect = document.querySelector("[data-caption-language]");
+  var rateSelect = document.querySelector("[data-playback-rate]");
   var list, segments = [], starts = [], current = -1, userScrolledAt = 0;
+  var captionsOn = true;
 
   function bindSegments() {
     list = document.querySelector("[data-segments]");
@@ -17,9 +22,44 @@
     current = -1;
     if (!list) return;
     list.addEventListener("click", onSegmentClick);
+    list.addEventListener("keydown", onSegmentKey);
     list.addEventListener("wheel", function () { userScrolledAt = Date.now(); }, { passive: true });
     list.addEventListener("touchmove", function () { userScrolledAt = Date.now(); }, { passive: true });
+    // One tab stop for the whole transcript: only one sentence link is reachable with Tab.
+    segments.forEach(function (segment, index) {
+      var link = segment.querySelector(".segment-time");
+      if (link) link.tabIndex = index === 0 ? 0 : -1;
+    });
+    bindSearch();
     if (media) highlight();
+  }
+
+  function linkOf(index) { return segments[index] && segments[index].querySelector(".segment-time"); }
+
+  function moveFocus(index) {
+    if (index < 0 || index >= segments.length) return;
+    segments.forEach(function (segment, i) {
+      var link = linkOf(i);
+      if (link) link.tabIndex = i === index ? 0 : -1;
+    });
+    var link = linkOf(index);
+    if (link) { link.focus(); userScrolledAt = Date.now(); }
+  }
+
+  function focusedIndex() {
+    var segment = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest(".segment");
+    return segment ? segments.indexOf(segment) : -1;
+  }
+
+  function onSegmentKey(event) {
+    var index = focusedIndex();
+    if (index < 0) return;
+    var target = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: segments.length - 1,
+                   PageDown: index + 10, PageUp: index - 10 }[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    moveFocus(Math.max(0, Math.min(segments.length - 1, target)));
   }
 
   /* The last segment that has started by `ms` (binary search: transcripts run to thousands). */
@@ -45,18 +85,23 @@
     var segment = segments[index];
     segment.classList.add("is-current");
     segment.setAttribute("aria-current", "true");
-    if (captionLine) {
-      var text = segment.querySelector(".segment-text");
-      captionLine.textContent = text ? text.textContent : "";
-      captionLine.lang = list.lang;
-      captionLine.dir = list.dir;
-      captionLine.hidden = false;
-    }
+    showCaption(segment);
     // Follow the speech unless the reader scrolled the transcript in the last few seconds.
     if (Date.now() - userScrolledAt > 4000) {
       var top = segment.offsetTop - list.clientHeight / 3;
       if (Math.abs(list.scrollTop - top) > list.clientHeight / 3) list.scrollTop = top;
     }
+  }
+
+  /* The caption line under an audio player: the sentence's direction is the one the server
+     computed from its dominant script (a Persian cue that opens with a Latin word stays RTL). */
+  function showCaption(segment) {
+    if (!captionLine) return;
+    var text = segment && segment.querySelector(".segment-text");
+    captionLine.textContent = text ? text.textContent : "";
+    captionLine.lang = list.lang;
+    captionLine.dir = (text && text.getAttribute("dir")) || list.dir;
+    captionLine.hidden = !captionsOn || !text;
   }
 
   function onSegmentClick(event) {
@@ -71,7 +116,7 @@
 
   function seek(seconds, play) {
     userScrolledAt = 0;
-    media.currentTime = seconds;
+    media.currentTime = Math.max(0, seconds);
     highlight();
     if (play) {
       var promise = media.play();
@@ -84,6 +129,52 @@
     return isFinite(value) && value > 0 ? value : 0;
   }
 
+  /* Search inside this speech's transcript: matching sentences are marked, Enter goes to the next. */
+  function fold(text) {
+    return text.toLowerCase()
+      .replace(/[\u064B-\u065F\u0670\u0640\u200C]/g, "")  // harakat, tatweel, ZWNJ
+      .replace(/[يى]/g, "ی").replace(/ك/g, "ک").replace(/[أإآ]/g, "ا").replace(/ة/g, "ه");
+  }
+
+  function bindSearch() {
+    var box = document.querySelector("[data-transcript-find]");
+    var input = document.querySelector("[data-transcript-search]");
+    var status = document.querySelector("[data-transcript-search-status]");
+    if (!box || !input || !segments.length) return;
+    box.hidden = false;
+    var folded = segments.map(function (s) {
+      var text = s.querySelector(".segment-text");
+      return fold(text ? text.textContent : "");
+    });
+    var matches = [], at = -1;
+    input.addEventListener("input", function () {
+      var query = fold(input.value.trim());
+      matches = [];
+      at = -1;
+      segments.forEach(function (segment, index) {
+        var hit = query && folded[index].indexOf(query) >= 0;
+        segment.classList.toggle("is-match", !!hit);
+        if (hit) matches.push(index);
+      });
+      status.textContent = query ? countText(matches.length) : "";
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || !matches.length) return;
+      event.preventDefault();
+      at = (at + (event.shiftKey ? matches.length - 1 : 1)) % matches.length;
+      var segment = segments[matches[at]];
+      userScrolledAt = Date.now();
+      list.scrollTop = segment.offsetTop - list.clientHeight / 3;
+      if (event.altKey || event.ctrlKey) seek(starts[matches[at]] / 1000, true);
+    });
+    // The label and the reader's digits come from the page, so the count reads like the rest.
+    function countText(count) {
+      var digits = box.getAttribute("data-digits") || "0123456789";
+      var shown = String(count).replace(/[0-9]/g, function (d) { return digits.charAt(+d); });
+      return (box.getAttribute("data-count-label") || "{count}").replace("{count}", shown);
+    }
+  }
+
   /* Change the transcript language (or the side-by-side language) without reloading the player. */
   function bindTranscriptForm() {
     var form = document.querySelector("[data-transcript-form]");
@@ -92,7 +183,12 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); swapTranscript(form); });
   }
 
-  function swapTranscript(form) {
+  function transcriptLanguage() {
+    var select = document.querySelector("[data-transcript-language]");
+    return select ? select.value : "";
+  }
+
+  function swapTranscript(form, keepFocus) {
     var params = new URLSearchParams(new FormData(form));
     if (!params.get("with")) params.delete("with");
     var url = window.location.pathname + "?" + params.toString();
@@ -109,12 +205,110 @@
         history.replaceState(null, "", url + window.location.hash);
         bindSegments();
         bindTranscriptForm();
-        var select = document.querySelector("[data-transcript-language]");
-        if (select) select.focus();
+        syncCaptions();
+        if (!keepFocus) {
+          var select = document.querySelector("[data-transcript-language]");
+          if (select) select.focus();
+        }
       })
       .catch(function () { window.location.href = url; });
   }
 
+  /* Captions are the transcript's language: one menu for both, "Off" hides them. */
+  function showTrack(language) {
+    if (!media || !media.textTracks) return;
+    for (var i = 0; i < media.textTracks.length; i++) {
+      var track = media.textTracks[i];
+      track.mode = captionsOn && track.language === language && media.tagName === "VIDEO" ? "showing" : "disabled";
+    }
+  }
+
+  function syncCaptions() {
+    var language = transcriptLanguage();
+    if (captionSelect) captionSelect.value = captionsOn ? language : "";
+    showTrack(language);
+    if (current >= 0) showCaption(segments[current]); else if (captionLine) captionLine.hidden = true;
+  }
+
+  function setCaptions(language) {
+    captionsOn = !!language;
+    var select = document.querySelector("[data-transcript-language]");
+    if (language && select && select.value !== language) {
+      select.value = language;
+      swapTranscript(select.form, true);
+      return;
+    }
+    syncCaptions();
+  }
+
+  function bindCaptions() {
+    if (!captionSelect) return;
+    captionSelect.addEventListener("change", function () { setCaptions(captionSelect.value); });
+    syncCaptions();
+  }
+
+  function bindRate() {
+    if (!rateSelect || !media) return;
+    rateSelect.addEventListener("change", function () { media.playbackRate = parseFloat(rateSelect.value) || 1; });
+    media.addEventListener("ratechange", function () {
+      var value = String(media.playbackRate);
+      if (Array.prototype.some.call(rateSelect.options, function (o) { return o.value === value; })) rateSelect.value = value;
+    });
+  }
+
+  function stepRate(step) {
+    if (!rateSelect) return;
+    var index = Math.max(0, Math.min(rateSelect.options.length - 1, rateSelect.selectedIndex + step));
+    rateSelect.selectedIndex = index;
+    media.playbackRate = parseFloat(rateSelect.value) || 1;
+  }
+
+  /* The hook for an audio-language choice (interpretation tracks): a <select data-audio-track>
+     whose values are media URLs. The time, speed and captions carry over. */
+  function bindAudioTracks() {
+    var select = document.querySelector("[data-audio-track]");
+    if (!select || !media) return;
+    select.addEventListener("change", function () {
+      var at = media.currentTime, playing = !media.paused, rate = media.playbackRate;
+      media.src = select.value;
+      media.addEventListener("loadedmetadata", function () {
+        media.currentTime = at;
+        media.playbackRate = rate;
+        if (playing) media.play();
+      }, { once: true });
+    });
+  }
+
+  function typingIn(target) {
+    return target && target.closest && target.closest("input, textarea, select, [contenteditable]");
+  }
+
+  function bindShortcuts() {
+    if (!media) return;
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+      var key = event.key;
+      if (key === "k" || (key === " " && event.target === document.body)) {
+        event.preventDefault();
+        if (media.paused) media.play(); else media.pause();
+      } else if (key === "j" || key === "l") {
+        seek(media.currentTime + (key === "j" ? -10 : 10), false);
+      } else if (key === "," || key === ".") {
+        var index = Math.max(0, indexAt(Math.round(media.currentTime * 1000)) + (key === "," ? -1 : 1));
+        if (index < starts.length) seek(starts[index] / 1000, false);
+      } else if (key === "[" || key === "]") {
+        stepRate(key === "[" ? -1 : 1);
+      } else if (key === "c" && captionSelect) {
+        setCaptions(captionsOn ? "" : transcriptLanguage());
+      } else if (key === "/") {
+        var input = document.querySelector("[data-transcript-search]");
+        if (input) { event.preventDefault(); input.focus(); }
+      }
+    });
+  }
+
+  /* A link to the sentence playing now (in the transcript's language), with ?s= so the
+     shared link previews that sentence. */
   function bindShare() {
     var button = document.querySelector("[data-share]");
     var status = document.querySelector("[data-share-status]");
@@ -123,6 +317,8 @@
     button.addEventListener("click", function () {
       var params = new URLSearchParams(window.location.search);
       params.set("t", String(Math.floor(media.currentTime)));
+      var index = indexAt(Math.round(media.currentTime * 1000));
+      if (index >= 0) params.set("s", String(index)); else params.delete("s");
       var link = window.location.origin + window.location.pathname + "?" + params.toString();
       var done = function () { status.textContent = link; status.setAttribute("data-link", link); };
       if (navigator.clipboard && window.isSecureContext) {
@@ -166,9 +362,15 @@
       var jump = function () { if (media.currentTime < offset - 0.5) media.currentTime = offset; highlight(); };
       if (media.readyState >= 1) jump(); else media.addEventListener("loadedmetadata", jump, { once: true });
     }
+    var controls = document.querySelector("[data-player-controls]");
+    if (controls) controls.hidden = false;
   }
   bindSegments();
   bindTranscriptForm();
+  bindCaptions();
+  bindRate();
+  bindAudioTracks();
+  bindShortcuts();
   bindShare();
   bindReplies();
 })();

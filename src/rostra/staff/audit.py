@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rostra.review.models import AuditEntry
+from rostra.staff.models import AuditEntry
 
 
 def record(*, user, action: str, obj, before: Any = None, after: Any = None,

@@ -2,8 +2,9 @@
 
 admin: everything. editor: the queue, transcripts, approval and publishing, limited to the
 languages of their EditorProfile (none listed: all). moderator: reader comments only.
-Roles are Django groups holding the permissions declared on AuditEntry (migration 0002); a
-superuser has every permission. Every page and API endpoint asks these functions.
+Roles are Django groups holding the permissions declared on AuditEntry (review's migration 0002
+made them; they moved here with the model); a superuser has every permission. Every page and
+API endpoint, in review, comments and api alike, asks these functions.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 
 ADMIN, EDITOR, MODERATOR = "admin", "editor", "moderator"
+APP_LABEL = "staff"  # the app whose model declares the permissions
 
 ROLE_PERMISSIONS = {
     ADMIN: ("view_queue", "edit_transcript", "approve_language", "publish_speech",
@@ -21,7 +23,7 @@ ROLE_PERMISSIONS = {
 
 
 def has(user, codename: str) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm(f"review.{codename}"))
+    return bool(user and user.is_authenticated and user.has_perm(f"{APP_LABEL}.{codename}"))
 
 
 def editable_languages(user) -> list[str]:
@@ -38,7 +40,7 @@ def editable_languages(user) -> list[str]:
 
 
 def _has_profile(user) -> bool:
-    from rostra.review.models import EditorProfile
+    from rostra.staff.models import EditorProfile
 
     try:
         return user.editor_profile is not None
@@ -98,7 +100,7 @@ def ensure_role_groups() -> None:
 
     for name, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="review",
+        group.permissions.add(*Permission.objects.filter(content_type__app_label=APP_LABEL,
                                                          codename__in=codenames))
         if name in (ADMIN, MODERATOR):  # the comments moderation page asks for these
             group.permissions.add(*Permission.objects.filter(
