@@ -32,28 +32,28 @@ def shoot(page, name: str) -> None:
 
 def test_choosing_the_interpreter_keeps_the_position_and_turns_the_transcript(page, site):
     page.goto(f"{site.url}/fa/speeches/{site.speech.slug}/")
-    page.wait_for_function(f"{PLAYER}.readyState >= 1")
+    page.wait_for_function(f"() => {PLAYER}.readyState >= 1")
     assert page.get_attribute("[data-segments]", "lang") == "fa"
     assert page.evaluate(f"{PLAYER}.currentSrc").endswith("/mp4-120.mp4")
     page.evaluate(f"{PLAYER}.currentTime = 3.0")
     page.evaluate(f"{PLAYER}.play()")
-    page.wait_for_function(f"{PLAYER}.currentTime > 3.2")
+    page.wait_for_function(f"() => {PLAYER}.currentTime > 3.2")
     page.select_option("[data-audio-language]", "en")
-    page.wait_for_function(f"{PLAYER}.currentSrc.endsWith('/en/mp4-120.mp4')")
-    page.wait_for_function(f"{PLAYER}.readyState >= 1 && {PLAYER}.currentTime >= 3.0")
+    page.wait_for_function(f"() => {PLAYER}.currentSrc.endsWith('/en/mp4-120.mp4')")
+    page.wait_for_function(f"() => {PLAYER}.readyState >= 1 && {PLAYER}.currentTime >= 3.0")
     position = page.evaluate(f"{PLAYER}.currentTime")
     assert 3.0 <= position < 5.0  # where the reader was, not the start
-    page.wait_for_function(f"{PLAYER}.currentTime > {position + 0.2}")  # and still playing
+    page.wait_for_function(f"() => {PLAYER}.currentTime > {position + 0.2}")  # and still playing
     # The transcript now shows what is heard: the interpreter's English.
-    page.wait_for_function("document.querySelector('[data-segments]').lang === 'en'")
+    page.wait_for_function("() => document.querySelector('[data-segments]').lang === 'en'")
     provenance = page.text_content("[data-provenance]")
     assert "ترجمه همزمان: گفته مترجم انسانی" in provenance  # the Persian interface says so
     page.evaluate(f"{PLAYER}.pause()")
     shoot(page, "audio-language-en")
     page.select_option("[data-audio-language]", "fa")
-    page.wait_for_function(f"{PLAYER}.currentSrc.endsWith('/media/speeches/"
+    page.wait_for_function(f"() => {PLAYER}.currentSrc.endsWith('/media/speeches/"
                            f"{site.speech.slug}/mp4-120.mp4')")
-    page.wait_for_function(f"{PLAYER}.readyState >= 1")
+    page.wait_for_function(f"() => {PLAYER}.readyState >= 1")
     assert page.evaluate(f"{PLAYER}.currentTime") >= position
     assert page.js_errors == []
 
