@@ -180,10 +180,12 @@ def test_editor_page_shows_segments_and_conflict_page(client, editor_fa, editor_
     fa.refresh_from_db()
     assert fa.segments.get(position=2).text == "نسخه ویراستار دوم"
     # merge by hand opens the editor with theirs beside mine
-    loaded = other.post(reverse("review:editor", args=[fa.pk]),
-                        {"base_revision": fa.revision, "segments_json": mine_json, "op": "load"})
-    # (the editor is in the interface language: Persian at /fa/)
-    assert loaded.status_code == 200 and "نسخهٔ آن‌ها" in loaded.content.decode()
+    # (the editor is in the interface language, so the test says which: English)
+    with override("en"):
+        loaded = other.post(reverse("review:editor", args=[fa.pk]),
+                            {"base_revision": fa.revision, "segments_json": mine_json,
+                             "op": "load"})
+    assert loaded.status_code == 200 and "Their version" in loaded.content.decode()
 
 
 def test_split_and_merge_buttons(client, editor_fa, speech):
