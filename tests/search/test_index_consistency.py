@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rostra.search.backends.base import get_backend
+from rostra.search.backends.registry import get_backend
 from rostra.search.consistency import check_index, repair_index
 from rostra.search.indexing import transcript_scope
 from rostra.transcripts.domain import SegmentData, save_transcript

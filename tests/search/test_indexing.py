@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rostra.archive.domain.publishing import publish_speech, withdraw_speech
-from rostra.search.backends.base import get_backend
+from rostra.search.backends.registry import get_backend
 from rostra.search.indexing import segment_windows
 from rostra.search.service import search_archive
 from rostra.transcripts.domain import SegmentData, save_transcript

@@ -85,7 +85,8 @@ def test_export_srt_and_json_to_files(archive, tmp_path):
     (("export", "no-such-talk", "fa"), "no speech with slug 'no-such-talk'"),
     (("export", "water-in-cities", "de"), "'de' is not one of this archive's languages"),
     (("export", "water-in-cities", "ar"),
-     "no Arabic transcript of water-in-cities yet: no translation engine is configured"),
+     "no Arabic transcript of water-in-cities yet: translation: off (no translation model "
+     "installed); switch it on with `rostra models fetch m2m100-418m`"),
     (("import", "water-in-cities", "fa", "/nonexistent/fa.srt"), "no such file"),
 ])
 def test_errors_are_one_line(archive, args, message):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from rostra import __version__
-from rostra.api import errors, public, writes
+from rostra.api import errors, glossary, public, writes  # noqa: F401 (glossary: its routes)
 
 api = NinjaAPI(
     title="rostra API",

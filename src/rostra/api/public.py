@@ -22,7 +22,7 @@ from rostra.api.schemas import (EventOut, EventPage, SearchOut, SessionPage, Spe
                                 SpeechOut, SpeechPage, TopicPage, TranscriptOut)
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import Event, Session, Speaker, Speech, Topic
-from rostra.archive.queries import filter_speeches
+from rostra.archive.queries import SpeechFilter
 from rostra.transcripts.models import Transcript
 from rostra.transcripts.origins import ORIGIN_PREFERENCE, origin_rank
 from rostra.transcripts.reading import readable_transcripts
@@ -125,8 +125,8 @@ def list_speeches(request, response: HttpResponse, event: str | None = None,
                                   Prefetch("speakers", queryset=Speaker.objects.only("id",
                                                                                      "slug")))
                 .order_by("starts_at", "slug"))
-    speeches = filter_speeches(speeches, event=event, session=session, topic=topic,
-                               speaker=speaker)
+    speeches = SpeechFilter.of(event=event, session=session, topic=topic,
+                               speaker=speaker).apply(speeches)
     if state:
         speeches = speeches.filter(state=state)
     if language:
@@ -210,16 +210,19 @@ def search(request, q: str = Query(..., min_length=1, max_length=500),
            speaker: str | None = None,
            mode: Literal["hybrid", "keyword", "semantic"] = "hybrid",
            page: int = Query(1, ge=1, le=10_000), per_page: int = Query(20, ge=1, le=100)):
+    from rostra.search.notices import describe
     from rostra.search.service import search_archive
 
     if language and language not in settings.ROSTRA_LANGUAGES:
         raise Http404(f"{language!r} is not an archive language")
-    results = search_archive(q, language=language, event=event, topic=topic, speaker=speaker,
-                             mode=mode, page=page, per_page=per_page,
+    results = search_archive(q, filters=SpeechFilter.of(event=event, topic=topic,
+                                                        speaker=speaker),
+                             language=language, mode=mode, page=page, per_page=per_page,
                              include_unpublished=reader(request) is not None)
     return {
         "query": results.query, "mode": results.mode, "total": results.total,
-        "page": results.page, "per_page": results.per_page, "notices": results.notices,
+        "page": results.page, "per_page": results.per_page, "notices": [describe(code) for code in results.notices],
+        "notice_codes": results.notices,
         "hits": [{"slug": hit.slug, "title": hit.title, "language": hit.language,
                   "score": hit.score,
                   "matches": [{"kind": m.kind, "language": m.language, "field": m.field,

@@ -177,7 +177,8 @@ class SearchOut(Schema):
     page: int
     per_page: int
     hits: list[SearchHitOut]
-    notices: list[str]
+    notices: list[str]  # worded in the request's language
+    notice_codes: list[str]  # the same, as codes (rostra.search.notices) for programs
 
 
 class SpeechCreate(Schema):

@@ -21,12 +21,14 @@ COMMAND_MODULES = (
     "media",
     "subtitles",
     "process",
+    "models",
     "search",
     "serve",
     "status",
     "logs",
     "demo",
     "bundle",
+    "live",
 )
 
 

@@ -71,9 +71,17 @@ class AsrOptions:
     batch_size: int = 8
     condition_on_previous_text: bool = True
     window_seconds: int = 600  # audio decoded and recognized per window (bounds memory)
+    # The speech's glossary names (rostra.pipeline.glossary.asr_hints), given to the decoder
+    # as faster-whisper hotwords (every window) or as its initial prompt (the first).
+    hotwords: str = ""
+    initial_prompt: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        options = asdict(self)
+        for name in ("hotwords", "initial_prompt"):  # absent when unused: older runs match
+            if not options[name]:
+                del options[name]
+        return options
 
 
 @dataclass(frozen=True)

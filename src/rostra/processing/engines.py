@@ -39,9 +39,25 @@ def asr_options_for(speech: Speech) -> AsrOptions:
         # chunks to batch: a short clip is faster sequentially.
         duration_ms = speech.media.duration_ms if speech.media_id else None
         batched = "true" if (duration_ms or 0) >= BATCH_FROM_MS else "false"
+    language = speech.original_language or None
     return AsrOptions(
-        language=speech.original_language or None,
+        language=language,
         beam_size=settings.ROSTRA_ASR_BEAM_SIZE,
         batched=batched == "true",
         batch_size=settings.ROSTRA_ASR_BATCH_SIZE,
+        **glossary_hint_options(speech, language),
     )
+
+
+def glossary_hint_options(speech: Speech, language: str | None) -> dict[str, str]:
+    """The speech's program names for the decoder, as ROSTRA_ASR_GLOSSARY says."""
+    from rostra.pipeline.glossary import asr_hints
+    from rostra.processing.glossary import speech_glossary
+
+    how = settings.ROSTRA_ASR_GLOSSARY
+    if how == "none":
+        return {}
+    hints = asr_hints(speech_glossary(speech), language)
+    if not hints:
+        return {}
+    return {"hotwords": hints} if how == "hotwords" else {"initial_prompt": hints}

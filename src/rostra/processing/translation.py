@@ -1,8 +1,9 @@
 """Machine translation of transcripts: the configured engine, run with sentence context.
 
 The processing pipeline calls :func:`translate_transcript` once per speech and target
-language. With ``ROSTRA_MT_ENGINE=none`` it returns None and writes nothing: translations are
-absent, never faked, and every surface says so.
+language. With ``ROSTRA_MT_ENGINE=none``, or ``auto`` (the default) and no translation model
+installed, it returns None and writes nothing: translations are absent, never faked, and every
+surface says so (:func:`translation_choice` gives the one line they print).
 """
 
 from __future__ import annotations
@@ -16,17 +17,37 @@ from django.conf import settings
 
 from rostra.core.errors import UserError
 from rostra.pipeline.mt.base import TranslationEngine, TranslationError
+from rostra.pipeline.mt.selection import TranslationChoice, choose_translation
 from rostra.pipeline.mt.sentences import TimedText, translate_cues
+from rostra.processing.glossary import speech_glossary
 from rostra.transcripts.domain import SegmentData, save_transcript
 from rostra.transcripts.models import Transcript
+
+GLOSSARY_TERM_LOST = "glossary-term-lost"  # a translated segment lost a program name
 
 _engines: dict[tuple, TranslationEngine] = {}
 _engines_lock = threading.Lock()
 
 
+def translation_choice() -> TranslationChoice:
+    """The engine in effect: ``auto`` resolved against the installed models."""
+    from rostra.core.storage import model_cache_dir
+
+    return choose_translation(settings.ROSTRA_MT_ENGINE, settings.ROSTRA_MT_MODEL,
+                              model_cache=model_cache_dir())
+
+
+def translation_status_line() -> str:
+    """Whether translation is on, with which model, or the one command that switches it on."""
+    return translation_choice().status_line(url=settings.ROSTRA_MT_URL)
+
+
 def _mt_config() -> dict[str, Any]:
-    return {name: getattr(settings, f"ROSTRA_MT_{name}")
-            for name in ("ENGINE", "MODEL", "URL", "API_KEY", "CHAT_MODEL", "BEAM_SIZE")}
+    config = {name: getattr(settings, f"ROSTRA_MT_{name}")
+              for name in ("ENGINE", "MODEL", "URL", "API_KEY", "CHAT_MODEL", "BEAM_SIZE")}
+    choice = translation_choice()
+    config.update(ENGINE=choice.engine, MODEL=choice.model)
+    return config
 
 
 def build_translation_engine(config: dict[str, Any] | None = None) -> TranslationEngine | None:
@@ -83,6 +104,10 @@ def translation_fingerprint(source: Transcript, target_language: str,
                              sort_keys=True).encode("utf-8"))
     for segment in source.segments.order_by("position"):
         digest.update(f"{segment.start_ms}\t{segment.end_ms}\t{segment.text}\n".encode("utf-8"))
+    glossary = speech_glossary(source.speech)
+    if glossary:  # a corrected name's spelling makes the translation due again
+        digest.update(json.dumps([term.spellings for term in glossary], sort_keys=True,
+                                 ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -107,16 +132,32 @@ def translate_transcript(source: Transcript, target_language: str, *,
     engine.check_pair(source.language, target_language)
     segments = list(source.segments.order_by("position"))
     cues = [TimedText(segment.start_ms, segment.end_ms, segment.text) for segment in segments]
+    glossary = speech_glossary(source.speech)
+    missing: dict[int, list[str]] = {}
+
+    def note_missing(cue_index: int, term) -> None:
+        names = missing.setdefault(cue_index, [])
+        if term.spelling(target_language) not in names:
+            names.append(term.spelling(target_language))
+
     translated = translate_cues(cues, engine=engine, source=source.language,
-                                target=target_language) if cues else []
+                                target=target_language, glossary=glossary,
+                                on_missing_term=note_missing) if cues else []
     provenance = engine.provenance(source.language, target_language)
     options = dict(provenance.options, source_language=source.language, sentence_context=True)
+    if glossary:
+        options["glossary_terms"] = len(glossary)
+    flags = [] if translated else ["empty-source"]
+    if missing:
+        # Which segments (by position) lost which names: the editor checks those first.
+        options["glossary_missing"] = {str(index): names for index, names in sorted(missing.items())}
+        flags.append(GLOSSARY_TERM_LOST)
     return save_transcript(
         speech=source.speech, language=target_language, origin=Transcript.Origin.MT,
         segments=[SegmentData(cue.start_ms, cue.end_ms, cue.text) for cue in translated],
         engine=provenance.engine, model=provenance.model, engine_version=provenance.version,
         options=options, fingerprint=translation_fingerprint(source, target_language, engine),
-        source=source, flags=() if translated else ("empty-source",),
+        source=source, flags=tuple(flags),
         replace_editor_work=replace_editor_work,
     )
 
@@ -131,8 +172,7 @@ def translation_engine_status() -> dict[str, Any]:
     kind = config["ENGINE"]
     if kind == "none":
         return {"engine": "none", "model": "", "present": False,
-                "detail": "no translation engine configured (ROSTRA_MT_ENGINE=none); "
-                          "translations stay absent until one is"}
+                "detail": translation_status_line()}
     if kind == "ctranslate2":
         model = config["MODEL"]
         if not model:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rostra.review.views import accounts, editor, media, queue, speech
+from rostra.review.views import accounts, editor, glossary, media, queue, speech
 
 app_name = "review"
 
@@ -23,5 +23,7 @@ urlpatterns = [
     path("transcript/<int:pk>/diff/", editor.diff, name="diff"),
     path("transcript/<int:pk>/revert/<int:number>/", editor.revert, name="revert"),
     path("transcript/<int:pk>/retranslate/", editor.retranslate, name="retranslate"),
+    path("events/<str:slug>/glossary/", glossary.glossary, name="glossary"),
+    path("events/<str:slug>/glossary/<int:pk>/delete/", glossary.delete, name="glossary_delete"),
     path("audit/", accounts.audit_log, name="audit"),
 ]

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from rostra.archive.models import Speech
-from rostra.search.backends.base import SearchBackend, get_backend
+from rostra.search.backends.base import SearchBackend
+from rostra.search.backends.registry import get_backend
 from rostra.search.indexing import METADATA_SCOPE, index_speech, transcript_scope
 
 

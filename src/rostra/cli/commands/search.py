@@ -64,6 +64,7 @@ def handle(args) -> int:
     from rostra.cli.database import ensure_database
     from rostra.cli.output import console, error_console, isolate, print_json, progress_bar
     from rostra.search.indexing import reindex_all
+    from rostra.search.notices import describe
     from rostra.search.service import search_archive
 
     if args.check:
@@ -93,8 +94,8 @@ def handle(args) -> int:
     if args.json:
         print_json(records)
         return 0
-    for notice in results.notices:
-        error_console.print(f"note: {notice}")
+    for code in results.notices:
+        error_console.print(f"note: {describe(code)}")
     if not records:
         console.print("no speech matches")
         return 0

@@ -40,6 +40,7 @@ def archive_status() -> dict:
         "transcripts_by_origin": by_origin,
         "states": states,
         "search_index": search_index_status(),
+        "translation": _translation_status(),
     }
 
 
@@ -48,6 +49,14 @@ def search_index_status() -> dict:
     from rostra.search.consistency import check_index
 
     return check_index().as_dict()
+
+
+def _translation_status() -> dict:
+    from rostra.processing.translation import translation_choice, translation_status_line
+
+    choice = translation_choice()
+    return {"on": choice.on, "engine": choice.engine, "model": choice.model_name or choice.model,
+            "line": translation_status_line()}
 
 
 def status_rows(status: dict) -> list[tuple[str, str]]:
@@ -87,4 +96,5 @@ def run(args) -> int:
         print_json(status)
         return 0
     console.print(status_table(status))
+    console.print(status["translation"]["line"], markup=False)
     return 0

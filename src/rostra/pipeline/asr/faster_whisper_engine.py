@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rostra.pipeline.asr.base import AsrEngine, ProgressCallback
 from rostra.pipeline.audio import iter_audio_windows, probe_audio
-from rostra.pipeline.models import choose_device, resolve_asr_model
+from rostra.pipeline.weights import choose_device, resolve_asr_model
 from rostra.pipeline.types import (AsrOptions, ModelUnavailable, RecognizedSegment,
                                    TranscriptionResult, UnsupportedLanguage, Word)
 
@@ -119,6 +119,10 @@ class FasterWhisperEngine(AsrEngine):
     def _recognize_window(self, model, samples, language, options: AsrOptions):
         common = dict(language=language, beam_size=options.beam_size,
                       word_timestamps=options.word_timestamps, vad_filter=options.vad_filter)
+        if options.hotwords:
+            common["hotwords"] = options.hotwords
+        if options.initial_prompt:
+            common["initial_prompt"] = options.initial_prompt
         if options.batched:
             from faster_whisper import BatchedInferencePipeline
 

@@ -224,7 +224,7 @@ class CTranslate2Engine(TranslationEngine):
 
     def _device_and_type(self) -> tuple[str, str]:
         if self._device is None:
-            from rostra.pipeline.models import choose_device
+            from rostra.pipeline.weights import choose_device
 
             device, compute_type = choose_device(self.device_setting, self.compute_type_setting)
             self._device = (device, compute_type)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
+from rostra.pipeline.glossary import GlossaryTerm, apply_target_spellings, missing_terms
 from rostra.pipeline.mt.base import TranslationEngine, TranslationError
 from rostra.pipeline.segmentation import SENTENCE_END, break_lines
 
@@ -143,20 +144,30 @@ def distribute(translation: str, weights: Sequence[int]) -> list[str]:
 
 def translate_cues(cues: Sequence[TimedText], *, engine: TranslationEngine, source: str,
                    target: str,
-                   options: SentenceContextOptions = SentenceContextOptions()
+                   options: SentenceContextOptions = SentenceContextOptions(),
+                   glossary: Sequence[GlossaryTerm] = (),
+                   on_missing_term: Callable[[int, GlossaryTerm], None] | None = None,
                    ) -> list[TimedText]:
     """Translate ``cues`` sentence by sentence; one output cue per input cue, same timings.
 
-    Raises the engine's TranslationError (or its temporary variant); returns nothing partial.
+    Glossary names in a sentence are written in the target spelling before translation; when
+    the output lost one, ``on_missing_term(cue_index, term)`` is called for each cue of that
+    sentence. Raises the engine's TranslationError (or its temporary variant); returns nothing
+    partial.
     """
     sentences = group_sentences(cues, options)
-    translations = engine.translate_batch([sentence.text for sentence in sentences],
-                                          source, target)
+    texts = [apply_target_spellings(sentence.text, glossary, source, target) if glossary
+             else sentence.text for sentence in sentences]
+    translations = engine.translate_batch(texts, source, target)
     if len(translations) != len(sentences):
         raise TranslationError(f"{engine.engine} returned {len(translations)} translations for "
                                f"{len(sentences)} sentences")
     pieces: list[list[str]] = [[] for _ in cues]
     for sentence, translation in zip(sentences, translations):
+        if glossary and on_missing_term:
+            for term in missing_terms(sentence.text, translation, glossary, source, target):
+                for cue_index in sorted({f.cue_index for f in sentence.fragments}):
+                    on_missing_term(cue_index, term)
         parts = distribute(translation, [len(f.text) for f in sentence.fragments])
         for fragment, part in zip(sentence.fragments, parts):
             if part:

@@ -2,7 +2,8 @@
 was said.
 
 The engine is rostra.search.service.search_archive (the search app); this page only presents
-what it returns.
+what it returns: passages before metadata, matches in the reader's language first, notices
+worded in the reader's language, and suggestions when nothing clears the relevance floor.
 """
 
 from __future__ import annotations
@@ -15,24 +16,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rostra.archive.models import Topic
+from rostra.archive.queries import SpeechFilter
 from rostra.core.errors import UserError
 from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
 from rostra.public.queries import speech_cards
+from rostra.search.notices import describe
 from rostra.search.service import search_archive
 
 RESULTS_PER_PAGE = 20
 FILTERS = ("lang", "topic", "country", "speaker")
-
-
-def _notice(text: str) -> str:
-    known = {
-        "no speech has every word; showing any word":
-            _("No speech has every word; showing speeches with any of them."),
-        "semantic search is not available (no embeddings indexed)":
-            _("Only exact words are searched for now; searching by meaning is not available."),
-    }
-    return known.get(text, text)
 
 
 def search_page(request):
@@ -47,10 +40,10 @@ def search_page(request):
     }
     if query:
         try:
-            results = search_archive(
-                query, language=chosen["lang"] or None, topic=chosen["topic"] or None,
-                country=chosen["country"] or None, speaker=chosen["speaker"] or None,
-                page=page, per_page=RESULTS_PER_PAGE)
+            filters = SpeechFilter.of(topic=chosen["topic"], country=chosen["country"],
+                                      speaker=chosen["speaker"])
+            results = search_archive(query, filters=filters, language=chosen["lang"] or None,
+                                     page=page, per_page=RESULTS_PER_PAGE)
         except UserError as error:
             context["error"] = str(error)
         else:
@@ -58,18 +51,38 @@ def search_page(request):
     return render(request, "public/search.html", context)
 
 
+def _suggestions(query: str, chosen: dict, link) -> list[dict]:
+    """Other searches to offer when nothing cleared the floor: fewer words, any language,
+    no filters."""
+    offered = []
+    words = query.split()
+    if len(words) > 2:
+        shorter = " ".join(sorted(words, key=len, reverse=True)[:2])
+        offered.append({"label": _("Fewer words: %(words)s") % {"words": shorter},
+                        "url": link(q=shorter, page="")})
+    if chosen.get("lang"):
+        offered.append({"label": _("Every language"), "url": link(lang="", page="")})
+    if any(chosen.get(name) for name in ("topic", "country", "speaker")):
+        offered.append({"label": _("Without the filters"),
+                        "url": link(topic="", country="", speaker="", page="")})
+    return offered
+
+
 def _present(results, query: str, chosen: dict) -> dict:
     """Results with speaker names (fetched in one go), facet links and page links."""
     cards = speech_cards().in_bulk([hit.speech.pk for hit in results.hits])
+    reader = get_language() or ""
     hits = []
     for hit in results.hits:
+        # What was said before what the program says; then the reader's own language first.
+        ordered = sorted(hit.matches, key=lambda m: (m.kind != "segment", m.language != reader))
         hits.append({
             "hit": hit,
             "speech": cards.get(hit.speech.pk, hit.speech),
             "matches": [{"match": match,
                          "second": int(match.start) if match.start is not None else None,
                          "start_ms": int(match.start * 1000) if match.start is not None else None}
-                        for match in hit.matches],
+                        for match in ordered],
         })
 
     def link(**changes) -> str:
@@ -98,8 +111,9 @@ def _present(results, query: str, chosen: dict) -> dict:
         "results": results,
         "hits": hits,
         "facets": facets,
-        "notices": [_notice(text) for text in results.notices],
+        "notices": [text for text in map(describe, results.notices) if text],
         "clear_url": link(lang="", topic="", country="", speaker=""),
+        "suggestions": [] if results.hits else _suggestions(query, chosen, link),
         "filtered": any(chosen.values()),
         "previous_url": link(page=results.page - 1) if results.has_previous else "",
         "next_url": link(page=results.page + 1) if results.has_next else "",

@@ -23,6 +23,11 @@ def retranslation_available() -> str | None:
     if configured_engine() == "none":
         return ("no translation engine is configured (ROSTRA_MT_ENGINE=none); edit the stale "
                 "segments by hand, or configure an engine")
+    from rostra.processing.translation import translation_choice
+
+    choice = translation_choice()
+    if not choice.on:
+        return f"{choice.status_line()}; or edit the stale segments by hand"
     return None
 
 

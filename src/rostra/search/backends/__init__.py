@@ -1,6 +1,4 @@
-"""Search index backends: SQLite (FTS5 + sqlite-vec) and PostgreSQL (tsvector + pgvector)."""
+"""Search index backends: SQLite (FTS5 + sqlite-vec) and PostgreSQL (tsvector + pgvector).
 
-from rostra.search.backends.base import (DocumentHit, IndexDocument, SearchBackend, VectorDocument,
-                                         get_backend)
-
-__all__ = ["DocumentHit", "IndexDocument", "SearchBackend", "VectorDocument", "get_backend"]
+``base`` defines what a backend is, ``registry.get_backend`` picks the one for this database.
+"""

@@ -20,6 +20,11 @@ from typing import Sequence
 
 import numpy as np
 
+# Vectors of single cues, stored beside the windows': searched like them (a sentence carries
+# a cross-lingual match far better than a paragraph it is one seventh of), and used to point a
+# window hit at its best sentence (rostra.search.passages).
+CUE_KIND = "cue"
+
 # Terms in one group are alternatives; an alternative of several words needs all of them.
 QueryGroups = Sequence[Sequence[str]]
 
@@ -152,6 +157,23 @@ class SearchBackend(ABC):
                       limit: int) -> list[DocumentHit]:
         """Nearest ``limit`` vectors by cosine; ``score`` is the cosine similarity."""
 
+    def vector_search_by_language(self, vector: np.ndarray, *, signature: str,
+                                  speech_ids: Sequence[int] | None, languages: Sequence[str],
+                                  limit: int) -> list[DocumentHit]:
+        """The nearest ``limit`` vectors of each language (so no language crowds out another).
+
+        Backends that hold the vectors in memory answer all languages from one scan.
+        """
+        return [hit for language in languages
+                for hit in self.vector_search(vector, signature=signature,
+                                              speech_ids=speech_ids, languages=[language],
+                                              limit=limit)]
+
+    @abstractmethod
+    def cue_vectors(self, *, transcript_id: int, start_ms: int, end_ms: int
+                    ) -> list[tuple[int, int, int, np.ndarray]]:
+        """``(segment_id, start_ms, end_ms, vector)`` of the cues inside a window, in order."""
+
     @abstractmethod
     def vector_signature(self) -> str:
         """The embedding space of the stored vectors ("" when there are none)."""
@@ -163,16 +185,3 @@ class SearchBackend(ABC):
     @abstractmethod
     def indexed_scopes(self) -> dict[int, set[str]]:
         """speech id → the scopes it has documents in (for rostra.search.consistency)."""
-
-
-def get_backend() -> SearchBackend:
-    """The backend for the configured database: PostgreSQL when Django uses it, else SQLite."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        from rostra.search.backends.postgres import PostgresBackend
-
-        return PostgresBackend()
-    from rostra.search.backends.sqlite_fts import SqliteBackend
-
-    return SqliteBackend.for_data_dir()

@@ -23,8 +23,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from rostra.search.backends import vector_cache
-from rostra.search.backends.base import DocumentHit, SearchBackend, tsquery_expression
+import rostra.search.backends.vector_cache as vector_cache
+from rostra.search.backends.base import (CUE_KIND, DocumentHit, SearchBackend,
+                                         tsquery_expression)
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,7 @@ class PostgresBackend(SearchBackend):
         cursor.execute(f"CREATE TABLE search_vec (id bigserial PRIMARY KEY, {VECTOR_COLUMNS}, "
                        f"embedding {column} NOT NULL)")
         cursor.execute("CREATE INDEX search_vec_speech ON search_vec (speech_id, scope)")
+        cursor.execute("CREATE INDEX search_vec_transcript ON search_vec (transcript_id, start_ms)")
         self._set_meta(cursor, "vector_signature", signature)
 
     # --- writing ---
@@ -292,6 +294,42 @@ class PostgresBackend(SearchBackend):
                                 transcript_id=r[4], segment_id=r[5], start_ms=r[6], end_ms=r[7],
                                 score=float(r[8])) for r in rows]
         return self._vector_search_in_process(query, columns, speech_ids, languages, limit)
+
+    def cue_vectors(self, *, transcript_id, start_ms, end_ms):
+        if not self.has_pgvector() and self.vector_signature():
+            columns = ("speech_id, kind, field, language, transcript_id, segment_id, start_ms, "
+                       "end_ms")
+            return vector_cache.cue_vectors(
+                key=self._cache_key, generation=self._meta("vector_generation"),
+                load=lambda: self._load_vectors(columns), transcript_id=transcript_id,
+                start_ms=start_ms, end_ms=end_ms)
+        self.ensure_schema()
+        with self._cursor() as cursor:
+            if not self._vector_table_exists(cursor):
+                return []
+            embedding = "embedding::real[]" if self.has_pgvector() else "embedding"
+            cursor.execute(
+                f"SELECT segment_id, start_ms, end_ms, {embedding} FROM search_vec "
+                "WHERE transcript_id = %s AND kind = %s AND start_ms >= %s AND end_ms <= %s "
+                "ORDER BY start_ms", [transcript_id, CUE_KIND, start_ms, end_ms])
+            rows = cursor.fetchall()
+        return [(segment, start, end, np.asarray(value, dtype=np.float32)
+                 if not isinstance(value, (bytes, memoryview))
+                 else np.frombuffer(bytes(value), dtype=np.float32))
+                for segment, start, end, value in rows]
+
+    def vector_search_by_language(self, vector, *, signature, speech_ids, languages, limit):
+        if self.has_pgvector() or self.vector_signature() != signature or (
+                speech_ids is not None and not speech_ids):
+            return super().vector_search_by_language(vector, signature=signature,
+                                                     speech_ids=speech_ids,
+                                                     languages=languages, limit=limit)
+        columns = ("speech_id, kind, field, language, transcript_id, segment_id, start_ms, "
+                   "end_ms")
+        return vector_cache.search_by_language(
+            key=self._cache_key, generation=self._meta("vector_generation"),
+            load=lambda: self._load_vectors(columns), query=np.asarray(vector, dtype=np.float32),
+            speech_ids=speech_ids, languages=languages, limit=limit)
 
     def _load_vectors(self, columns: str) -> tuple[list, np.ndarray]:
         with self._cursor() as cursor:

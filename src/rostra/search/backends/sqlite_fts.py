@@ -30,8 +30,8 @@ from typing import Sequence
 
 import numpy as np
 
-from rostra.search.backends import vector_cache
-from rostra.search.backends.base import DocumentHit, SearchBackend, fts5_expression
+import rostra.search.backends.vector_cache as vector_cache
+from rostra.search.backends.base import CUE_KIND, DocumentHit, SearchBackend, fts5_expression
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS search_vec_doc (
     field TEXT NOT NULL DEFAULT '', language TEXT NOT NULL,
     transcript_id INTEGER, segment_id INTEGER, start_ms INTEGER, end_ms INTEGER);
 CREATE INDEX IF NOT EXISTS search_vec_doc_speech ON search_vec_doc (speech_id, scope);
+CREATE INDEX IF NOT EXISTS search_vec_doc_transcript ON search_vec_doc (transcript_id, start_ms);
 """
 
 DOC_COLUMNS = ("id", "speech_id", "scope", "kind", "field", "language", "origin",
@@ -315,6 +316,20 @@ class SqliteBackend(SearchBackend):
                 languages=languages, limit=limit)
         return self._vector_search_knn(vector, speech_ids, languages, limit)
 
+    def vector_search_by_language(self, vector, *, signature, speech_ids, languages, limit):
+        if (not self._vector_table_exists() or self.vector_signature() != signature
+                or speech_ids is not None and not speech_ids):
+            return []
+        count = self.connection.execute("SELECT count(*) FROM search_vec_doc").fetchone()[0]
+        if count > vector_cache.MAX_VECTORS:
+            return super().vector_search_by_language(vector, signature=signature,
+                                                     speech_ids=speech_ids,
+                                                     languages=languages, limit=limit)
+        return vector_cache.search_by_language(
+            key=str(self.path.resolve()), generation=self._meta("vector_generation"),
+            load=self._load_vectors, query=vector, speech_ids=speech_ids, languages=languages,
+            limit=limit)
+
     def _load_vectors(self):
         rows = self.connection.execute(
             "SELECT d.speech_id, d.kind, d.field, d.language, d.transcript_id, d.segment_id, "
@@ -336,6 +351,24 @@ class SqliteBackend(SearchBackend):
         documents = self._documents([row[0] for row in rows], "search_vec_doc")
         return [self._hit(documents[rowid], 1.0 - distance) for rowid, distance in rows
                 if rowid in documents]
+
+    def cue_vectors(self, *, transcript_id, start_ms, end_ms):
+        if not self._vector_table_exists():
+            return []
+        if vector_cache.MAX_VECTORS >= self.connection.execute(
+                "SELECT count(*) FROM search_vec_doc").fetchone()[0]:
+            # The semantic query that found the window has just loaded the copy in memory.
+            return vector_cache.cue_vectors(
+                key=str(self.path.resolve()), generation=self._meta("vector_generation"),
+                load=self._load_vectors, transcript_id=transcript_id, start_ms=start_ms,
+                end_ms=end_ms)
+        rows = self.connection.execute(
+            "SELECT d.segment_id, d.start_ms, d.end_ms, v.embedding FROM search_vec_doc d "
+            "JOIN search_vec v ON v.rowid = d.id WHERE d.transcript_id = ? AND d.kind = ? "
+            "AND d.start_ms >= ? AND d.end_ms <= ? ORDER BY d.start_ms",
+            (transcript_id, CUE_KIND, start_ms, end_ms)).fetchall()
+        return [(segment, start, end, np.frombuffer(blob, dtype=np.float32))
+                for segment, start, end, blob in rows]
 
     def indexed_scopes(self):
         scopes: dict[int, set[str]] = {}

@@ -33,10 +33,48 @@ class _Entry:
         self.matrix = matrix
         self.speech_ids = np.array([row[0] for row in metadata], dtype=np.int64)
         self.languages = np.array([row[3] for row in metadata], dtype=object)
+        # transcript id → its cue rows, for pointing a window hit at its best cue in memory.
+        self.cues: dict[int, list[int]] = {}
+        for index, row in enumerate(metadata):
+            if row[1] == "cue" and row[4] is not None:
+                self.cues.setdefault(row[4], []).append(index)
+
+    def allowed(self, speech_ids: Sequence[int] | None) -> np.ndarray:
+        """A mask of the vectors of ``speech_ids`` (every vector for None)."""
+        if speech_ids is None:
+            return np.ones(len(self.metadata), dtype=bool)
+        return np.isin(self.speech_ids, np.fromiter(speech_ids, dtype=np.int64))
 
 
 _entries: dict[str, _Entry] = {}
 _lock = threading.Lock()
+
+
+def _entry(key: str, generation: str, load) -> _Entry:
+    """This process's copy of the index ``key``, (re)loaded when its generation changed."""
+    with _lock:
+        entry = _entries.get(key)
+    if entry is None or entry.generation != generation:
+        metadata, matrix = load()
+        entry = _Entry(generation, metadata, np.ascontiguousarray(matrix, dtype=np.float32))
+        with _lock:
+            _entries[key] = entry
+    return entry
+
+
+def _best(entry: _Entry, scores: np.ndarray, candidates: np.ndarray,
+          limit: int) -> list[DocumentHit]:
+    """The ``limit`` best-scoring ``candidates`` (indexes into the entry), best first."""
+    if not len(candidates):
+        return []
+    limit = min(int(limit), len(candidates))
+    best = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    rows = entry.metadata
+    return [DocumentHit(speech_id=rows[i][0], kind=rows[i][1], field=rows[i][2],
+                        language=rows[i][3], transcript_id=rows[i][4], segment_id=rows[i][5],
+                        start_ms=rows[i][6], end_ms=rows[i][7], score=float(scores[i]))
+            for i in best]
 
 
 def search(*, key: str, generation: str,
@@ -48,33 +86,42 @@ def search(*, key: str, generation: str,
     ``key`` names the index (a file or a database), ``load()`` reads every vector's metadata
     and the matrix when this process's copy is missing or of another generation.
     """
-    with _lock:
-        entry = _entries.get(key)
-    if entry is None or entry.generation != generation:
-        metadata, matrix = load()
-        entry = _Entry(generation, metadata, np.ascontiguousarray(matrix, dtype=np.float32))
-        with _lock:
-            _entries[key] = entry
+    entry = _entry(key, generation, load)
     if not entry.metadata:
         return []
     scores = entry.matrix @ np.asarray(query, dtype=np.float32)
-    mask = None
-    if speech_ids is not None:
-        mask = np.isin(entry.speech_ids, np.fromiter(speech_ids, dtype=np.int64))
+    mask = entry.allowed(speech_ids)
     if languages:
         language_mask = np.isin(entry.languages, list(languages))
-        mask = language_mask if mask is None else mask & language_mask
-    candidates = np.flatnonzero(mask) if mask is not None else np.arange(len(scores))
-    if not len(candidates):
+        mask = mask & language_mask
+    return _best(entry, scores, np.flatnonzero(mask), limit)
+
+
+def search_by_language(*, key: str, generation: str,
+                       load: Callable[[], tuple[list[Metadata], np.ndarray]], query: np.ndarray,
+                       speech_ids: Sequence[int] | None, languages: Sequence[str],
+                       limit: int) -> list[DocumentHit]:
+    """The nearest ``limit`` vectors of *each* language in ``languages`` (one matrix product)."""
+    entry = _entry(key, generation, load)
+    if not entry.metadata:
         return []
-    limit = min(int(limit), len(candidates))
-    best = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
-    best = best[np.argsort(-scores[best], kind="stable")]
+    scores = entry.matrix @ np.asarray(query, dtype=np.float32)
+    mask = entry.allowed(speech_ids)
+    return [hit for language in languages
+            for hit in _best(entry, scores, np.flatnonzero(mask & (entry.languages == language)),
+                             limit)]
+
+
+def cue_vectors(*, key: str, generation: str,
+                load: Callable[[], tuple[list[Metadata], np.ndarray]], transcript_id: int,
+                start_ms: int, end_ms: int) -> list[tuple[int, int, int, np.ndarray]]:
+    """``(segment_id, start_ms, end_ms, vector)`` of a transcript's cues inside a window."""
+    entry = _entry(key, generation, load)
     rows = entry.metadata
-    return [DocumentHit(speech_id=rows[i][0], kind=rows[i][1], field=rows[i][2],
-                        language=rows[i][3], transcript_id=rows[i][4], segment_id=rows[i][5],
-                        start_ms=rows[i][6], end_ms=rows[i][7], score=float(scores[i]))
-            for i in best]
+    inside = [i for i in entry.cues.get(transcript_id, ())
+              if rows[i][6] >= start_ms and rows[i][7] <= end_ms]
+    return [(rows[i][5], rows[i][6], rows[i][7], entry.matrix[i])
+            for i in sorted(inside, key=lambda i: rows[i][6])]
 
 
 def forget(key: str) -> None:

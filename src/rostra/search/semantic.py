@@ -1,0 +1,110 @@
+"""Semantic retrieval: the query's meaning in the vector index, per language, calibrated.
+
+Multilingual embeddings score text in the query's own language higher than the same meaning in
+another (an English query is closer to any English sentence than to its exact Persian
+translation), so one nearest-neighbour list is crowded out by the query's language. Each
+language is therefore asked for its own candidates, and each candidate's cosine is *calibrated*:
+minus the query's mean similarity to everyday sentences of that language (``BACKGROUND``), i.e.
+how much closer than chatter in that language it is. Calibrated scores are comparable across
+languages; a hit counts when it clears ``RELEVANCE_FLOOR`` for its kind and stays within
+``SIMILARITY_MARGIN`` of the best one.
+
+The floors were tuned on bench/search_archive_quality.py (511 speeches, 18 no-answer queries).
+A short query (up to three words) sits closer to nothing in particular, so its floor is lower:
+no short no-answer query reached 0.036 on a transcript sentence, while the median short
+answerable one reached 0.06; no longer no-answer query reached 0.061. Titles and abstracts are
+short texts that sit closer to anything, so they need more (best no-answer metadata hit: 0.080).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+import numpy as np
+from django.conf import settings
+
+from rostra.search.backends.base import CUE_KIND, DocumentHit, SearchBackend
+from rostra.search.embeddings.base import EmbeddingEngine
+from rostra.search.scope import SearchScope
+
+VECTOR_CANDIDATES_PER_LANGUAGE = 60
+SHORT_QUERY_WORDS = 3
+RELEVANCE_FLOOR = {"short": 0.04, "segment": 0.061, "metadata": 0.085}
+SIMILARITY_MARGIN = 0.08
+
+# Everyday sentences with no subject, per language: what "unrelated" looks like in each.
+BACKGROUND = {
+    "en": ("Thank you all for coming today.", "Let me show you the next slide.",
+           "We have a few minutes for questions.", "This is a sentence.",
+           "And so on, and so forth.", "I am very happy to be here."),
+    "fa": ("متشکرم که امروز آمدید.", "اسلاید بعدی را نشان می‌دهم.", "چند دقیقه برای سؤال داریم.",
+           "این یک جمله است.", "و همین‌طور الی آخر.", "خیلی خوشحالم که اینجا هستم."),
+    "ar": ("شكرا لحضوركم اليوم.", "سأعرض الشريحة التالية.", "لدينا بضع دقائق للأسئلة.",
+           "هذه جملة.", "وهكذا دواليك.", "أنا سعيد جدا بوجودي هنا."),
+}
+
+
+@dataclass
+class SemanticOutcome:
+    vector: np.ndarray | None = None
+    hits: list[DocumentHit] = field(default_factory=list)  # score = calibrated similarity
+    matched: dict[int, set[str]] = field(default_factory=dict)
+
+
+def _background(engine: EmbeddingEngine) -> dict[str, np.ndarray]:
+    cached = getattr(engine, "_background_by_language", None)
+    if cached is None:
+        cached = {language: engine.embed_passages(list(sentences))
+                  for language, sentences in BACKGROUND.items()}
+        cached[""] = np.concatenate(list(cached.values()))
+        engine._background_by_language = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def language_baselines(engine: EmbeddingEngine, vector: np.ndarray) -> dict[str, float]:
+    """The query's mean similarity to everyday sentences of each language ("" for others)."""
+    return {language: float((matrix @ vector).mean())
+            for language, matrix in _background(engine).items()}
+
+
+def relevance_floor(kind: str, words: int) -> float:
+    """The calibrated similarity a hit of ``kind`` needs, for a query of ``words`` words."""
+    if kind == "metadata":
+        return RELEVANCE_FLOOR["metadata"]
+    return RELEVANCE_FLOOR["short" if words <= SHORT_QUERY_WORDS else "segment"]
+
+
+def semantic_candidates(vector: np.ndarray, *, words: int, engine: EmbeddingEngine,
+                        backend: SearchBackend, scope: SearchScope,
+                        languages: Sequence[str] | None) -> SemanticOutcome:
+    """Calibrated vector hits above the relevance floor, best first (``words``: the query's
+    word count)."""
+    outcome = SemanticOutcome(vector=vector)
+    baselines = language_baselines(engine, vector)
+    asked = list(languages) if languages else list(settings.ROSTRA_LANGUAGES)
+    found = backend.vector_search_by_language(vector, signature=engine.signature,
+                                              speech_ids=scope.index_speech_ids,
+                                              languages=asked,
+                                              limit=VECTOR_CANDIDATES_PER_LANGUAGE)
+    if not languages:  # metadata in a language the archive does not publish in
+        found += [hit for hit in backend.vector_search(
+            vector, signature=engine.signature, speech_ids=scope.index_speech_ids,
+            languages=None, limit=VECTOR_CANDIDATES_PER_LANGUAGE) if hit.language not in asked]
+    seen: dict[tuple, DocumentHit] = {}
+    for hit in found:
+        if hit.key in seen or not scope.visible(hit.speech_id, hit.language, hit.kind):
+            continue
+        calibrated = hit.score - baselines.get(hit.language, baselines[""])
+        if calibrated < relevance_floor(hit.kind, words):
+            continue
+        # A cue is a segment to everything after retrieval (snippets, links, fusion).
+        seen[hit.key] = replace(hit, score=calibrated,
+                                kind="segment" if hit.kind == CUE_KIND else hit.kind)
+    hits = sorted(seen.values(), key=lambda h: -h.score)
+    if hits:
+        hits = [h for h in hits if h.score >= hits[0].score - SIMILARITY_MARGIN]
+    outcome.hits = hits
+    for hit in hits:
+        outcome.matched.setdefault(hit.speech_id, set()).add(hit.language)
+    return outcome
