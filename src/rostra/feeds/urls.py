@@ -7,7 +7,7 @@ language prefix: one URL per file, cached once.
 from django.urls import path
 
 from rostra.feeds import views
-from rostra.public.views import speech
+from rostra.public.views import renditions, speech
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
@@ -16,5 +16,11 @@ urlpatterns = [
     path("feeds/<str:language>/speeches.rss", views.RssSpeechFeed(), name="feed-rss"),
     path("feeds/<str:language>/podcast.xml", views.podcast, name="feed-podcast"),
     path("media/speeches/<str:slug>", speech.speech_media, name="speech-media"),
+    path("media/speeches/<str:slug>/hls/<str:file_name>", renditions.speech_hls,
+         name="speech-hls"),
+    path("media/speeches/<str:slug>/<str:language>/<str:file_name>",
+         renditions.speech_rendition, name="speech-language-rendition"),
+    path("media/speeches/<str:slug>/<str:file_name>", renditions.speech_rendition,
+         name="speech-rendition"),
     path("transcripts/<str:slug>/<str:language>.<str:fmt>", speech.subtitles, name="subtitles"),
 ]

@@ -12,6 +12,7 @@ from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.views import comment_section
 from rostra.core.languages import text_direction
 from rostra.core.storage import media_file
+from rostra.public.media_offer import media_offer
 from rostra.public.queries import related_speeches, speech_page
 from rostra.public.reader_digits import current_numbering_system
 from rostra.public.ranged import ranged_file_response
@@ -73,10 +74,12 @@ def player_context(request, speech) -> dict:
     chosen = next((t for t in tracks if t["language"] == language), None)
     paired_track = next((t for t in tracks if t["language"] == paired_language), None)
     media = speech.media
+    media_url = reverse("speech-media", args=[speech.slug]) if media else ""
     return {
         "speech": speech,
         "media": media,
-        "media_url": reverse("speech-media", args=[speech.slug]) if media else "",
+        "media_url": media_url,
+        "offer": media_offer(speech, original_url=media_url),
         "is_video": bool(media and media.has_video),
         "tracks": tracks,
         "transcript_language": language,
