@@ -26,6 +26,9 @@ SCHEDULES = REPO / "tests" / "fixtures" / "schedules"
 if "ROSTRA_TEST_DATA_DIR" not in os.environ:
     os.environ["ROSTRA_TEST_DATA_DIR"] = tempfile.mkdtemp(prefix="rostra-test-")
 os.environ["ROSTRA_DATA_DIR"] = os.environ["ROSTRA_TEST_DATA_DIR"]
+# Encoding web renditions is its own stage with its own tests (tests/media), which turn it on;
+# elsewhere it would only slow processing tests down.
+os.environ.setdefault("ROSTRA_RENDITIONS", "false")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
 import django  # noqa: E402
 

@@ -1,7 +1,8 @@
 """The Celery app, configured from Django settings (``CELERY_*`` in rostra.settings).
 
 With no ROSTRA_BROKER_URL, tasks run eagerly in the calling process: one machine needs no
-external service. With a broker, ``rostra worker --queues asr`` (GPU machines) and
+external service. With a broker, ``rostra worker --queues asr`` (GPU machines),
+``rostra worker --queues media`` (encoding: CPU-hungry, no model) and
 ``rostra worker --queues translate,default`` (elsewhere) share the work.
 """
 
@@ -14,7 +15,7 @@ from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
 
-QUEUES = ("asr", "translate", "default")
+QUEUES = ("asr", "translate", "media", "default")
 
 app = Celery("rostra")
 app.config_from_object("django.conf:settings", namespace="CELERY")

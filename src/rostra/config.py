@@ -40,6 +40,13 @@ def parse_positive_int(raw: str) -> int:
     return value
 
 
+def parse_heights(raw: str) -> list[int]:
+    heights = [int(part) for part in raw.split(",") if part.strip()]
+    if not heights or any(not 90 <= height <= 4320 for height in heights):
+        raise ValueError("expected picture heights between 90 and 4320, such as 720,360")
+    return heights
+
+
 def parse_str(raw: str) -> str:
     return raw.strip()
 
@@ -144,6 +151,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_MT_CHAT_MODEL", parse_str, "",
             "Model name to ask an OpenAI-compatible translation endpoint for."),
     Setting("ROSTRA_MT_BEAM_SIZE", parse_positive_int, 4, "Beam size for CTranslate2 translation."),
+    Setting("ROSTRA_RENDITIONS", parse_bool, True,
+            "Make web renditions (MP4, Opus, MP3, poster, seek thumbnails) when processing."),
+    Setting("ROSTRA_RENDITION_HEIGHTS", parse_heights, [720, 360],
+            "Picture heights of the MP4 renditions (never above the recording's own)."),
+    Setting("ROSTRA_HLS_FROM_MINUTES", parse_int, 60,
+            "Recordings at least this long also get HLS; 0 never makes HLS."),
     Setting("ROSTRA_LIVE_PLAYER_URL", parse_str, "",
             "The organizer's player stream (HLS) shown on live pages; {slug} is replaced by "
             "the speech's slug. Empty: captions with the source's audio when a browser can play it."),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rostra.archive",
     "rostra.transcripts",
     "rostra.processing",
+    "rostra.media",
     "rostra.search",
     "rostra.staff",
     "rostra.comments",

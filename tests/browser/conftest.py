@@ -79,3 +79,16 @@ def site(live_server, data_dir, recording, settings):
     archive.url = live_server.url
     archive.spans = spans
     return archive
+
+
+def wait_until(page, expression: str, timeout_ms: int = 30_000) -> None:
+    """Like page.wait_for_function, without its in-page polling: that loop compiles the
+    expression with eval, which the site's Content-Security-Policy refuses. page.evaluate runs
+    through DevTools, outside the page's policy, so the site is tested under its real CSP."""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_ms} ms waiting for: {expression}")
+        page.wait_for_timeout(50)

@@ -11,7 +11,7 @@ from rostra.archive.domain.media import add_media_file
 from rostra.archive.domain.publishing import publish_speech
 from rostra.archive.models import Event, Speech
 from rostra.transcripts.subtitle_import import import_subtitles
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +49,7 @@ def test_demo_video_shows_the_interface_language_track(page, demo_speech, lang):
     assert page.locator("video#player").count() == 1
     assert page.get_attribute("html", "dir") == ("rtl" if lang == "fa" else "ltr")
     # The default track is the interface language's; the browser loads it by itself.
-    page.wait_for_function(f"""() => {{
+    wait_until(page, f"""() => {{
         const track = [...document.getElementById('player').textTracks]
             .find(t => t.language === '{lang}');
         return track && track.mode === 'showing' && track.cues && track.cues.length > 0;
@@ -62,7 +62,7 @@ def test_demo_video_shows_the_interface_language_track(page, demo_speech, lang):
         assert "به همه‌ی شما در این نشست خوش آمد می‌گویم" in first
     page.evaluate("document.getElementById('player').currentTime = 6")
     current = "document.querySelector('.segment.is-current')"
-    page.wait_for_function(f"{current}?.dataset.start == '5008'" if lang == "fa"
+    wait_until(page, f"{current}?.dataset.start == '5008'" if lang == "fa"
                            else f"{current} !== null")
     page.wait_for_timeout(300)  # let the frame and the cue paint before the picture is taken
     screenshot(page, f"demo-video-{lang}")

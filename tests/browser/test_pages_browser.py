@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until
 from tests.public.content import add_speech
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,8 +49,8 @@ def test_search_results_page(page, fuller_site):
     assert "t=" in href
     screenshot(page, "search-en")
     link.click()
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
-    page.wait_for_function("document.querySelector('.segment.is-current') !== null")
+    wait_until(page, "document.getElementById('player').readyState >= 1")
+    wait_until(page, "document.querySelector('.segment.is-current') !== null")
     page.goto(fuller_site.url + "/fa/search/?q=" + "حمل‌ونقل")
     assert page.locator(".result").count() == 1
     screenshot(page, "search-fa")

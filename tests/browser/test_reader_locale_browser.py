@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from rostra.comments.domain import moderate_comment, post_comment
 from rostra.transcripts.models import Segment, Transcript
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until
 from tests.review.conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +47,7 @@ def latin_digit_texts(page) -> list[str]:
 
 def open_speech(page, site, lang, query=""):
     page.goto(site.url + SPEECH.format(lang=lang) + query)
-    page.wait_for_function(f"{PLAYER}.readyState >= 1")
+    wait_until(page, f"{PLAYER}.readyState >= 1")
 
 
 def test_no_latin_digit_in_the_persian_and_arabic_interfaces(page, site, settings):
@@ -105,7 +105,7 @@ def test_player_controls_in_every_language(page, site):
     page.wait_for_selector("[data-segments][lang=ar]")
     assert page.input_value("[data-caption-language]") == "ar"
     page.evaluate(f"{PLAYER}.currentTime = 0.3")
-    page.wait_for_function("!document.getElementById('caption-line').hidden")
+    wait_until(page, "!document.getElementById('caption-line').hidden")
     assert page.get_attribute("#caption-line", "lang") == "ar"
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("c")
@@ -120,7 +120,7 @@ def test_a_shared_sentence_link_starts_there_and_previews_the_sentence(page, sit
     description = page.get_attribute('meta[property="og:description"]', "content")
     assert description == "نتحدث اليوم عن الماء والطاقة والنقل العام."
     assert page.get_attribute('meta[property="og:url"]', "content").endswith(f"s=1")
-    page.wait_for_function(f"{PLAYER}.currentTime >= {second - 0.5}")
+    wait_until(page, f"{PLAYER}.currentTime >= {second - 0.5}")
     link = page.get_attribute("#seg-1 .segment-time", "href")
     assert "s=1" in link and "tl=ar" in link
     assert page.js_errors == []
@@ -137,7 +137,7 @@ def test_direction_from_the_dominant_script(page, site):
     for lang in ("fa", "ar", "en"):
         open_speech(page, site, lang, "?tl=fa")
         page.evaluate(f"{PLAYER}.currentTime = 0.2")
-        page.wait_for_function("!document.getElementById('caption-line').hidden")
+        wait_until(page, "!document.getElementById('caption-line').hidden")
         assert page.get_attribute("#caption-line", "dir") == "rtl"
         assert page.eval_on_selector("#caption-line",
                                      "el => getComputedStyle(el).unicodeBidi") != "plaintext"

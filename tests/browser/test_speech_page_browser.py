@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 
 from rostra.comments.domain import moderate_comment, post_comment
 from rostra.comments.models import Comment
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,7 @@ CURRENT = "document.querySelector('.segment.is-current')"
 
 def open_speech(page, site, lang="fa", query=""):
     page.goto(site.url + SPEECH.format(lang=lang) + query)
-    page.wait_for_function(f"() => {PLAYER}.readyState >= 1")
+    wait_until(page, f"() => {PLAYER}.readyState >= 1")
 
 
 def current_segment_start(page):
@@ -47,12 +47,12 @@ def test_direction_and_language_of_the_page(page, site):
 def test_play_seek_and_highlight_follows_current_time(page, site):
     open_speech(page, site, "fa")
     page.evaluate(f"{PLAYER}.play()")
-    page.wait_for_function(f"() => {PLAYER}.currentTime > 0.3")
+    wait_until(page, f"() => {PLAYER}.currentTime > 0.3")
     assert current_segment_start(page) == 0
     second_start = site.spans[2][0]
     page.evaluate(f"{PLAYER}.currentTime = {second_start / 1000 + 0.5}")
-    page.wait_for_function(f"() => {CURRENT}?.dataset.start == '{second_start}'")
-    page.wait_for_function(f"() => {PLAYER}.currentTime > {second_start / 1000 + 0.7}")
+    wait_until(page, f"() => {CURRENT}?.dataset.start == '{second_start}'")
+    wait_until(page, f"() => {PLAYER}.currentTime > {second_start / 1000 + 0.7}")
     assert current_segment_start(page) == second_start  # still that segment while it plays
     page.evaluate(f"{PLAYER}.pause()")
     assert page.js_errors == []
@@ -62,7 +62,7 @@ def test_click_a_segment_seeks_the_player(page, site):
     open_speech(page, site, "fa")
     target = site.spans[3][0]
     page.click(f".segment[data-start='{target}'] .segment-text")
-    page.wait_for_function(f"() => Math.abs({PLAYER}.currentTime - {target / 1000}) < 1.0")
+    wait_until(page, f"() => Math.abs({PLAYER}.currentTime - {target / 1000}) < 1.0")
     assert current_segment_start(page) == target
     assert "?t=" not in page.url  # the click seeks in place instead of reloading
 
@@ -72,20 +72,20 @@ def test_keyboard_reaches_segments_and_seeks(page, site):
     target = site.spans[1][0]
     page.focus(f".segment[data-start='{target}'] .segment-time")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"() => Math.abs({PLAYER}.currentTime - {target / 1000}) < 1.0")
+    wait_until(page, f"() => Math.abs({PLAYER}.currentTime - {target / 1000}) < 1.0")
 
 
 def test_link_with_t_opens_at_that_second(page, site):
     target = site.spans[2][0] // 1000 + 1
     open_speech(page, site, "en", f"?t={target}")
-    page.wait_for_function(f"() => Math.abs({PLAYER}.currentTime - {target}) < 0.6")
+    wait_until(page, f"() => Math.abs({PLAYER}.currentTime - {target}) < 0.6")
     assert current_segment_start(page) == site.spans[2][0]
 
 
 def test_share_link_carries_the_current_second(page, site):
     open_speech(page, site, "en")
     page.evaluate(f"{PLAYER}.currentTime = 6.4")
-    page.wait_for_function(f"() => {PLAYER}.currentTime > 6")
+    wait_until(page, f"() => {PLAYER}.currentTime > 6")
     page.click("[data-share]")
     page.wait_for_selector("[data-share-status][data-link]", state="attached")
     link = page.get_attribute("[data-share-status]", "data-link")
@@ -141,7 +141,7 @@ def test_switch_transcript_language_keeps_the_player(page, site):
     assert "امروز درباره آب" in row and "Today we talk about water" in row
     # The highlight still follows the player after the swap.
     page.evaluate(f"{PLAYER}.currentTime = {site.spans[3][0] / 1000 + 0.2}")
-    page.wait_for_function(f"() => {CURRENT}?.dataset.start == '{site.spans[3][0]}'")
+    wait_until(page, f"() => {CURRENT}?.dataset.start == '{site.spans[3][0]}'")
     screenshot(page, "speech-fa-side-by-side")
     assert page.js_errors == []
 

@@ -90,6 +90,7 @@ def worker_env(postgres_url, redis_url, tmp_path):
         "ROSTRA_ASR_ENGINE": "fake_asr_engine:FakeAsrEngine",
         "ROSTRA_FAKE_ASR_LOG": str(tmp_path / "asr-calls.log"),
         "ROSTRA_FAKE_ASR_SECONDS": "0.4",
+        "ROSTRA_RENDITIONS": "false",  # this test counts recognition; renditions have their own
         "PYTHONPATH": os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")]),
         "DJANGO_SETTINGS_MODULE": "rostra.settings",
     })

@@ -92,7 +92,10 @@ class MediaOut(Schema):
 class TranscriptInfo(Schema):
     id: int
     language: str
-    origin: Literal["asr", "mt", "human"]
+    origin: Literal["asr", "mt", "human", "interpretation"] = Field(
+        description="asr: speech recognition of the speaker; interpretation: speech "
+                    "recognition of a human interpreter's audio track; mt: machine "
+                    "translation; human: written by a person")
     machine: bool = Field(description="made by speech recognition or machine translation")
     approved: bool = Field(description="a person approved it")
     engine: str

@@ -8,7 +8,7 @@ from django.urls import path
 
 from rostra.feeds import sitemap, views
 from rostra.public.pagecache import public_feed
-from rostra.public.views import speech
+from rostra.public.views import renditions, speech
 
 atom = public_feed(views.feed_view(views.AtomSpeechFeed()))
 rss = public_feed(views.feed_view(views.RssSpeechFeed()))
@@ -23,5 +23,11 @@ urlpatterns = [
     path("feeds/<str:language>/speeches.rss", rss, name="feed-rss"),
     path("feeds/<str:language>/podcast.xml", public_feed(views.podcast), name="feed-podcast"),
     path("media/speeches/<str:slug>", speech.speech_media, name="speech-media"),
+    path("media/speeches/<str:slug>/hls/<str:file_name>", renditions.speech_hls,
+         name="speech-hls"),
+    path("media/speeches/<str:slug>/<str:language>/<str:file_name>",
+         renditions.speech_rendition, name="speech-language-rendition"),
+    path("media/speeches/<str:slug>/<str:file_name>", renditions.speech_rendition,
+         name="speech-rendition"),
     path("transcripts/<str:slug>/<str:language>.<str:fmt>", speech.subtitles, name="subtitles"),
 ]

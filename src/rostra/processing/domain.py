@@ -3,8 +3,11 @@
 Where a stage runs is not decided here: an executor (rostra.processing.executor) runs what
 :func:`queue_processing` and :func:`queue_after` queue, in the order :func:`next_stages` says.
 
-Stages per speech: ``asr`` (recognize the recording and cut it into subtitle cues), then
-``translate:<lang>`` for every other archive language. Indexing for search follows on its own:
+Stages per speech: ``asr`` (recognize the recording and cut it into subtitle cues),
+``interpret:<lang>`` for each interpreter's track, ``translate:<lang>`` for every other
+archive language, and ``renditions`` (web versions; see rostra.processing.media_stages). The
+media stages need only the recording, so they are queued beside recognition. Indexing for
+search follows on its own:
 ``save_transcript`` sends ``transcript_changed`` after commit and the search app listens.
 
 Each stage is idempotent. Its fingerprint (input hash + engine + model + options) is kept on
@@ -37,6 +40,9 @@ from rostra.core.languages import ENGLISH_NAMES
 from rostra.pipeline.types import MediaError, PipelineError
 from rostra.processing.engines import asr_engine, asr_options_for
 from rostra.processing.executor import StageExecutor
+from rostra.processing.media_stages import (INTERPRET_PREFIX, STAGE_RENDITIONS, describe_stage,
+                                            is_media_stage, media_stage_fingerprint,
+                                            planned_media_stages, run_media_stage)
 from rostra.processing.models import StageRun
 from rostra.processing.translation import translate_transcript
 from rostra.transcripts.domain import (HumanWorkProtected, SegmentData, has_editor_work,
@@ -88,14 +94,18 @@ def planned_stages(speech: Speech, *, stages: list[str] | None = None) -> list[s
     """The stages to run for ``speech``, in order; ``stages`` may name ``translate`` for all."""
     translate = [f"{TRANSLATE_PREFIX}{code}" for code in settings.ROSTRA_LANGUAGES
                  if code != speech.original_language]
-    every = [STAGE_ASR, *translate]
+    interpret, renditions = planned_media_stages(speech)
+    every = [STAGE_ASR, *interpret, *translate, *renditions]
     if not stages:
         return every
     wanted: list[str] = []
     for name in stages:
         if name == "translate":
             wanted.extend(translate)
-        elif name == STAGE_ASR or name.startswith(TRANSLATE_PREFIX):
+        elif name == "interpret":
+            wanted.extend(interpret)
+        elif name in (STAGE_ASR, STAGE_RENDITIONS) or name.startswith(
+                (TRANSLATE_PREFIX, INTERPRET_PREFIX)):
             wanted.append(name)
         else:
             raise ValueError(f"unknown stage {name!r}")
@@ -109,6 +119,8 @@ def stage_fingerprint(speech: Speech, stage: str) -> tuple[str, str]:
     The reason is empty when the stage can run; otherwise the stage will be recorded as
     skipped with it (no recording yet, no source transcript yet…).
     """
+    if is_media_stage(stage):
+        return media_stage_fingerprint(speech, stage)
     if stage == STAGE_ASR:
         if speech.media_id is None:
             return "", "no recording is attached to this speech"
@@ -267,6 +279,9 @@ def execute_stage_run(run_id: int, *, worker: str | None = None,
                 outcome = _run_asr(speech, run, on_progress)
             elif run.stage.startswith(TRANSLATE_PREFIX):
                 outcome = _run_translation(speech, run)
+            elif is_media_stage(run.stage):
+                outcome = run_media_stage(speech, run, on_progress,
+                                          lambda **result: _finish(run, **result))
             else:
                 raise PipelineError(f"unknown stage {run.stage!r}")
     except HumanWorkProtected as exc:
@@ -298,8 +313,12 @@ def record_failure(speech: Speech, run: StageRun, reason: str) -> StageOutcome:
 
     Side effects: StageRun → failed with the reason; the speech → failed with the reason.
     """
-    what = "speech recognition" if run.stage == STAGE_ASR else \
-        f"translation into {language_name(run.stage.removeprefix(TRANSLATE_PREFIX))}"
+    if is_media_stage(run.stage):
+        what = describe_stage(run.stage)
+    elif run.stage == STAGE_ASR:
+        what = "speech recognition"
+    else:
+        what = f"translation into {language_name(run.stage.removeprefix(TRANSLATE_PREFIX))}"
     message = f"{what} failed: {reason}"
     with transaction.atomic():
         StageRun.objects.filter(pk=run.pk).update(
@@ -405,18 +424,21 @@ def next_stages(speech: Speech, *, stages: list[str] | None = None,
                 after: StageOutcome | None = None) -> list[str]:
     """The one rule of order: recognition first, then the translations.
 
-    At the start (``after`` None): recognition alone when it is asked for (its outcome decides
-    the rest, and it tells the spoken language), else the translations asked for. After
-    recognition that did not fail and is not running elsewhere: the translations asked for.
-    After anything else: nothing.
+    At the start (``after`` None): recognition when it is asked for (its outcome decides the
+    translations, and it tells the spoken language), with the media stages beside it (they
+    need only the recording); else everything asked for. After recognition that did not fail
+    and is not running elsewhere: the translations asked for. After anything else: nothing.
     """
     if after is None:
         wanted = planned_stages(speech, stages=stages)
-        return [STAGE_ASR] if STAGE_ASR in wanted else wanted
+        if STAGE_ASR not in wanted:
+            return wanted
+        return [STAGE_ASR] + [stage for stage in wanted if is_media_stage(stage)]
     if after.stage != STAGE_ASR or after.status not in ("done", "skipped", "up-to-date"):
         return []
     speech.refresh_from_db(fields=["original_language", "state"])  # recognition may set it
-    return [stage for stage in planned_stages(speech, stages=stages) if stage != STAGE_ASR]
+    return [stage for stage in planned_stages(speech, stages=stages)
+            if stage != STAGE_ASR and not is_media_stage(stage)]
 
 
 def queue_processing(speech: Speech, *, stages: list[str] | None = None, force: bool = False,

@@ -1,7 +1,8 @@
 """Celery: the executor for workers on many machines, and its tasks.
 
 Tasks take ids, stop quietly when the speech is gone, and hand off to rostra.processing.domain.
-Recognition goes to the ``asr`` queue, translation to ``translate``; a task is sent after the
+Recognition (of the floor and of interpreters' tracks) goes to the ``asr`` queue, translation
+to ``translate``, web renditions to ``media``; a task is sent after the
 transaction that queued its StageRun commits, so a worker never looks for a row that is not
 there yet. Only temporary errors are retried, as rostra.processing.retries.WORKER_RETRIES says;
 permanent ones are recorded on the speech by the domain.
@@ -24,8 +25,10 @@ logger = logging.getLogger(__name__)
 
 
 def queue_for(stage: str) -> str:
-    if stage == domain.STAGE_ASR:
+    if stage == domain.STAGE_ASR or stage.startswith(domain.INTERPRET_PREFIX):
         return "asr"
+    if stage == domain.STAGE_RENDITIONS:
+        return "media"
     if stage.startswith(domain.TRANSLATE_PREFIX):
         return "translate"
     return "default"

@@ -67,6 +67,8 @@ def provenance(transcript: Transcript, *,
             label = _("Translation written by a person")
     elif transcript.origin == Transcript.Origin.ASR:
         label = _("Machine transcription (automatic speech recognition)")
+    elif transcript.origin == Transcript.Origin.INTERPRETATION:
+        label = _("Interpretation: spoken by a human interpreter, transcribed by machine")
     else:
         source_language = (languages_by_id or {}).get(transcript.source_id) or \
             transcript.speech.original_language

@@ -16,6 +16,8 @@ class Transcript(models.Model):
         ASR = "asr", "speech recognition"
         MT = "mt", "machine translation"
         HUMAN = "human", "human"
+        # Spoken by a human interpreter, transcribed by machine (from the interpreter's track).
+        INTERPRETATION = "interpretation", "interpretation (machine transcription)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "pending"
@@ -25,7 +27,7 @@ class Transcript(models.Model):
 
     speech = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="transcripts")
     language = models.CharField(max_length=8)
-    origin = models.CharField(max_length=8, choices=Origin.choices)
+    origin = models.CharField(max_length=16, choices=Origin.choices)
     source = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="translations",
                                help_text="the transcript this one was translated from")

@@ -10,7 +10,7 @@ from __future__ import annotations
 # Best first; the values of Transcript.Origin (a test checks that both name the same origins).
 # A new origin goes in where it ranks and every surface follows: an interpreter's words heard by
 # a machine, for example, belong after "human" (a person chose the words) and before "mt".
-ORIGIN_PREFERENCE: tuple[str, ...] = ("human", "asr", "mt")
+ORIGIN_PREFERENCE: tuple[str, ...] = ("human", "asr", "interpretation", "mt")
 
 
 def origin_rank(origin: str) -> int:

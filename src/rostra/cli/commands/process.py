@@ -32,8 +32,8 @@ def register(subparsers, common):
     worker = subparsers.add_parser(
         "worker", parents=[common], help="run a Celery worker (many machines)",
         description="Process queued stages from ROSTRA_BROKER_URL. Queues: asr, translate, "
-                    "default.")
-    worker.add_argument("--queues", default="asr,translate,default", metavar="Q,...",
+                    "media, default.")
+    worker.add_argument("--queues", default="asr,translate,media,default", metavar="Q,...",
                         help="queues to take work from (default: all)")
     worker.add_argument("--concurrency", type=int, default=1, metavar="N",
                         help="worker processes; each loads its own model (default 1)")
@@ -48,12 +48,15 @@ def parse_stages(raw: str) -> list[str] | None:
     stages = [item.strip() for item in raw.split(",") if item.strip()]
     for stage in stages:
         language = stage.partition(":")[2]
-        if stage in ("asr", "translate"):
+        if stage in ("asr", "translate", "interpret", "renditions"):
             continue
         if stage.startswith("translate:") and language in settings.ROSTRA_LANGUAGES:
             continue
-        raise UserError(f"--stages: unknown stage {stage!r}; use asr, translate or "
-                        f"translate:LANG with LANG one of {', '.join(settings.ROSTRA_LANGUAGES)}")
+        if stage.startswith("interpret:") and language:
+            continue
+        raise UserError(f"--stages: unknown stage {stage!r}; use asr, interpret, translate, "
+                        "renditions, interpret:LANG or translate:LANG with LANG one of "
+                        f"{', '.join(settings.ROSTRA_LANGUAGES)}")
     return stages or None
 
 

@@ -15,6 +15,7 @@ from rostra.core.siteurl import absolute_url
 from rostra.core.storage import media_file
 from rostra.public.media_delivery import media_response
 from rostra.public.pagecache import public_page
+from rostra.public.media_offer import media_offer
 from rostra.public.queries import related_speeches, speech_page
 from rostra.public.reader_digits import current_numbering_system
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
@@ -75,10 +76,12 @@ def player_context(request, speech) -> dict:
     chosen = next((t for t in tracks if t["language"] == language), None)
     paired_track = next((t for t in tracks if t["language"] == paired_language), None)
     media = speech.media
+    media_url = reverse("speech-media", args=[speech.slug]) if media else ""
     return {
         "speech": speech,
         "media": media,
-        "media_url": reverse("speech-media", args=[speech.slug]) if media else "",
+        "media_url": media_url,
+        "offer": media_offer(speech, original_url=media_url),
         "is_video": bool(media and media.has_video),
         "tracks": tracks,
         "transcript_language": language,

@@ -44,7 +44,8 @@ def ensure_base_revision(transcript: Transcript) -> TranscriptRevision:
                                                  number=transcript.revision).first()
     if existing:
         return existing
-    note = {"asr": "speech recognition output", "mt": "machine translation output"}.get(
+    note = {"asr": "speech recognition output", "mt": "machine translation output",
+            "interpretation": "speech recognition of the interpreter"}.get(
         transcript.origin, "saved outside the editor")
     return TranscriptRevision.objects.create(
         transcript=transcript, number=transcript.revision, segments=snapshot_of(transcript),

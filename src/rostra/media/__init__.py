@@ -1,0 +1,1 @@
+"""Media for the web: renditions of each recording, and interpreters' audio tracks."""

@@ -1,0 +1,88 @@
+"""The speech page plays the web renditions, offers the audio languages, and lists downloads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rostra.media.models import Rendition
+from tests.media.interpreted import LICENCE, SOURCE, build_interpreted_archive
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive(data_dir, tmp_path, settings):
+    settings.ROSTRA_RENDITION_HEIGHTS = [720, 360]
+    return build_interpreted_archive(tmp_path, seconds=3.0)
+
+
+def page(client, archive, language="en"):
+    response = client.get(f"/{language}/speeches/{archive.speech.slug}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_player_plays_the_mp4_with_poster_and_thumbnails(client, archive):
+    html = page(client, archive)
+    slug = archive.speech.slug
+    assert re.search(rf'<video id="player"[^>]* src="/media/speeches/{slug}/mp4-120.mp4"', html)
+    assert f'poster="/media/speeches/{slug}/poster.jpg"' in html
+    assert f'kind="metadata" label="thumbnails" src="/media/speeches/{slug}/thumbnails.vtt"' \
+        in html
+
+
+def test_the_audio_language_menu_offers_the_floor_and_the_interpreter(client, archive):
+    html = page(client, archive)
+    slug = archive.speech.slug
+    menu = re.search(r"<select data-audio-language>(.*?)</select>", html, re.S).group(1)
+    assert re.findall(r'value="(\w+)"[^>]*data-src="([^"]+)"', menu) == [
+        ("fa", f"/media/speeches/{slug}/mp4-120.mp4"),
+        ("en", f"/media/speeches/{slug}/en/mp4-120.mp4")]
+    assert "audio-language.js" in html
+
+
+def test_the_download_panel_lists_every_version_with_sizes_transcripts_licence_source(
+        client, archive):
+    html = page(client, archive)
+    slug = archive.speech.slug
+    panel = re.search(r'<section class="download-panel".*?</section>', html, re.S).group(0)
+    links = re.findall(r'<a href="([^"]+)"', panel)
+    for name in ("mp4-120.mp4", "opus.opus", "mp3.mp3", "en/mp4-120.mp4", "en/opus.opus",
+                 "en/mp3.mp3"):
+        assert f"/media/speeches/{slug}/{name}" in links
+    assert f"/media/speeches/{slug}" in links  # the original, as recorded
+    for language in ("fa", "ar", "en"):
+        for fmt in ("vtt", "srt", "txt"):
+            assert f"/transcripts/{slug}/{language}.{fmt}?download=1" in links
+    mp4 = Rendition.objects.get(asset=archive.speech.media, name="mp4-120")
+    assert re.search(r"mp4-120.mp4\"[^>]*>[^<]*</a> <span class=\"size\" dir=\"ltr\">"
+                     r"[\d.,]+\xa0(KB|bytes)</span>", panel), mp4.size
+    assert f'<span dir="ltr">{LICENCE}</span>' in panel
+    assert f'href="{SOURCE}"' in panel
+    assert "spoken by a human interpreter, transcribed by machine" in panel
+
+
+def test_renditions_are_served_with_ranges_and_the_track_finds_its_sprite(client, archive):
+    slug = archive.speech.slug
+    whole = client.get(f"/media/speeches/{slug}/mp4-120.mp4")
+    assert whole.status_code == 200 and whole["Content-Type"] == "video/mp4"
+    part = client.get(f"/media/speeches/{slug}/en/opus.opus", HTTP_RANGE="bytes=0-99")
+    assert part.status_code == 206 and part["Content-Range"].startswith("bytes 0-99/")
+    track = client.get(f"/media/speeches/{slug}/thumbnails.vtt")
+    assert track.status_code == 200
+    sprite_name = re.search(r"\n(\S+)#xywh=", b"".join(track.streaming_content).decode()
+                            if track.streaming else track.content.decode()).group(1)
+    assert client.get(f"/media/speeches/{slug}/{sprite_name}").status_code == 200
+    assert client.get(f"/media/speeches/{slug}/nothing.mp4").status_code == 404
+    assert client.get(f"/media/speeches/{slug}/xx/opus.opus").status_code == 404
+
+
+def test_the_api_says_which_transcript_is_an_interpretation(client, archive):
+    response = client.get(f"/api/speeches/{archive.speech.slug}")
+    assert response.status_code == 200
+    found = {(t["language"], t["origin"], t["machine"]) for t in response.json()["transcripts"]}
+    assert ("en", "interpretation", True) in found
+    reader_gets = client.get(f"/api/speeches/{archive.speech.slug}/transcripts/en").json()
+    assert reader_gets["origin"] == "interpretation"
