@@ -26,6 +26,9 @@ def run_rostra(*args: str, data_dir: Path, env: dict | None = None, timeout: int
     for key in ("ROSTRA_DATABASE_URL", "ROSTRA_REQUIRE_SERVICES"):
         # The subprocess uses SQLite in its own data dir unless a test asks otherwise.
         environ.pop(key, None)
+    # The browser tests let the ORM run beside Playwright's event loop in this process; a
+    # command started here must not inherit that (Django's deploy check rightly refuses it).
+    environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     environ.update({"ROSTRA_DATA_DIR": str(data_dir), "COLUMNS": "200"})
     environ.update(env or {})
     completed = subprocess.run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from tests.clirunner import run_rostra
 
@@ -11,15 +10,6 @@ GOOD = {
     "ROSTRA_ALLOWED_HOSTS": "talks.example.org",
     "ROSTRA_SECRET_KEY": "k" * 20 + "-a-long-random-secret-for-this-test-only-" + "x" * 20,
 }
-
-
-def transport_settings_landed() -> bool:
-    # Secure cookies and HSTS follow ROSTRA_SITE_URL once issue #12's rostra.core.transport is in.
-    try:
-        import rostra.core.transport  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
 
 
 def test_a_laptop_configuration_lists_each_problem_on_its_own_line(tmp_path):
@@ -53,9 +43,8 @@ def test_a_missing_translation_model_is_named(tmp_path):
     assert "ROSTRA_MT_MODEL" in result.stdout + result.stderr
 
 
-@pytest.mark.skipif(not transport_settings_landed(),
-                    reason="HTTPS settings from ROSTRA_SITE_URL (issue #12) not merged yet")
 def test_a_correctly_configured_instance_passes(tmp_path):
     result = run_rostra("check", "--deploy", data_dir=tmp_path / "data", env=GOOD)
-    assert result.stdout.strip().splitlines()[-1] == "no problems found for a public deployment"
+    assert result.stdout.strip().splitlines()[-1] == "no problems found for a public deployment", \
+        result.stdout
     assert result.returncode == 0

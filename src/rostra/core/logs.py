@@ -16,6 +16,7 @@ import contextvars
 import logging
 import os
 import re
+import sys
 import uuid
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -89,6 +90,23 @@ def request_logging(get_response):
     return middleware
 
 
+class CurrentStderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record arrives, not the one of configuration
+    time: a process manager or a test harness that swaps stderr never leaves the handler
+    writing to a closed file."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass  # always the current sys.stderr
+
+
 def logging_config(*, data_dir: Path, debug: bool) -> dict:
     """Django's LOGGING: rostra's own records and Django's request errors (every 5xx with its
     traceback) to stderr and the data dir's log file."""
@@ -100,7 +118,7 @@ def logging_config(*, data_dir: Path, debug: bool) -> dict:
         "formatters": {"rostra": {"()": UTCFormatter, "format": LOG_FORMAT,
                                   "datefmt": DATE_FORMAT}},
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "rostra",
+            "stderr": {"()": CurrentStderrHandler, "formatter": "rostra",
                        "filters": ["request_context"]},
             "file": {"()": DataDirFileHandler, "filename": str(log_file(data_dir)),
                      "maxBytes": 10 * 1024 * 1024, "backupCount": 5, "encoding": "utf-8",
