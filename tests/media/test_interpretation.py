@@ -23,7 +23,8 @@ from rostra.media.domain.tracks import (add_interpretation_file, add_recording_t
 from rostra.media.models import AudioTrack
 from rostra.processing.domain import planned_stages
 from rostra.processing.in_process import process_speech
-from rostra.transcripts.domain import SegmentData, preferred_transcript, save_transcript
+from rostra.transcripts.domain import SegmentData, save_transcript
+from rostra.transcripts.reading import preferred_transcript
 from rostra.transcripts.models import Transcript
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ class PublicConfig(AppConfig):
 
     def ready(self):
         from rostra.public.pagecache import content_changed
-        from rostra.transcripts.signals import speech_changed, transcript_changed
+        from rostra.archive.signals import speech_changed
+        from rostra.transcripts.signals import transcript_changed
 
         for label in PUBLIC_CONTENT_APPS:
             for model in apps.get_app_config(label).get_models():

@@ -155,8 +155,3 @@ def replace_segments(
         transaction.on_commit(lambda: transcript_changed.send(sender=Transcript,
                                                              transcript=locked))
     return locked
-
-
-# Moved to rostra.transcripts.reading (the one home of who reads what); this name stays for
-# code written before the move.
-from rostra.transcripts.reading import preferred_transcript  # noqa: E402,F401

@@ -10,7 +10,3 @@ transcript_changed = Signal()
 
 # Sent after a transcript was deleted. kwargs: transcript_id (int), speech_id (int).
 transcript_deleted = Signal()
-
-# Moved to rostra.archive.signals (defined where it is sent); this name stays for code written
-# before the move.
-from rostra.archive.signals import speech_changed  # noqa: E402,F401
