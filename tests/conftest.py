@@ -89,10 +89,34 @@ def _drop_databases_of_finished_runs(database: dict) -> None:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    url = os.environ.get("ROSTRA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+def redis_url():
+    """A Redis database this run holds alone.
+
+    Two test runs sharing one database (a developer's run beside CI's) take each other's
+    Celery tasks, so each run claims a free database number for as long as it lasts.
+    """
+    if "ROSTRA_TEST_REDIS_URL" in os.environ:
+        yield os.environ["ROSTRA_TEST_REDIS_URL"]
+        return
     need_service("Redis", "127.0.0.1", 6379)
-    return url
+    import redis
+
+    claim_key, owner = "rostra-test-run", str(os.getpid())
+    for number in range(15, 0, -1):
+        client = redis.Redis(host="127.0.0.1", port=6379, db=number)
+        if client.set(claim_key, owner, nx=True, ex=6 * 3600):
+            break
+        client.close()
+    else:
+        pytest.fail("every Redis database 1-15 is claimed by another test run; "
+                    "set ROSTRA_TEST_REDIS_URL or delete the stale 'rostra-test-run' keys")
+    client.flushdb()
+    client.set(claim_key, owner, ex=6 * 3600)
+    try:
+        yield f"redis://127.0.0.1:6379/{number}"
+    finally:
+        client.flushdb()
+        client.close()
 
 
 @pytest.fixture(scope="session")
