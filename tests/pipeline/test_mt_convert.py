@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 
 import pytest
 
@@ -27,6 +28,10 @@ from rostra.pipeline.mt.selection import choose_translation
 MODEL = find_catalogue_model("opus-mt-en-ar")
 HAVE_EXTRA = all(importlib.util.find_spec(name) is not None
                  for name in ("transformers", "torch", "sentencepiece"))
+# No database is touched (the CLI runs on its own SQLite data dir): the PostgreSQL pass of the
+# suite would repeat the same minute of converting.
+pytestmark = pytest.mark.skipif(bool(os.environ.get("ROSTRA_DATABASE_URL")),
+                                reason="needs no database; the SQLite pass runs it")
 needs_extra = pytest.mark.skipif(not HAVE_EXTRA, reason="the conversion extra is not installed "
                                  "(pip install 'rostra[convert]')")
 
