@@ -51,15 +51,17 @@ def errors_per_piece(pieces, hypothesis: str) -> tuple[list[int], list[list[str]
     errors = [0] * len(pieces)
     heard: list[list[str]] = [[] for _ in pieces]
     for chunk in aligned.alignments[0]:
-        at = min(chunk.ref_start_idx, len(owner) - 1)
-        piece = owner[at]
-        heard[piece].extend(hypothesis_words[chunk.hyp_start_idx:chunk.hyp_end_idx])
-        if chunk.type == "equal":
-            continue
-        if chunk.type == "insert":
+        if chunk.type == "insert":  # words with no reference word: the piece they follow
+            piece = owner[max(0, min(chunk.ref_start_idx, len(owner)) - 1)]
+            heard[piece].extend(hypothesis_words[chunk.hyp_start_idx:chunk.hyp_end_idx])
             errors[piece] += chunk.hyp_end_idx - chunk.hyp_start_idx
-        else:
-            errors[piece] += chunk.ref_end_idx - chunk.ref_start_idx
+            continue
+        for offset, at in enumerate(range(chunk.ref_start_idx, chunk.ref_end_idx)):
+            piece = owner[at]
+            if chunk.type != "delete":  # equal and substitute chunks pair words one to one
+                heard[piece].append(hypothesis_words[chunk.hyp_start_idx + offset])
+            if chunk.type != "equal":
+                errors[piece] += 1
     return errors, heard
 
 
@@ -89,14 +91,16 @@ def main() -> None:
             print(f"{index:5}  " + "  ".join(f"{count:10}" for count in counts) + f"  {label}")
     print("total  " + "  ".join(f"{sum(results[v][0]):10}" for v in variants))
     first, second = variants[0], variants[-1]
-    gaps = sorted(range(len(pieces)), key=lambda i: results[first][0][i] - results[second][0][i])
+    # With one variant: its worst pieces; with two or more: where the last is worse than the first.
+    baseline = [0] * len(pieces) if first == second else results[first][0]
+    gaps = sorted(range(len(pieces)), key=lambda i: baseline[i] - results[second][0][i])
     for index in gaps[:args.show]:
-        difference = results[second][0][index] - results[first][0][index]
+        difference = results[second][0][index] - baseline[index]
         if difference <= 0:
             break
         print(f"\npiece {index} ({pieces[index][2]}): {second} +{difference} errors")
         print(f"  reference: {normalize(pieces[index][0])}")
-        for variant in (first, second):
+        for variant in dict.fromkeys((first, second)):
             print(f"  {variant:9}: {' '.join(results[variant][1][index])}")
 
 
