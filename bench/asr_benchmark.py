@@ -16,6 +16,9 @@ Variants:
               cores, VAD, word timestamps, windows of 10 min, batched for recordings of a
               minute or more, then cut into cues) — what `rostra process` runs
   sequential  (--variants) the same without batching, to show what batching does
+
+Each variant's transcript is kept in bench/out/asr-cache/hyp-VARIANT-RECORDING.txt;
+bench/asr_errors.py shows where two of them differ.
 """
 
 from __future__ import annotations
