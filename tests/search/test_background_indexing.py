@@ -12,12 +12,11 @@ import time
 
 import pytest
 
-from rostra.search.backlog import INLINE_LIMIT
 from tests.clirunner import run_rostra
 from tests.programs import (COMMON_WORD, fresh_postgres_database, processes_running,
                             speech_word, write_program)
 
-SPEECHES = INLINE_LIMIT + 100
+SPEECHES = 300  # above rostra.search.backlog.INLINE_LIMIT
 INDEXER = "rostra.search.backlog"
 
 

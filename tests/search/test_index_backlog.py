@@ -113,3 +113,9 @@ class other_indexer_holding_the_lock:
             self.other.close()
         else:
             self.context.__exit__(*exc)
+
+
+def test_the_background_test_program_is_big_enough():
+    from tests.search.test_background_indexing import SPEECHES
+
+    assert SPEECHES > backlog.INLINE_LIMIT
