@@ -250,7 +250,8 @@ class ProgramWriter:
         self.report.not_in_program = sum(1 for s in existing if s.pk not in handled)
         # Listeners (the search index) record what they owe in this transaction, so a kill
         # after the commit loses nothing; the page cache hears post_save of each row.
-        speeches_written.send(sender=Speech, speech_ids=[s.pk for s in changed_speeches])
+        if changed_speeches:
+            speeches_written.send(sender=Speech, speech_ids=[s.pk for s in changed_speeches])
 
     def _may_change(self, speech: Speech, data: SpeechData, edited: dict, *, rooms, days,
                     sessions, topics, speakers, speaker_order) -> bool:
