@@ -119,3 +119,18 @@ def test_the_background_test_program_is_big_enough():
     from tests.search.test_background_indexing import SPEECHES
 
     assert SPEECHES > backlog.INLINE_LIMIT
+
+
+def test_the_serve_background_loop_and_the_celery_task_index_the_backlog(
+        tmp_path, django_capture_on_commit_callbacks):
+    from rostra.processing.background import process_pending_once
+    from rostra.processing.tasks import index_backlog_task
+
+    with django_capture_on_commit_callbacks(execute=False):  # as if killed after the commit
+        import_program(write_program(tmp_path / "three.csv", 3))
+    assert process_pending_once() == 1  # a batch between two stages (rostra serve)
+    assert PendingIndex.objects.count() == 0 and len(indexed_speeches()) == 3
+
+    backlog.mark_pending(Speech.objects.values_list("pk", flat=True))
+    assert index_backlog_task() == 3  # what a worker runs (with a broker)
+    assert PendingIndex.objects.count() == 0
