@@ -182,6 +182,8 @@ class ProgramWriter:
                 values["country"] = data.country
             if data.region:
                 values["region"] = data.region[:200]
+            if data.region_names:
+                values["region_names"] = data.region_names
             self._save("speakers", speaker, self._apply(speaker, values), created)
             written[match_key] = speaker
         return written

@@ -61,7 +61,8 @@ class SpeakerData:
     key: str
     names: dict[str, str]
     country: str = ""
-    region: str = ""
+    region: str = ""  # the program's spelling: the key the country page filters by
+    region_names: dict[str, str] = field(default_factory=dict)  # language → region, for readers
     affiliation: dict[str, str] = field(default_factory=dict)
     bio: dict[str, str] = field(default_factory=dict)
 

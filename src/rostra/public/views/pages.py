@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from rostra.archive.domain.publishing import published_speeches
-from rostra.archive.models import Day, Event, Speaker, Topic
+from rostra.archive.models import Day, Event, Speaker, Topic, region_in
 from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
 from rostra.public.pagecache import public_page
@@ -102,6 +102,19 @@ def speakers(request):
                   {"speakers": list(page), "page": page, "page_query": page_query})
 
 
+def region_entries(keys) -> list[dict]:
+    """``[{"key": "Isfahan", "name": "اصفهان"}]``: each region as the program spelled it (the
+    filter's key) and as this reader's language writes it, where the program gave that."""
+    keys = set(keys)
+    names: dict[str, dict] = {}
+    for key, texts in (Speaker.objects.filter(region__in=keys).exclude(region_names={})
+                       .values_list("region", "region_names")):
+        for code, text in (texts or {}).items():
+            names.setdefault(key, {}).setdefault(code, text)
+    entries = [{"key": key, "name": region_in(key, names.get(key))} for key in keys]
+    return sorted(entries, key=lambda entry: entry["name"])
+
+
 @public_page
 def browse(request):
     """Countries (and their regions) the speakers of published speeches come from."""
@@ -119,7 +132,7 @@ def browse(request):
             entry["regions"].append(row["region"])
     ordered = sorted(countries.values(), key=lambda c: c["name"])
     for entry in ordered:
-        entry["regions"] = sorted(set(entry["regions"]))
+        entry["regions"] = region_entries(entry["regions"])
     return render(request, "public/browse.html", {"countries": ordered})
 
 
@@ -131,14 +144,15 @@ def country(request, code):
     if region:
         speeches = speeches.filter(speakers__region=region)
     speeches = speeches.order_by("starts_at", "slug").distinct()
-    regions = sorted(set(Speaker.objects.filter(country=code, speeches__state="published")
-                         .exclude(region="").values_list("region", flat=True)))
+    regions = region_entries(Speaker.objects.filter(country=code, speeches__state="published")
+                             .exclude(region="").values_list("region", flat=True))
     page, page_query = page_of(request, speeches, LIST_PAGE)
     if not regions and not page.object_list:
         raise Http404("no published speech from this country")
     return render(request, "public/country.html", {
         "code": code, "name": country_name(code, get_language() or "en"),
         "speeches": with_comment_counts(page), "regions": regions, "region": region,
+        "region_name": next((r["name"] for r in regions if r["key"] == region), region),
         "page": page, "page_query": page_query})
 
 
