@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _, ngettext
 
 from rostra.archive.models import Speech
 from rostra.core.languages import text_direction
+from rostra.core.reader_locale import localize_digits
+from rostra.public.reader_digits import current_numbering_system
 from rostra.review.domain.metadata_edits import (MetadataConflict, current_values,
                                                  edit_metadata, editable_languages,
                                                  metadata_fields, version_of)
@@ -52,9 +54,9 @@ def speech_metadata(request, slug: str):
             conflict = error
             stored = error.theirs
         else:
-            messages.success(request, ngettext("Saved: %(count)d row changed.",
-                                               "Saved: %(count)d rows changed.", count)
-                             % {"count": count} if count else _("Nothing changed."))
+            saved = (ngettext("Saved: %(count)d row changed.", "Saved: %(count)d rows changed.",
+                              count) % {"count": count}) if count else _("Nothing changed.")
+            messages.success(request, localize_digits(saved, current_numbering_system()))
             return redirect(reverse("review:metadata", args=[speech.slug]))
     shown = stored
     if conflict is not None:
