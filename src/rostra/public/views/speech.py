@@ -16,7 +16,7 @@ from rostra.core.storage import media_file
 from rostra.public.media_delivery import media_response
 from rostra.public.pagecache import public_page
 from rostra.public.media_offer import media_offer
-from rostra.public.queries import related_speeches, speech_page
+from rostra.public.queries import related_speeches, similar_speeches, speech_page
 from rostra.public.reader_digits import current_numbering_system
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
 from rostra.transcripts.models import Segment
@@ -115,7 +115,8 @@ def speech_detail(request, slug):
     context = player_context(request, speech)
     context.update(comment_section(request, speech))
     context["canonical_url"] = absolute_url(request, request.path)
-    context["related"] = related_speeches(speech=speech)
+    context["related"] = related = list(related_speeches(speech=speech))
+    context["similar"] = similar_speeches(speech, exclude=related)
     return render(request, "public/speech.html", context)
 
 
