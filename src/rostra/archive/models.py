@@ -144,6 +144,10 @@ class Speaker(models.Model):
     region_names = models.JSONField(default=dict, blank=True, help_text="language → region")
     affiliation = models.JSONField(default=dict, blank=True, help_text="language → text")
     bio = models.JSONField(default=dict, blank=True, help_text="language → text")
+    photo_path = models.CharField(max_length=300, blank=True,
+                                  help_text="photos/<sha[:2]>/<sha>.<ext> in the media folder")
+    photo_source = models.CharField(max_length=1000, blank=True,
+                                    help_text="where the program said the photo is")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -50,6 +50,8 @@ class ImportReport:
     # "fields": {name: [old, new]}, "kept_editor_fields"?}; held back ones need --update.
     changes: list[dict] = field(default_factory=list)
     held_back: int = 0
+    # One line each about what was left out without failing the import (photos not stored).
+    notices: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
         counts = self.counts[kind]
@@ -65,7 +67,7 @@ class ImportReport:
             "dry_run": self.dry_run, "changed": self.changed,
             "counts": {kind: asdict(counts) for kind, counts in self.counts.items()},
             "not_in_program": self.not_in_program,
-            "held_back": self.held_back, "changes": self.changes,
+            "held_back": self.held_back, "changes": self.changes, "notices": self.notices,
         }
 
 
@@ -111,6 +113,8 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
     from rostra.archive.domain.program_writer import ProgramWriter
 
     rules = ImportRules(update=update, force=force)
+    if not dry_run:
+        _store_speaker_photos(program, base_dir=path.parent, report=report)
     try:
         with transaction.atomic():
             check_same_program(program, rules=rules)
@@ -122,6 +126,21 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
     except IntegrityError as error:
         raise UserError(integrity_message(path.name, error)) from None
     return report
+
+
+def _store_speaker_photos(program, *, base_dir: Path, report: ImportReport) -> None:
+    """Photos first, outside the transaction: a download must not hold the database. A failed
+    import leaves only content-addressed files that the next import reuses."""
+    from rostra.archive.domain.speaker_photos import store_photos
+
+    speakers = [speaker for speaker in program.speakers.values() if speaker.photo]
+    if not speakers:
+        return
+    outcome = store_photos([speaker.photo for speaker in speakers], base_dir=base_dir)
+    for speaker in speakers:
+        speaker.photo_path = outcome.stored.get(speaker.photo, "")
+    if outcome.notice():
+        report.notices.append(outcome.notice())
 
 
 def integrity_message(name: str, error: IntegrityError) -> str:

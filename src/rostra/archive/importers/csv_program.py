@@ -25,6 +25,7 @@ FORMAT = "csv"
 REQUIRED = ("id", "language", "start", "duration")
 SINGLE = {"id", "language", "start", "duration", "event", "event_timezone", "guid", "slug",
           "room", "session", "topics", "speaker_ids", "speaker_countries", "speaker_regions",
+          "speaker_photos",
           "url", "license", "type"}
 PER_LANGUAGE = ("title", "subtitle", "abstract", "description", "event_name", "topics",
                 "speakers", "speaker_affiliations", "speaker_bios", "speaker_regions", "room",
@@ -280,13 +281,14 @@ class _CsvBuilder:
         ids = _split(row.get("speaker_ids", ""))
         countries = _split(row.get("speaker_countries", "").upper())
         regions = _split(row.get("speaker_regions", ""))
+        photos = _split(row.get("speaker_photos", ""))
         lists = ({f"speakers_{lang}": items for lang, items in names.items()}
                  | {f"speaker_affiliations_{lang}": items
                     for lang, items in affiliations.items()}
                  | {f"speaker_bios_{lang}": items for lang, items in bios.items()}
                  | {f"speaker_regions_{lang}": items for lang, items in region_names.items()}
                  | {"speaker_ids": ids, "speaker_countries": countries,
-                    "speaker_regions": regions})
+                    "speaker_regions": regions, "speaker_photos": photos})
         count = _aligned_count(lists)
         keys = []
         for position in range(count):
@@ -296,6 +298,7 @@ class _CsvBuilder:
                        if items and items[position]},
                 country=countries[position] if countries else "",
                 region=regions[position] if regions else "",
+                photo=photos[position] if photos else "",
                 affiliation={lang: items[position] for lang, items in affiliations.items()
                              if items and items[position]},
                 bio={lang: items[position] for lang, items in bios.items()
@@ -324,6 +327,7 @@ class _CsvBuilder:
                         getattr(known, field).setdefault(lang, value)
                 known.country = known.country or speaker.country
                 known.region = known.region or speaker.region
+                known.photo = known.photo or speaker.photo
             keys.append(match)
         return list(dict.fromkeys(keys))
 

@@ -95,13 +95,13 @@ class FrabProgramBuilder:
                                          ends_at=ends_at))
 
     def add_person(self, *, key: str, name: str, talk_language: str, bio: str = "",
-                   language: str = "") -> str:
+                   language: str = "", photo: str = "") -> str:
         """The person's match key; the same person in several talks (or written in several
         languages, ``language`` naming which) is merged."""
         bio_language = talk_language or script_language(bio if isinstance(bio, str) else "")
         name_language = language or script_language(name, talk_language)
         speaker = SpeakerData(key=key, names=texts(name_language, name),
-                              bio=texts(bio_language, bio))
+                              bio=texts(bio_language, bio), photo=photo)
         match = speaker.match_key()
         known = self.program.speakers.get(match)
         if known is None:
@@ -110,6 +110,7 @@ class FrabProgramBuilder:
             for field in ("names", "bio"):
                 for language, value in getattr(speaker, field).items():
                     getattr(known, field).setdefault(language, value)
+            known.photo = known.photo or photo
         return match
 
     # events -------------------------------------------------------------------------------

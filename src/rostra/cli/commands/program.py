@@ -73,6 +73,8 @@ def run(args) -> int:
         console.print(f"{report.not_in_program} speeches of {report.event} are not in this "
                       "program; they were kept.")
     print_changes(report)
+    for notice in report.notices:
+        console.print(notice, markup=False, highlight=False)
     if report.dry_run:
         console.print("dry run: nothing was written.")
     elif not report.changed:

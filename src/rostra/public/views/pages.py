@@ -5,12 +5,14 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from rostra.archive.domain.publishing import published_speeches
+from rostra.archive.domain.speaker_photos import content_type
 from rostra.archive.models import Day, Event, Speaker, Topic, region_in
+from rostra.core.storage import media_file
 from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
 from rostra.public.pagecache import public_page
@@ -90,6 +92,18 @@ def speaker(request, slug):
     return render(request, "public/speaker.html", {
         "speaker": person, "speeches": with_comment_counts(speeches),
         "related": related_speeches(speaker=person)})
+
+
+def speaker_photo(request, slug):
+    """The speaker's photo, from the archive's own storage (content-addressed: cached long)."""
+    person = get_object_or_404(Speaker.objects.exclude(photo_path=""), slug=slug)
+    path = media_file(person.photo_path)
+    if not path.is_file():
+        raise Http404("the photo file is missing from the media folder")
+    response = FileResponse(open(path, "rb"), content_type=content_type(person.photo_path))
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @public_page
