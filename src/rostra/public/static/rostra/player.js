@@ -366,7 +366,8 @@
     var output = document.querySelector("[data-player-time]");
     if (!output) return;
     var digits = output.getAttribute("data-digits") || "0123456789";
-    if (digits !== "0123456789") media.classList.add("own-time");
+    // One time display in every language (ours), rather than two in English.
+    media.classList.add("own-time");
     function show() {
       var whole = isFinite(media.duration) ? clock(media.duration, digits) : "";
       output.textContent = clock(media.currentTime, digits) + (whole ? " / " + whole : "");
