@@ -19,6 +19,7 @@ from rostra.public.media_offer import media_offer
 from rostra.public.queries import related_speeches, similar_speeches, speech_page
 from rostra.public.reader_digits import current_numbering_system
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
+from rostra.review.domain.machine_metadata import machine_languages
 from rostra.transcripts.models import Segment
 from rostra.transcripts.exporters import EXPORT_FORMATS, export_media_type, export_transcript
 
@@ -109,6 +110,12 @@ def shared_sentence(request, transcript) -> str:
     return next(iter(found), "")
 
 
+def machine_metadata_shown(speech) -> bool:
+    """Whether the title or abstract this reader sees is an approved machine translation."""
+    language = (get_language() or "").split("-")[0]
+    return any(language in machine_languages(speech, attr) for attr in ("title", "abstract"))
+
+
 @public_page
 def speech_detail(request, slug):
     speech = get_object_or_404(speech_page(), slug=slug)
@@ -117,6 +124,7 @@ def speech_detail(request, slug):
     context["canonical_url"] = absolute_url(request, request.path)
     context["related"] = related = list(related_speeches(speech=speech))
     context["similar"] = similar_speeches(speech, exclude=related)
+    context["machine_metadata"] = machine_metadata_shown(speech)
     return render(request, "public/speech.html", context)
 
 

@@ -16,7 +16,10 @@ from rostra.public.reader_digits import current_numbering_system
 from rostra.review.domain.metadata_edits import (MetadataConflict, current_values,
                                                  edit_metadata, editable_languages,
                                                  metadata_fields, version_of)
-from rostra.review.views.common import page_context, staff_page
+from rostra.review.domain.machine_metadata import (approve_machine_metadata, pending_for,
+                                                   translate_missing_metadata)
+from rostra.review.domain.translation import retranslation_available
+from rostra.review.views.common import page_context, redirect_with_result, staff_page
 
 
 def _posted_values(post, fields, languages) -> dict[str, dict]:
@@ -38,6 +41,20 @@ def _rows(fields, shown: dict[str, dict], editable: list[str]) -> list[dict]:
         for code in settings.ROSTRA_LANGUAGES]} for field in fields]
 
 
+def _machine_action(request, speech, op):
+    """Machine-translate the empty texts, or approve one language's machine texts."""
+    if op == "machine":
+        action = lambda: translate_missing_metadata(speech, user=request.user)  # noqa: E731
+        done = _("Machine translations made; readers see them once you approve them.")
+    else:
+        language = request.POST.get("language", "")
+        action = lambda: approve_machine_metadata(speech, user=request.user,  # noqa: E731
+                                                  language=language)
+        done = _("Machine translations approved: readers now see them, labelled.")
+    return redirect_with_result(request, reverse("review:metadata", args=[speech.slug]),
+                                action, done)
+
+
 @staff_page("edit_transcript")
 def speech_metadata(request, slug: str):
     speech = get_object_or_404(Speech.objects.select_related("event"), slug=slug)
@@ -45,6 +62,9 @@ def speech_metadata(request, slug: str):
     editable = editable_languages(request.user)
     stored = current_values(fields)
     conflict = None
+    op = request.POST.get("op", "save")
+    if request.method == "POST" and op in ("machine", "approve"):
+        return _machine_action(request, speech, op)
     if request.method == "POST":
         posted = _posted_values(request.POST, fields, editable)
         try:
@@ -63,8 +83,15 @@ def speech_metadata(request, slug: str):
         # The form reopens on the newest version with this editor's text still in it; the
         # table above it shows what the other person saved.
         shown = {key: {**stored.get(key, {}), **conflict.mine.get(key, {})} for key in stored}
+    pending = pending_for(fields)
+    rows = _rows(fields, shown, editable)
+    for row in rows:
+        for cell in row["cells"]:
+            cell["machine"] = pending.get((row["field"].key, cell["code"]))
     return render(request, "review/metadata.html", page_context(
-        request, speech=speech, rows=_rows(fields, shown, editable),
+        request, speech=speech, rows=rows,
+        pending_languages=sorted({language for _, language in pending}),
+        machine_unavailable=retranslation_available(),
         theirs=_rows(fields, stored, []) if conflict else None,
         base_version=version_of(stored), editable=editable,
         languages=list(settings.ROSTRA_LANGUAGES)), status=409 if conflict else 200)
