@@ -174,3 +174,47 @@ def test_the_players_time_is_in_the_readers_digits(page, site):
         check_interface(page, lang)
         screenshot(page, f"player-time-{lang}")
     assert page.js_errors == []
+
+
+@pytest.fixture(scope="module")
+def tiny_nllb(tmp_path_factory):
+    from rostra.pipeline.mt.tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-mt") / "nllb", family="nllb")
+
+
+def test_machine_program_text_is_approved_then_labelled(page, site, settings, tiny_nllb,
+                                                        fresh_pages):
+    from rostra.archive.models import Speech
+    from rostra.processing.translation import forget_engines
+
+    settings.ROSTRA_MT_ENGINE = "ctranslate2"
+    settings.ROSTRA_MT_MODEL = str(tiny_nllb)
+    settings.ROSTRA_MT_BEAM_SIZE = 1
+    forget_engines()
+    make_user("editor_fa", "editor", languages=["fa"])
+    make_user("editor_ar", "editor", languages=["ar"])
+    make_user("editor_en", "editor", languages=["en"])
+    labels = {"fa": "ترجمهٔ ماشینی است که ویراستاری", "ar": "ترجمة آلية راجعها محرر",
+              "en": "machine translation, reviewed by an editor"}
+    for lang in LANGUAGES:
+        source = "ar" if lang != "ar" else "en"
+        Speech.objects.filter(pk=site.speech.pk).update(
+            abstract={source: {"ar": "نتحدث عن الماء والطاقة.",
+                               "en": "We talk about water and energy."}[source]})
+        page.goto(f"{site.url}/{lang}/speeches/{site.speech.slug}/")
+        assert labels[lang] not in page.inner_text("body")
+        log_in(page, site, lang, f"editor_{lang}")
+        page.goto(f"{site.url}/{lang}/review/speech/{site.speech.slug}/metadata/")
+        page.click("button[value=machine]")
+        page.wait_for_selector(f'[id="machine-speech-abstract:{lang}"]')
+        check_interface(page, lang)
+        screenshot(page, f"review-machine-metadata-{lang}")
+        page.click(f"#approve-machine-{lang}")
+        page.wait_for_selector(".messages .success")
+        page.goto(f"{site.url}/{lang}/speeches/{site.speech.slug}/")
+        assert labels[lang] in page.inner_text(".provenance-metadata")
+        check_interface(page, lang)
+        screenshot(page, f"speech-machine-metadata-{lang}")
+    forget_engines()
+    assert page.js_errors == []

@@ -6,14 +6,14 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_POST
 
 from rostra.archive.models import Speech
 from rostra.core.languages import native_name, text_direction
+from rostra.public.language_names import language_in
 from rostra.review.domain import publishing
 from rostra.review.domain.translation import retranslation_available
-from rostra.core.languages import native_name as language_label
 from rostra.review.domain.metadata_edits import editable_languages
 from rostra.review.views.common import page_context, redirect_with_result, staff_page
 from rostra.review.views.queue import STATE_LABELS
@@ -51,6 +51,11 @@ def speech_detail(request, slug: str):
         can_withdraw=roles.can_withdraw(request.user),
         retranslation_unavailable=retranslation_available(),
     ))
+
+
+def language_label(code: str) -> str:
+    """The language's name in the interface language ("Persian", «فارسی»…)."""
+    return language_in(code, get_language() or "en")
 
 
 def _speech_url(speech: Speech) -> str:
