@@ -19,7 +19,7 @@ from rostra.public.media_offer import media_offer
 from rostra.public.queries import related_speeches, similar_speeches, speech_page
 from rostra.public.reader_digits import current_numbering_system
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
-from rostra.review.domain.machine_metadata import machine_languages
+from rostra.review.domain.machine_metadata import reviewed_machine_fields
 from rostra.transcripts.models import Segment
 from rostra.transcripts.exporters import EXPORT_FORMATS, export_media_type, export_transcript
 
@@ -112,8 +112,7 @@ def shared_sentence(request, transcript) -> str:
 
 def machine_metadata_shown(speech) -> bool:
     """Whether the title or abstract this reader sees is an approved machine translation."""
-    language = (get_language() or "").split("-")[0]
-    return any(language in machine_languages(speech, attr) for attr in ("title", "abstract"))
+    return bool(reviewed_machine_fields(speech, (get_language() or "").split("-")[0]))
 
 
 @public_page

@@ -123,10 +123,13 @@ def approve_machine_metadata(speech: Speech, *, user, language: str, via: str = 
     return copied
 
 
-def machine_languages(speech: Speech, attr: str) -> set[str]:
-    """Languages in which ``speech``'s ``attr`` is an approved machine text still as approved
-    (an editor's later change makes it theirs): for the "machine translation" label."""
+def reviewed_machine_fields(speech: Speech, language: str,
+                            attrs: tuple[str, ...] = ("title", "abstract")) -> set[str]:
+    """Which of ``speech``'s ``attrs`` are, in ``language``, an approved machine text still as
+    approved (an editor's later change makes it theirs): for the "machine translation" label.
+    One query."""
     rows = MachineMetadata.objects.filter(object_type="archive.speech", object_id=speech.pk,
-                                          attr=attr, approved_at__isnull=False)
-    current = getattr(speech, attr) or {}
-    return {row.language for row in rows if current.get(row.language) == row.text}
+                                          attr__in=attrs, language=language,
+                                          approved_at__isnull=False)
+    return {row.attr for row in rows
+            if (getattr(speech, row.attr) or {}).get(language) == row.text}
