@@ -90,6 +90,8 @@ def test_speaker_photo_and_region_in_each_language(page, site, fresh_pages):
         page.goto(f"{site.url}/{lang}/speakers/sara-ahmadi/")
         photo = page.locator("img.speaker-photo")
         assert photo.get_attribute("alt") == alt
+        # loading="lazy": wait for the image rather than the page's load event
+        wait_until(page, "document.querySelector('img.speaker-photo').naturalWidth > 0")
         assert page.evaluate("document.querySelector('img.speaker-photo').naturalWidth") == 64
         assert photo.get_attribute("src").startswith(f"/{lang}/speakers/")  # our own server
         assert region in page.inner_text(".speaker-meta")
