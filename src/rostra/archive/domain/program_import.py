@@ -51,6 +51,8 @@ class ImportReport:
     # "fields": {name: [old, new]}, "kept_editor_fields"?}; held back ones need --update.
     changes: list[dict] = field(default_factory=list)
     held_back: int = 0
+    # One line each about what was left out without failing the import (photos not stored).
+    notices: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
         counts = self.counts[kind]
@@ -66,7 +68,7 @@ class ImportReport:
             "dry_run": self.dry_run, "changed": self.changed,
             "counts": {kind: asdict(counts) for kind, counts in self.counts.items()},
             "not_in_program": self.not_in_program,
-            "held_back": self.held_back, "changes": self.changes,
+            "held_back": self.held_back, "changes": self.changes, "notices": self.notices,
         }
 
 
@@ -112,9 +114,11 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
     from rostra.archive.domain.program_writer import ProgramWriter
 
     rules = ImportRules(update=update, force=force)
+    photo_notices = [] if dry_run else _store_speaker_photos(program, base_dir=path.parent)
     for attempt in range(1, CLASH_ATTEMPTS + 1):
         report = ImportReport(source=path.name, format=program.format,
                               event=program.event.slug, dry_run=dry_run)
+        report.notices.extend(photo_notices)
         try:
             with transaction.atomic():
                 check_same_program(program, rules=rules)
@@ -134,6 +138,21 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
             # and match them, as a second import of the same file would.
             time.sleep(0.2 * attempt)
     raise AssertionError("unreachable")
+
+
+def _store_speaker_photos(program, *, base_dir: Path) -> list[str]:
+    """Photos first, outside the transaction: a download must not hold the database. A failed
+    import leaves only content-addressed files that the next import reuses. Returns the
+    notices for the report."""
+    from rostra.archive.domain.speaker_photos import store_photos
+
+    speakers = [speaker for speaker in program.speakers.values() if speaker.photo]
+    if not speakers:
+        return []
+    outcome = store_photos([speaker.photo for speaker in speakers], base_dir=base_dir)
+    for speaker in speakers:
+        speaker.photo_path = outcome.stored.get(speaker.photo, "")
+    return [outcome.notice()] if outcome.notice() else []
 
 
 # Two imports into one event at once: each reads what is there, then writes what is missing,

@@ -180,6 +180,11 @@ class ProgramWriter:
                 values["country"] = data.country
             if data.region:
                 values["region"] = data.region[:200]
+            if data.region_names:
+                values["region_names"] = data.region_names
+            if data.photo_path:
+                values["photo_path"] = data.photo_path
+                values["photo_source"] = data.photo[:1000]
             self._save("speakers", speaker, self._apply(speaker, values), created)
             written[match_key] = speaker
         return written

@@ -74,6 +74,8 @@ def run(args) -> int:
         console.print(f"{report.not_in_program} speeches of {report.event} are not in this "
                       "program; they were kept.")
     print_changes(report)
+    for notice in report.notices:
+        console.print(notice, markup=False, highlight=False)
     if pending:
         console.print(f"search: indexing {pending} speeches continues in the background; "
                       "follow it with rostra status", markup=False)
