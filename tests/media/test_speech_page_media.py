@@ -79,6 +79,21 @@ def test_renditions_are_served_with_ranges_and_the_track_finds_its_sprite(client
     assert client.get(f"/media/speeches/{slug}/xx/opus.opus").status_code == 404
 
 
+def test_renditions_are_handed_to_the_front_server_like_the_original(client, archive,
+                                                                      settings):
+    settings.ROSTRA_MEDIA_OFFLOAD = "x-accel-redirect"
+    settings.ROSTRA_MEDIA_INTERNAL_URL = "/_protected_media/"
+    slug = archive.speech.slug
+    mp4 = Rendition.objects.get(asset=archive.speech.media, name="mp4-120")
+    answer = client.get(f"/media/speeches/{slug}/mp4-120.mp4", HTTP_RANGE="bytes=0-99")
+    assert answer.status_code == 200 and answer.content == b""
+    assert answer["X-Accel-Redirect"] == "/_protected_media/" + mp4.path
+    assert answer["ETag"] == f'"{mp4.sha256}"' and answer["Content-Type"] == "video/mp4"
+    settings.ROSTRA_MEDIA_OFFLOAD = "x-sendfile"
+    answer = client.get(f"/media/speeches/{slug}/en/opus.opus")
+    assert answer["X-Sendfile"].endswith(".opus") and answer.content == b""
+
+
 def test_the_api_says_which_transcript_is_an_interpretation(client, archive):
     response = client.get(f"/api/speeches/{archive.speech.slug}")
     assert response.status_code == 200
