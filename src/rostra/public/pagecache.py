@@ -65,6 +65,21 @@ def current_generation() -> Generation:
     return Generation(*row) if row else Generation("initial", None)
 
 
+def current_token() -> str:
+    """The token alone, read on every cached answer: one indexed row through a bare cursor,
+    because building that query with the ORM cost more than the rest of a cache hit together
+    (pyinstrument, bench/RESULTS.md "Load"). The time of the change travels in the entry."""
+    from django.db import connection
+
+    from rostra.public.models import ContentGeneration
+
+    table = connection.ops.quote_name(ContentGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else "initial"
+
+
 def content_changed(**_ignored) -> None:
     """Make every cached page stale (a signal receiver; also callable directly)."""
     from rostra.public.models import ContentGeneration
@@ -98,8 +113,8 @@ def _eligible(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _key(request, generation: Generation) -> str:
-    raw = "|".join((generation.token, get_language() or "", request.scheme, request.get_host(),
+def _key(request, token: str) -> str:
+    raw = "|".join((token, get_language() or "", request.scheme, request.get_host(),
                     request.get_full_path()))
     return "page:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -118,19 +133,19 @@ class PublicPageCacheMiddleware:
         options = getattr(view_func, "rostra_public_page", None)
         if options is None or not _eligible(request):
             return None
-        generation = current_generation()
-        key = _key(request, generation)
-        entry = caches[CACHE_ALIAS].get(key)
+        entry = caches[CACHE_ALIAS].get(_key(request, current_token()))
         if entry is None:
+            # Read before rendering: a change during the render makes this entry stale at once.
+            generation = current_generation()
             response = view_func(request, *view_args, **view_kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            entry = self._store(request, key, response, generation, options)
+            entry = self._store(request, _key(request, generation.token), response, generation)
             if entry is None:
                 return response
-        return self._replay(request, entry, generation, options)
+        return self._replay(request, entry, options)
 
-    def _store(self, request, key, response, generation, options):
+    def _store(self, request, key, response, generation):
         if response.status_code != 200 or response.streaming or response.cookies:
             return None
         session = getattr(request, "session", None)
@@ -147,12 +162,13 @@ class PublicPageCacheMiddleware:
             "etag": '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"',
             "xframe_exempt": getattr(response, "xframe_options_exempt", False),
             "has_csrf": CSRF_PLACEHOLDER.encode() in body,
+            "changed_at": generation.changed_at.timestamp() if generation.changed_at else None,
         }
         caches[CACHE_ALIAS].set(key, entry, ENTRY_SECONDS)
         return entry
 
-    def _replay(self, request, entry, generation, options):
-        last_modified = generation.changed_at.timestamp() if generation.changed_at else None
+    def _replay(self, request, entry, options):
+        last_modified = entry["changed_at"]
         body = entry["body"]
         if entry["has_csrf"]:
             body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
