@@ -19,6 +19,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.core.cache import caches
@@ -27,6 +28,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -59,25 +61,30 @@ class Generation:
 
 
 def current_generation() -> Generation:
-    from rostra.public.models import ContentGeneration
-
-    row = ContentGeneration.objects.filter(pk=1).values_list("token", "changed_at").first()
-    return Generation(*row) if row else Generation("initial", None)
-
-
-def current_token() -> str:
-    """The token alone, read on every cached answer: one indexed row through a bare cursor,
-    because building that query with the ORM cost more than the rest of a cache hit together
-    (pyinstrument, bench/RESULTS.md "Load"). The time of the change travels in the entry."""
+    """The token and the time of the last change, read on every cached answer: one indexed row
+    through a bare cursor, because building that query with the ORM cost more than the rest of
+    a cache hit together (pyinstrument, bench/RESULTS.md "Production server and load")."""
     from django.db import connection
 
     from rostra.public.models import ContentGeneration
 
     table = connection.ops.quote_name(ContentGeneration._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
+        cursor.execute(f"SELECT token, changed_at FROM {table} WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else "initial"
+    if row is None:
+        return Generation("initial", None)
+    return Generation(row[0], _aware(row[1]))
+
+
+def _aware(value):
+    """SQLite hands the column back as text (UTC, as Django stored it); PostgreSQL as a
+    datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt_timezone.utc)
+    return value
 
 
 def content_changed(**_ignored) -> None:
@@ -133,14 +140,15 @@ class PublicPageCacheMiddleware:
         options = getattr(view_func, "rostra_public_page", None)
         if options is None or not _eligible(request):
             return None
-        entry = caches[CACHE_ALIAS].get(_key(request, current_token()))
+        # Read before rendering: a change during the render makes the entry stale at once.
+        generation = current_generation()
+        key = _key(request, generation.token)
+        entry = caches[CACHE_ALIAS].get(key)
         if entry is None:
-            # Read before rendering: a change during the render makes this entry stale at once.
-            generation = current_generation()
             response = view_func(request, *view_args, **view_kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            entry = self._store(request, _key(request, generation.token), response, generation)
+            entry = self._store(request, key, response, generation)
             if entry is None:
                 return response
         return self._replay(request, entry, options)
