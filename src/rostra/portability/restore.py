@@ -13,7 +13,8 @@ from django.db import transaction
 from rostra.archive.models import (Day, Event, MediaAsset, Room, Session, Speaker, Speech,
                                    SpeechSpeaker, Topic)
 from rostra.core.errors import UserError
-from rostra.core.storage import media_file, sha256_of
+from rostra.core.digests import sha256_of
+from rostra.core.storage import media_file
 from rostra.media.models import AudioTrack, Rendition
 from rostra.portability import ARCHIVE, FORMAT, FORMAT_VERSION, MANIFEST, READABLE_VERSIONS
 from rostra.review.models import TranscriptRevision
