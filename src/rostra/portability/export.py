@@ -116,7 +116,8 @@ def rendition_files(record: dict) -> list[str]:
         files = [path] if path.is_file() else []
     if not files:
         raise UserError(f"rendition {record['name']} of asset {record['asset'][:12]} is "
-                        f"missing ({path}); run `rostra process` to make it again, then export")
+                        f"missing ({path}); restore the file or make it again with `rostra "
+                        "process --stages renditions --force`, then export")
     return [p.relative_to(media_dir()).as_posix() for p in files]
 
 
