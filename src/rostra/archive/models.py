@@ -250,7 +250,11 @@ class Speech(models.Model):
             models.UniqueConstraint(fields=["event", "guid"], condition=~models.Q(guid=""),
                                     name="speech_unique_guid"),
         ]
-        indexes = [models.Index(fields=["event", "starts_at"])]
+        indexes = [models.Index(fields=["event", "starts_at"]),
+                   # The home page's and the feeds' latest published speeches: read in index
+                   # order and stopped at the limit, instead of sorting every published one.
+                   models.Index(fields=["state", "-published_at", "-id"],
+                                name="speech_latest_published")]
 
     def __str__(self) -> str:
         return self.display_title()

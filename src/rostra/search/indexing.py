@@ -26,6 +26,7 @@ from rostra.search.embeddings.registry import get_embedding_engine
 from rostra.search.fingerprints import (NO_TRANSCRIPT, metadata_fingerprint,
                                         transcript_fingerprint)
 from rostra.search.normalize import index_text
+from rostra.search.signals import index_changed
 from rostra.transcripts.reading import preferred_transcript
 
 log = logging.getLogger(__name__)
@@ -193,12 +194,14 @@ def index_speech(speech: Speech, *, languages: Iterable[str] | None = None,
                               vectors=vectors if engine is not None else None,
                               vector_signature=engine.signature if engine is not None else "",
                               fingerprints=fingerprints)
+    index_changed.send(sender=Speech)
     return len(documents)
 
 
 def remove_speech(*, speech_id: int, backend: SearchBackend | None = None) -> None:
     """Drop a speech from the index. Side effect: deletes its documents and vectors."""
     (backend or get_backend()).delete_speech(speech_id=speech_id)
+    index_changed.send(sender=Speech)
 
 
 def reindex_all(progress: Callable[[int, int], None] | None = None, *,
@@ -220,6 +223,7 @@ def reindex_all(progress: Callable[[int, int], None] | None = None, *,
             progress(done, total)
     if hasattr(backend, "optimize"):
         backend.optimize()
+    index_changed.send(sender=Speech)
     return backend.stats()
 
 
