@@ -37,7 +37,9 @@ MODES = ("hybrid", "keyword", "semantic")
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
 # A word match is stronger evidence than a nearby meaning: keyword ranks weigh more
 # (bench/search_quality.py: MRR on folding queries 0.94 → 1.00).
-RRF_WEIGHTS = {"keyword": 1.0, "semantic": 0.5}
+# Query words said close together (rostra.search.keyword) add their own list on top.
+RRF_WEIGHTS = {"keyword": 1.0, "semantic": 0.5, "near": 0.5}
+WORD_LISTS = {"keyword", "near"}  # lists of documents that contain the query's words
 MATCHES_PER_SPEECH = 3
 MAX_PER_PAGE = 100
 _EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-embed")
@@ -72,7 +74,7 @@ def _page_matches(entries, vector, backend: SearchBackend):
     """The page's entries with window hits narrowed to their best cue, one per place."""
     shown, seen = [], set()
     for score, hit, sources in entries:
-        if vector is not None and "keyword" not in sources:
+        if vector is not None and not sources & WORD_LISTS:
             hit = point_at_cue(hit, vector, backend)
         if hit.key in seen:
             continue
@@ -91,7 +93,8 @@ def _present(speech: Speech, entries, texts: dict, terms: set[str], score: float
             start=None if hit.start_ms is None else hit.start_ms / 1000,
             end=None if hit.end_ms is None else hit.end_ms / 1000,
             snippet_html=snippet.html, snippet=snippet.text, score=round(match_score, 6),
-            matched_by=tuple(sorted(sources)), segment_id=hit.segment_id,
+            matched_by=tuple(sorted({"keyword" if name in WORD_LISTS else name
+                                     for name in sources})), segment_id=hit.segment_id,
             transcript_id=hit.transcript_id))
     # What was said comes before what the program says about it.
     matches.sort(key=lambda m: m.kind != "segment")
@@ -137,6 +140,8 @@ def search_archive(query: str, *, filters: SpeechFilter = SpeechFilter(),
     if mode in ("hybrid", "keyword"):
         keyword = keyword_candidates(groups, backend=backend, scope=scope, languages=languages)
         ranked["keyword"] = keyword.hits
+        if keyword.near:
+            ranked["near"] = keyword.near
         matched = {speech_id: set(found) for speech_id, found in keyword.matched.items()}
         results.notices += keyword.notices
     if mode in ("hybrid", "semantic"):

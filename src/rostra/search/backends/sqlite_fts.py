@@ -31,7 +31,8 @@ from typing import Sequence
 import numpy as np
 
 import rostra.search.backends.vector_cache as vector_cache
-from rostra.search.backends.base import CUE_KIND, DocumentHit, SearchBackend, fts5_expression
+from rostra.search.backends.base import (CUE_KIND, DocumentHit, SearchBackend, fts5_expression,
+                                         fts5_near_expression)
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +284,15 @@ class SqliteBackend(SearchBackend):
                            start_ms=start, end_ms=end)
 
     def keyword_search(self, groups, *, speech_ids, languages, limit, any_group=False):
-        expression = fts5_expression(groups, any_group=any_group)
+        return self._ranked_matches(fts5_expression(groups, any_group=any_group),
+                                    speech_ids, languages, limit)
+
+    def keyword_proximity(self, pairs, *, window, speech_ids, languages, limit):
+        # BM25 of an OR of NEAR groups grows with the number of pairs a document has close.
+        return self._ranked_matches(fts5_near_expression(pairs, window), speech_ids,
+                                    languages, limit)
+
+    def _ranked_matches(self, expression, speech_ids, languages, limit):
         if not expression or speech_ids is not None and not speech_ids:
             return []
         filters, params = self._filters(speech_ids, languages)
