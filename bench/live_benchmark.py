@@ -306,7 +306,7 @@ def main() -> None:
     setup_django(str(folder / "data"))
     print(json.dumps({"machine": {"cores": os.cpu_count(), "load_before": os.getloadavg()}}))
     if not args.skip_asr:
-        from rostra.pipeline.models import resolve_asr_model
+        from rostra.pipeline.weights import resolve_asr_model
 
         model_cache = folder / "data" / "models"
         spec = resolve_asr_model("bundled-base", model_cache=model_cache)
