@@ -71,7 +71,8 @@ def run_live(speech: Speech, options: LiveRunOptions, *, report: Reporter = prin
     model = model or engine.load()
     streaming = StreamingOptions(language=speech.original_language or None,
                                  prompt=live_prompt(speech),
-                                 beam_size=settings.ROSTRA_LIVE_BEAM_SIZE)
+                                 beam_size=settings.ROSTRA_LIVE_BEAM_SIZE,
+                                 short_context=settings.ROSTRA_LIVE_SHORT_CONTEXT)
     provenance = {"engine": engine.name, "model": engine.model_name, **streaming.as_dict()}
     started = start_live_job(speech, source=options.source, player_url=options.player_url,
                              options=provenance)

@@ -13,7 +13,8 @@ from django.db import transaction
 from rostra.archive.models import (Day, Event, MediaAsset, Room, Session, Speaker, Speech,
                                    SpeechSpeaker, Topic)
 from rostra.core.errors import UserError
-from rostra.core.storage import media_file, sha256_of
+from rostra.core.digests import sha256_of
+from rostra.core.storage import media_file
 from rostra.portability import ARCHIVE, FORMAT, FORMAT_VERSION, MANIFEST
 from rostra.review.models import TranscriptRevision
 from rostra.search.indexing import reindex_all

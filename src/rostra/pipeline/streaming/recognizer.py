@@ -17,6 +17,8 @@ import numpy as np
 from rostra.pipeline.audio import SAMPLE_RATE
 from rostra.pipeline.segmentation import ends_sentence
 from rostra.pipeline.streaming.agreement import LocalAgreement
+from rostra.pipeline.streaming.audio_context import (FULL_FRAMES, context_frames,
+                                                      short_audio_context)
 from rostra.pipeline.types import Word
 
 # A sentence is cut anyway after this many words or this long a pause, so captions and
@@ -47,10 +49,13 @@ class StreamingOptions:
     trim_seconds: float = 4.0
     max_buffer_seconds: float = 20.0  # hard bound: cut at the last committed word
     behind_max_buffer_seconds: float = 8.0  # the smaller window used when behind
+    # The encoder reads the buffer's length, not Whisper's padded 30 s (audio_context.py).
+    short_context: bool = True
 
     def as_dict(self) -> dict:
         return {"language": self.language, "beam_size": self.beam_size, "vad": self.vad,
                 "policy": "local-agreement-2", "trim_seconds": self.trim_seconds,
+                "short_context": self.short_context,
                 "max_buffer_seconds": self.max_buffer_seconds}
 
 
@@ -200,16 +205,19 @@ class StreamingRecognizer:
         return prompt or None
 
     def _recognize_buffer(self) -> list[Word]:
-        segments, info = self.model.transcribe(
-            self.buffer, language=self.options.language, beam_size=self.options.beam_size,
-            word_timestamps=True, vad_filter=self.options.vad,
-            condition_on_previous_text=False, initial_prompt=self._prompt())
+        frames = (context_frames(len(self.buffer), SAMPLE_RATE) if self.options.short_context
+                  else FULL_FRAMES)
         words = []
-        for segment in segments:
-            for word in segment.words or ():
-                words.append(Word(self.buffer_start_ms + round(word.start * 1000),
-                                  self.buffer_start_ms + round(word.end * 1000),
-                                  word.word, float(word.probability)))
+        with short_audio_context(self.model, frames):
+            segments, info = self.model.transcribe(
+                self.buffer, language=self.options.language, beam_size=self.options.beam_size,
+                word_timestamps=True, vad_filter=self.options.vad,
+                condition_on_previous_text=False, initial_prompt=self._prompt())
+            for segment in segments:
+                for word in segment.words or ():
+                    words.append(Word(self.buffer_start_ms + round(word.start * 1000),
+                                      self.buffer_start_ms + round(word.end * 1000),
+                                      word.word, float(word.probability)))
         if not self.language:
             self.language = info.language
         return words
