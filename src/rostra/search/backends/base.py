@@ -116,6 +116,21 @@ def tsquery_expression(groups: QueryGroups, *, any_group: bool = False) -> str:
     return (" | " if any_group else " & ").join(rendered)
 
 
+def fts5_near_expression(pairs: Sequence[tuple[str, str]], window: int) -> str:
+    """``NEAR("a" "b", w) OR …``: documents where a pair's words lie at most ``window`` words
+    apart, in either order."""
+    return " OR ".join(f"NEAR({quote_fts5(a)} {quote_fts5(b)}, {int(window)})"
+                       for a, b in pairs)
+
+
+def tsquery_near_expression(pairs: Sequence[tuple[str, str]], window: int) -> str:
+    """``'a' <1> 'b' | 'b' <1> 'a' | 'a' <2> 'b' | …``: the same as
+    :func:`fts5_near_expression` (FTS5's NEAR counts the words between, ``<N>`` the distance)."""
+    return " | ".join(f"{quote_tsquery(first)} <{distance}> {quote_tsquery(second)}"
+                      for a, b in pairs for distance in range(1, int(window) + 2)
+                      for first, second in ((a, b), (b, a)))
+
+
 class SearchBackend(ABC):
     """A full-text + vector index. Implementations: SQLite and PostgreSQL."""
 
@@ -147,6 +162,13 @@ class SearchBackend(ABC):
                        languages: Sequence[str] | None, limit: int,
                        any_group: bool = False) -> list[DocumentHit]:
         """Best ``limit`` documents matching the groups (all groups, or any with any_group)."""
+
+    @abstractmethod
+    def keyword_proximity(self, pairs: Sequence[tuple[str, str]], *, window: int,
+                          speech_ids: Sequence[int] | None, languages: Sequence[str] | None,
+                          limit: int) -> list[DocumentHit]:
+        """Best ``limit`` documents where a pair of terms lies within ``window`` words (either
+        order); documents with more such pairs rank higher."""
 
     @abstractmethod
     def keyword_match_counts(self, groups: QueryGroups, *, speech_ids: Sequence[int] | None,

@@ -25,7 +25,8 @@ import numpy as np
 
 import rostra.search.backends.vector_cache as vector_cache
 from rostra.search.backends.base import (CUE_KIND, DocumentHit, SearchBackend,
-                                         merge_entries, tsquery_expression)
+                                         merge_entries, tsquery_expression,
+                                         tsquery_near_expression)
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +258,15 @@ class PostgresBackend(SearchBackend):
         return sql, params
 
     def keyword_search(self, groups, *, speech_ids, languages, limit, any_group=False):
-        expression = tsquery_expression(groups, any_group=any_group)
+        return self._ranked_matches(tsquery_expression(groups, any_group=any_group),
+                                    speech_ids, languages, limit)
+
+    def keyword_proximity(self, pairs, *, window, speech_ids, languages, limit):
+        # ts_rank of an OR of <N> phrases grows with the number of pairs a document has close.
+        return self._ranked_matches(tsquery_near_expression(pairs, window), speech_ids,
+                                    languages, limit)
+
+    def _ranked_matches(self, expression, speech_ids, languages, limit):
         if not expression or speech_ids is not None and not speech_ids:
             return []
         self.ensure_schema()
