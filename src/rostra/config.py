@@ -194,8 +194,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_MEDIA_INTERNAL_URL", parse_str, "/internal-media/",
             "With x-accel-redirect: the nginx internal location that maps to the media folder."),
     Setting("ROSTRA_PAGE_CACHE", parse_bool, True,
-            "Keep rendered public pages and feeds in memory until something is published, "
-            "edited or commented."),
+            "Keep rendered public pages, search result pages and feeds in memory until "
+            "something is published, edited, commented or re-indexed."),
     Setting("ROSTRA_REQUIRE_SERVICES", parse_bool, False,
             "Tests: fail instead of skipping when PostgreSQL or Redis is missing."),
 )

@@ -15,7 +15,8 @@ from rostra.archive.models import (Day, Event, MediaAsset, Room, Session, Speake
 from rostra.core.errors import UserError
 from rostra.core.digests import sha256_of
 from rostra.core.storage import media_file
-from rostra.portability import ARCHIVE, FORMAT, FORMAT_VERSION, MANIFEST
+from rostra.media.models import AudioTrack, Rendition
+from rostra.portability import ARCHIVE, FORMAT, FORMAT_VERSION, MANIFEST, READABLE_VERSIONS
 from rostra.review.models import TranscriptRevision
 from rostra.search.indexing import reindex_all
 from rostra.transcripts.models import Segment, Transcript
@@ -50,9 +51,9 @@ def read_verified_bundle(directory: Path) -> dict:
         raise UserError(f"{manifest_path} is damaged: not valid JSON") from None
     if manifest.get("format") != FORMAT:
         raise UserError(f"{manifest_path} is not a rostra bundle manifest")
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in READABLE_VERSIONS:
         raise UserError(f"{directory} is bundle format version {manifest.get('format_version')}"
-                        f"; this rostra reads version {FORMAT_VERSION}")
+                        f"; this rostra reads versions 1 to {FORMAT_VERSION}")
     files = manifest.get("files") or {}
     if ARCHIVE not in files:
         raise UserError(f"{manifest_path} does not list {ARCHIVE}")
@@ -92,6 +93,7 @@ def restore_archive(directory: Path, *, reindex: bool = True) -> RestoreResult:
     document = read_verified_bundle(directory)
     ensure_empty_instance()
     copied = _copy_media(directory, document.get("media", []))
+    copied += _copy_rendition_files(directory, document.get("renditions", []))
     try:
         with transaction.atomic():
             _write_rows(document)
@@ -115,6 +117,26 @@ def _copy_media(directory: Path, records: list[dict]) -> list[Path]:
             continue
         with open(directory / "media" / record["path"], "rb") as source:
             copy_atomically(source, target)
+        copied.append(target)
+    return copied
+
+
+def _copy_rendition_files(directory: Path, records: list[dict]) -> list[Path]:
+    """Every file the bundle holds under media/renditions/ (checksums verified already)."""
+    from rostra.core.storage import copy_atomically
+
+    if not records:
+        return []
+    copied = []
+    bundle_media = directory / "media"
+    for source in sorted((bundle_media / "renditions").rglob("*")):
+        if not source.is_file():
+            continue
+        target = media_file(source.relative_to(bundle_media).as_posix())
+        if target.is_file():
+            continue
+        with open(source, "rb") as stream:
+            copy_atomically(stream, target)
         copied.append(target)
     return copied
 
@@ -157,6 +179,8 @@ def _write_rows(doc: dict) -> None:
         s = Speaker.objects.create(event=events[r["event"]], slug=r["slug"],
                                    external_id=r["external_id"], names=r["names"],
                                    country=r["country"], region=r["region"],
+                                   # bundles written before regions had names lack the key
+                                   region_names=r.get("region_names") or {},
                                    affiliation=r["affiliation"], bio=r["bio"])
         _restamp(Speaker, s.pk, created_at=_dt(r["created_at"]), updated_at=_dt(r["updated_at"]))
         speakers[s.slug] = s
@@ -174,6 +198,20 @@ def _write_rows(doc: dict) -> None:
             segments=r["segments"], author_name=r["author_name"], note=r["note"],
             created_at=_dt(r["created_at"]))
     _write_comments(doc.get("comments", []), speeches)
+    _write_media_extras(doc, media, speeches)
+
+
+def _write_media_extras(doc: dict, media: dict, speeches: dict) -> None:
+    """Interpreters' audio tracks and web renditions (bundle version 2 on)."""
+    for r in doc.get("audio_tracks", []):
+        t = AudioTrack.objects.create(speech=speeches[r["speech"]], language=r["language"],
+                                      asset=media[r["asset"]], source_track=r["source_track"],
+                                      interpretation=r["interpretation"])
+        _restamp(AudioTrack, t.pk, created_at=_dt(r["created_at"]))
+    for r in doc.get("renditions", []):
+        fields = {k: v for k, v in r.items() if k not in ("asset", "created_at")}
+        rendition = Rendition.objects.create(asset=media[r["asset"]], **fields)
+        _restamp(Rendition, rendition.pk, created_at=_dt(r["created_at"]))
 
 
 SPEECH_PLAIN = ("external_id", "guid", "title", "subtitle", "abstract", "description",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -140,10 +140,13 @@ class SearchBackend(ABC):
     def replace_documents(self, *, speech_id: int, scopes: Sequence[str],
                           documents: Sequence[IndexDocument],
                           vectors: Sequence[VectorDocument] | None,
-                          vector_signature: str = "") -> None:
+                          vector_signature: str = "",
+                          fingerprints: Mapping[str, str] | None = None) -> None:
         """Delete ``speech_id``'s documents (and vectors) in ``scopes``, insert the new ones.
 
-        ``vectors=None`` leaves the vectors of those scopes untouched. One transaction.
+        ``vectors=None`` leaves the vectors of those scopes untouched. ``fingerprints`` (scope
+        → fingerprint of what the documents were made from) are stored beside them, for
+        rostra.search.consistency to tell an entry whose words changed. One transaction.
         """
 
     @abstractmethod
@@ -205,5 +208,17 @@ class SearchBackend(ABC):
         """Counts and size: documents, vectors, bytes."""
 
     @abstractmethod
-    def indexed_scopes(self) -> dict[int, set[str]]:
-        """speech id → the scopes it has documents in (for rostra.search.consistency)."""
+    def indexed_entries(self) -> dict[int, dict[str, str]]:
+        """speech id → {scope: fingerprint} of what it has in the index (for
+        rostra.search.consistency); a scope with documents but no fingerprint reads ""."""
+
+
+def merge_entries(documents: Iterable[tuple[int, str]],
+                  entries: Iterable[tuple[int, str, str]]) -> dict[int, dict[str, str]]:
+    """indexed_entries from the scopes that have documents and the fingerprints stored."""
+    merged: dict[int, dict[str, str]] = {}
+    for speech_id, scope in documents:
+        merged.setdefault(speech_id, {})[scope] = ""
+    for speech_id, scope, fingerprint in entries:
+        merged.setdefault(speech_id, {})[scope] = fingerprint
+    return merged

@@ -32,7 +32,7 @@ import numpy as np
 
 import rostra.search.backends.vector_cache as vector_cache
 from rostra.search.backends.base import (CUE_KIND, DocumentHit, SearchBackend, fts5_expression,
-                                         fts5_near_expression)
+                                         fts5_near_expression, merge_entries)
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS search_doc (
     field TEXT NOT NULL DEFAULT '', language TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '',
     transcript_id INTEGER, segment_id INTEGER, start_ms INTEGER, end_ms INTEGER);
 CREATE INDEX IF NOT EXISTS search_doc_speech ON search_doc (speech_id, scope);
+CREATE TABLE IF NOT EXISTS search_entry (
+    speech_id INTEGER NOT NULL, scope TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    PRIMARY KEY (speech_id, scope));
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
     text, speech_id UNINDEXED, language UNINDEXED, kind UNINDEXED,
     content='', contentless_delete=1, contentless_unindexed=1, tokenize='ascii');
@@ -173,6 +176,7 @@ class SqliteBackend(SearchBackend):
             params.append(json.dumps(list(scopes)))
         ids = [row[0] for row in db.execute(
             f"SELECT id FROM search_doc WHERE speech_id = ?{scope_sql}", params)]
+        db.execute(f"DELETE FROM search_entry WHERE speech_id = ?{scope_sql}", params)
         if ids:
             db.execute("DELETE FROM search_fts WHERE rowid IN (SELECT value FROM json_each(?))",
                        (json.dumps(ids),))
@@ -188,11 +192,16 @@ class SqliteBackend(SearchBackend):
                 db.execute("DELETE FROM search_vec_doc WHERE id IN "
                            "(SELECT value FROM json_each(?))", (json.dumps(vector_ids),))
 
-    def replace_documents(self, *, speech_id, scopes, documents, vectors, vector_signature=""):
+    def replace_documents(self, *, speech_id, scopes, documents, vectors, vector_signature="",
+                          fingerprints=None):
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
             self._delete_scopes(speech_id, scopes, vectors_too=vectors is not None)
+            db.executemany("INSERT INTO search_entry (speech_id, scope, fingerprint) "
+                           "VALUES (?, ?, ?)",
+                           [(speech_id, scope, fingerprint)
+                            for scope, fingerprint in (fingerprints or {}).items()])
             for document in documents:
                 cursor = db.execute(
                     "INSERT INTO search_doc (speech_id, scope, kind, field, language, origin, "
@@ -241,6 +250,7 @@ class SqliteBackend(SearchBackend):
         try:
             db.execute("DELETE FROM search_fts")
             db.execute("DELETE FROM search_doc")
+            db.execute("DELETE FROM search_entry")
             db.execute("DROP TABLE IF EXISTS search_vec")
             db.execute("DELETE FROM search_vec_doc")
             db.execute("DELETE FROM search_meta WHERE key = 'vector_signature'")
@@ -410,12 +420,11 @@ class SqliteBackend(SearchBackend):
         return [(segment, start, end, np.frombuffer(blob, dtype=np.float32))
                 for segment, start, end, blob in rows]
 
-    def indexed_scopes(self):
-        scopes: dict[int, set[str]] = {}
-        for speech_id, scope in self.connection.execute(
-                "SELECT DISTINCT speech_id, scope FROM search_doc"):
-            scopes.setdefault(speech_id, set()).add(scope)
-        return scopes
+    def indexed_entries(self):
+        db = self.connection
+        return merge_entries(
+            db.execute("SELECT DISTINCT speech_id, scope FROM search_doc").fetchall(),
+            db.execute("SELECT speech_id, scope, fingerprint FROM search_entry").fetchall())
 
     def stats(self):
         db = self.connection
