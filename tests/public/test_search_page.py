@@ -43,7 +43,7 @@ def test_empty_results_say_so(client, archive):
 
 
 @pytest.mark.parametrize("language, nothing, fewer", [
-    ("fa", "چیزی پیدا نشد", "با واژه‌های کمتر"), ("ar", "لم يُعثر على شيء", "كلمات أقل")])
+    ("fa", "چیزی یافت نشد", "واژه‌های کمتر"), ("ar", "لم يُعثر على شيء", "كلمات أقل")])
 def test_empty_results_and_suggestions_in_the_readers_language(client, archive, language,
                                                                 nothing, fewer):
     html = client.get(f"/{language}/search/", {"q": "zebrafish tuning pegs"}).content.decode()
