@@ -9,10 +9,25 @@ class UserError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, exit_code: int | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, *, exit_code: int | None = None,
+                 params: dict | None = None):
+        """With ``params``, ``message`` is an English template marked with gettext_noop
+        (``%(name)s`` placeholders): ``str()`` stays English (CLI lines, logs, the API) and
+        ``translated()`` gives the active language's text (the editors' pages)."""
+        self.template = message if params is not None else None
+        self.params = params or {}
+        super().__init__(message % self.params if params is not None else message)
         if exit_code is not None:
             self.exit_code = exit_code
+
+    def translated(self) -> str:
+        """The message in the active language when it was marked for translation, else as
+        written (English)."""
+        if self.template is None:
+            return str(self)
+        from django.utils.translation import gettext
+
+        return gettext(self.template) % self.params
 
 
 class ConfigurationError(UserError):

@@ -35,7 +35,7 @@ def redirect_with_result(request, target: str, action, success: str):
     try:
         action()
     except UserError as error:
-        messages.error(request, str(error))
+        messages.error(request, error.translated())
     else:
         messages.success(request, success)
     return redirect(target)

@@ -150,7 +150,7 @@ def editor(request, pk: int):
     except editing.EditConflict as conflict:
         return _render_conflict(request, conflict)
     except UserError as error:
-        messages.error(request, str(error))
+        messages.error(request, error.translated())
         return _render_editor(request, transcript, segments=_best_effort(request.POST, transcript),
                               base_revision=base_revision, status=400)
     if saved.revision == base_revision:
@@ -237,7 +237,7 @@ def revert(request, pk: int, number: int):
                        "look again before reverting")
         return redirect(reverse("review:history", args=[transcript.pk]))
     except UserError as error:
-        messages.error(request, str(error))
+        messages.error(request, error.translated())
         return redirect(reverse("review:history", args=[transcript.pk]))
     messages.success(request, f"reverted to revision {number} (saved as a new revision)")
     return redirect(_editor_url(transcript))

@@ -37,7 +37,8 @@ def glossary(request, slug: str):
             entry = domain.save_term(event, spellings=spellings, user=request.user,
                                      note=request.POST.get("note", ""))
         except (UserError, PermissionDenied) as error:
-            messages.error(request, str(error))
+            messages.error(request, error.translated() if isinstance(error, UserError)
+                           else str(error))
         else:
             messages.success(request, _("saved “%(term)s”; speeches translated from now on "
                                         "use it") % {"term": entry.key})
