@@ -55,14 +55,16 @@ def retranslate_stale(translation: Transcript, *, user, via: str = "web") -> Tra
     """
     require_edit_right(user, translation)
     if translation.source_id is None:
-        raise UserError(f"{translation} is not a translation; there is nothing to re-translate")
+        raise UserError(gettext_noop("%(transcript)s is not a translation; there is nothing "
+                                     "to re-translate"), params={"transcript": str(translation)})
     refusal = retranslation_refusal()
     if refusal is not None:
         raise refusal
     old = current_segments(translation)
     stale = [s for s in old if s.stale]
     if not stale:
-        raise UserError(f"{translation} has no stale segments")
+        raise UserError(gettext_noop("%(transcript)s has no stale segments"),
+                        params={"transcript": str(translation)})
     ensure_base_revision(translation)
     base_revision, flags = translation.revision, list(translation.flags)
     from rostra.processing.translation import translate_transcript
@@ -74,14 +76,17 @@ def retranslate_stale(translation: Transcript, *, user, via: str = "web") -> Tra
         fresh_transcript = translate_transcript(translation.source, translation.language,
                                                 replace_editor_work=True)
     except TemporaryTranslationError as exc:
-        raise UserError(f"the translation engine is unavailable right now ({exc}); try again "
-                        "later, or edit the stale segments by hand") from None
+        raise UserError(gettext_noop("the translation engine is unavailable right now "
+                                     "(%(error)s); try again later, or edit the stale "
+                                     "segments by hand"), params={"error": str(exc)}) from None
     except TranslationError as exc:
-        raise UserError(f"the translation engine cannot do this: {exc}; edit the stale "
-                        "segments by hand") from None
+        raise UserError(gettext_noop("the translation engine cannot do this: %(error)s; edit "
+                                     "the stale segments by hand"),
+                        params={"error": str(exc)}) from None
     if fresh_transcript is None:
-        raise UserError(f"the translation engine gave nothing for {translation}; edit the "
-                        "stale segments by hand")
+        raise UserError(gettext_noop("the translation engine gave nothing for "
+                                     "%(transcript)s; edit the stale segments by hand"),
+                        params={"transcript": str(translation)})
     fresh = current_segments(fresh_transcript)
     merged = merge_fresh(old, fresh)
     with transaction.atomic():
