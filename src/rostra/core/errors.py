@@ -20,14 +20,17 @@ class UserError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
-    def translated(self) -> str:
+    def translated(self, *, number=str) -> str:
         """The message in the active language when it was marked for translation, else as
-        written (English)."""
+        written (English). ``number`` writes integer parameters (counts, segment numbers)
+        in the reader's digits; text parameters (slugs, codes, input) stay as given."""
         if self.template is None:
             return str(self)
         from django.utils.translation import gettext
 
-        return gettext(self.template) % self.params
+        params = {name: number(value) if isinstance(value, int) and not isinstance(value, bool)
+                  else value for name, value in self.params.items()}
+        return gettext(self.template) % params
 
 
 class ConfigurationError(UserError):
