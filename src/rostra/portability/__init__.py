@@ -11,6 +11,9 @@ Layout of a bundle (format version 1)::
                                                  their checksum
     media/renditions/...                         the web renditions, as the media dir holds
                                                  them (an HLS rendition is a folder)
+    media/photos/<aa>/<sha256>.<ext>             the speakers' photos, named by their checksum
+                                                 (added within version 2: older readers of
+                                                 version 2 verify them and restore without)
     export-info.json    when and by which version it was written (not checksummed, so two
                         exports of the same archive are identical byte for byte elsewhere)
 

@@ -15,6 +15,7 @@ from rostra.core.errors import UserError
 from rostra.core.storage import copy_atomically, media_dir, media_file, write_atomically
 from rostra.portability import ARCHIVE, EXPORT_INFO, FORMAT, FORMAT_VERSION, MANIFEST
 from rostra.pipeline.renditions.plan import KIND_HLS
+from rostra.portability.photos import export_photo, photo_paths
 from rostra.portability.records import archive_document
 
 
@@ -94,7 +95,13 @@ def export_archive(directory: Path) -> ExportResult:
                 checksums[f"media/{relative_in_media}"], size = copy_atomically(
                     stream, directory / "media" / relative_in_media)
             media_bytes += size
+    photos = photo_paths(document["speakers"])
+    for relative in photos:
+        checksums[f"media/{relative}"], size = export_photo(relative, directory,
+                                                            document["speakers"])
+        media_bytes += size
     counts = {name: len(rows) for name, rows in document.items()}
+    counts["photos"] = len(photos)
     counts["segments"] = sum(len(t["segments"]) for t in document["transcripts"])
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "counts": counts,
                 "files": dict(sorted(checksums.items()))}

@@ -60,8 +60,10 @@ def topic_records():
 def speaker_records():
     return [{"event": s.event.slug, "slug": s.slug, "external_id": s.external_id,
              "names": s.names, "country": s.country, "region": s.region,
-             "region_names": s.region_names, "affiliation": s.affiliation, "bio": s.bio, "created_at": when(s.created_at),
-             "updated_at": when(s.updated_at)}
+             "region_names": s.region_names, "affiliation": s.affiliation, "bio": s.bio,
+             # The photo file itself travels under media/photos/ (rostra.portability.photos).
+             "photo_path": s.photo_path, "photo_source": s.photo_source,
+             "created_at": when(s.created_at), "updated_at": when(s.updated_at)}
             for s in Speaker.objects.select_related("event").order_by("slug")]
 
 

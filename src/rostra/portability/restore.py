@@ -16,6 +16,7 @@ from rostra.core.errors import UserError
 from rostra.core.digests import sha256_of
 from rostra.core.storage import media_file
 from rostra.media.models import AudioTrack, Rendition
+from rostra.portability.photos import restore_photos
 from rostra.portability import ARCHIVE, FORMAT, FORMAT_VERSION, MANIFEST, READABLE_VERSIONS
 from rostra.review.models import TranscriptRevision
 from rostra.search.indexing import reindex_all
@@ -42,6 +43,25 @@ def read_verified_bundle(directory: Path) -> dict:
     Raises UserError naming the first missing or damaged file; reads nothing else.
     """
     directory = Path(directory)
+    manifest = read_manifest(directory)
+    files = manifest.get("files") or {}
+    if ARCHIVE not in files:
+        raise UserError(f"{directory / MANIFEST} does not list {ARCHIVE}")
+    for relative, expected in sorted(files.items()):
+        path = directory / relative
+        if ".." in Path(relative).parts or not path.is_file():
+            raise UserError(f"bundle file {relative} is missing; the bundle is incomplete")
+        if sha256_of(path) != expected:
+            raise UserError(f"bundle file {relative} is damaged (checksum mismatch); nothing "
+                            "was imported")
+    try:
+        return json.loads((directory / ARCHIVE).read_text(encoding="utf-8"))
+    except ValueError:  # pragma: no cover - the checksum matched a broken file at export
+        raise UserError(f"bundle file {ARCHIVE} is not valid JSON") from None
+
+
+def read_manifest(directory: Path) -> dict:
+    """The bundle's manifest, of a format and version this rostra reads; UserError if not."""
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         raise UserError(f"{directory} is not a rostra bundle: {MANIFEST} is missing")
@@ -54,20 +74,7 @@ def read_verified_bundle(directory: Path) -> dict:
     if manifest.get("format_version") not in READABLE_VERSIONS:
         raise UserError(f"{directory} is bundle format version {manifest.get('format_version')}"
                         f"; this rostra reads versions 1 to {FORMAT_VERSION}")
-    files = manifest.get("files") or {}
-    if ARCHIVE not in files:
-        raise UserError(f"{manifest_path} does not list {ARCHIVE}")
-    for relative, expected in sorted(files.items()):
-        path = directory / relative
-        if ".." in Path(relative).parts or not path.is_file():
-            raise UserError(f"bundle file {relative} is missing; the bundle is incomplete")
-        if sha256_of(path) != expected:
-            raise UserError(f"bundle file {relative} is damaged (checksum mismatch); nothing "
-                            "was imported")
-    try:
-        return json.loads((directory / ARCHIVE).read_text(encoding="utf-8"))
-    except ValueError:  # pragma: no cover - the checksum matched a broken file at export
-        raise UserError(f"bundle file {ARCHIVE} is not valid JSON") from None
+    return manifest
 
 
 def ensure_empty_instance() -> None:
@@ -92,7 +99,9 @@ def restore_archive(directory: Path, *, reindex: bool = True) -> RestoreResult:
     directory = Path(directory)
     document = read_verified_bundle(directory)
     ensure_empty_instance()
-    copied = _copy_media(directory, document.get("media", []))
+    copied = restore_photos(directory, document.get("speakers", []),
+                            listed=set(read_manifest(directory).get("files", {})))
+    copied += _copy_media(directory, document.get("media", []))
     copied += _copy_rendition_files(directory, document.get("renditions", []))
     try:
         with transaction.atomic():
@@ -181,7 +190,10 @@ def _write_rows(doc: dict) -> None:
                                    country=r["country"], region=r["region"],
                                    # bundles written before regions had names lack the key
                                    region_names=r.get("region_names") or {},
-                                   affiliation=r["affiliation"], bio=r["bio"])
+                                   affiliation=r["affiliation"], bio=r["bio"],
+                                   # bundles written before photos travelled lack these
+                                   photo_path=r.get("photo_path", ""),
+                                   photo_source=r.get("photo_source", ""))
         _restamp(Speaker, s.pk, created_at=_dt(r["created_at"]), updated_at=_dt(r["updated_at"]))
         speakers[s.slug] = s
     media = {}

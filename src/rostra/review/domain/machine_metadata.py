@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from rostra.archive.models import Speech
 from rostra.archive.signals import speech_changed
@@ -21,7 +22,7 @@ from rostra.core.errors import UserError
 from rostra.core.multilingual import clean_texts
 from rostra.review.domain.metadata_edits import (MetadataField, current_values,
                                                  editable_languages, metadata_fields)
-from rostra.review.domain.translation import retranslation_available
+from rostra.review.domain.translation import retranslation_refusal
 from rostra.review.models import MachineMetadata
 from rostra.staff import audit
 
@@ -51,9 +52,9 @@ def translate_missing_metadata(speech: Speech, *, user, via: str = "web") -> int
     from rostra.pipeline.mt.base import TranslationError
     from rostra.processing.translation import build_translation_engine
 
-    reason = retranslation_available()
-    if reason:
-        raise UserError(reason.split(";")[0])
+    refusal = retranslation_refusal()
+    if refusal is not None:
+        raise refusal
     engine = build_translation_engine()
     languages = editable_languages(user)
     fields = [f for f in metadata_fields(speech) if f.attr not in NOT_TRANSLATED]
@@ -74,7 +75,10 @@ def translate_missing_metadata(speech: Speech, *, user, via: str = "web") -> int
             try:
                 outputs = engine.translate_batch([text for _, text in items], source, target)
             except TranslationError as error:
-                raise UserError(f"translation {source} → {target} failed: {error}") from None
+                raise UserError(gettext_noop("translation %(source)s → %(target)s failed: "
+                                             "%(error)s"),
+                                params={"source": source, "target": target,
+                                        "error": error}) from None
             for (field, _), output in zip(items, outputs):
                 MachineMetadata.objects.update_or_create(
                     object_type=object_type(field), object_id=field.pk, attr=field.attr,
@@ -98,7 +102,8 @@ def approve_machine_metadata(speech: Speech, *, user, language: str, via: str = 
     speech_changed after commit.
     """
     if language not in editable_languages(user):
-        raise UserError(f"you may not approve text in {language}")
+        raise UserError(gettext_noop("you may not approve text in %(language)s"),
+                        params={"language": language})
     fields = metadata_fields(speech)
     pending = pending_for(fields)
     copied = 0
