@@ -60,7 +60,7 @@ def topic_records():
 def speaker_records():
     return [{"event": s.event.slug, "slug": s.slug, "external_id": s.external_id,
              "names": s.names, "country": s.country, "region": s.region,
-             "affiliation": s.affiliation, "bio": s.bio, "created_at": when(s.created_at),
+             "region_names": s.region_names, "affiliation": s.affiliation, "bio": s.bio, "created_at": when(s.created_at),
              "updated_at": when(s.updated_at)}
             for s in Speaker.objects.select_related("event").order_by("slug")]
 

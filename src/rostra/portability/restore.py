@@ -179,6 +179,8 @@ def _write_rows(doc: dict) -> None:
         s = Speaker.objects.create(event=events[r["event"]], slug=r["slug"],
                                    external_id=r["external_id"], names=r["names"],
                                    country=r["country"], region=r["region"],
+                                   # bundles written before regions had names lack the key
+                                   region_names=r.get("region_names") or {},
                                    affiliation=r["affiliation"], bio=r["bio"])
         _restamp(Speaker, s.pk, created_at=_dt(r["created_at"]), updated_at=_dt(r["updated_at"]))
         speakers[s.slug] = s

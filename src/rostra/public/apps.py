@@ -13,7 +13,7 @@ class PublicConfig(AppConfig):
 
     def ready(self):
         from rostra.public.pagecache import content_changed
-        from rostra.archive.signals import speech_changed
+        from rostra.archive.signals import speech_changed, speeches_written
         from rostra.search.signals import index_changed
         from rostra.transcripts.signals import transcript_changed
 
@@ -30,6 +30,7 @@ class PublicConfig(AppConfig):
 
         m2m_changed.connect(public_m2m_changed, weak=False, dispatch_uid="pagecache-m2m")
         speech_changed.connect(content_changed, dispatch_uid="pagecache-speech")
+        speeches_written.connect(content_changed, dispatch_uid="pagecache-import")
         transcript_changed.connect(content_changed, dispatch_uid="pagecache-transcript")
         # Search pages are cached too: they go stale when the index, written after commit,
         # holds the new text.

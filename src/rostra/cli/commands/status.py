@@ -62,9 +62,11 @@ def media_status() -> dict:
 
 def search_index_status() -> dict:
     """The index's consistency (rostra.search.consistency), so a half-indexed import shows."""
+    from rostra.search.backlog import indexer_running
     from rostra.search.consistency import check_index
 
-    return check_index().as_dict()
+    # Without reading every segment (status stays quick); `rostra search --check` does.
+    return {**check_index(words=False).as_dict(), "indexing": indexer_running()}
 
 
 def _translation_status() -> dict:
@@ -97,10 +99,20 @@ def status_rows(status: dict) -> list[tuple[str, str]]:
         rows.append(("web renditions", f"{total}: {names}" if names else total))
     index = status.get("search_index")
     if index is not None:
-        rows.append(("search index", "complete" if index["consistent"] else
-                     f"{index['missing']} speeches not indexed, {index['stale']} behind, "
-                     f"{index['orphans']} left over: run rostra search --check --reindex"))
+        rows.append(("search index", search_index_line(index)))
     return rows
+
+
+def search_index_line(index: dict) -> str:
+    """Complete, being indexed in the background, or behind with what to do."""
+    if index.get("pending"):
+        return (f"behind: {index['pending']} of {index['speeches']} speeches waiting to be "
+                "indexed, " + ("indexing in the background" if index.get("indexing") else
+                              "no indexer running: run rostra search --check --reindex"))
+    if index["consistent"]:
+        return "complete"
+    return (f"{index['missing']} speeches not indexed, {index['stale']} behind, "
+            f"{index['orphans']} left over: run rostra search --check --reindex")
 
 
 def status_table(status: dict):

@@ -183,8 +183,10 @@ def _convert(model: CatalogueModel, source_dir: Path, output_dir: Path) -> None:
     try:
         converter.convert(str(output_dir), quantization="int8", force=True)
     except Exception as exc:  # the converter raises whatever transformers raises
+        reason = " ".join(str(exc).split())[:200]  # transformers' messages span lines
         raise ModelInstallError(f"converting {model.repo_id} to CTranslate2 failed "
-                                f"({type(exc).__name__}: {exc}); nothing was installed") from None
+                                f"({type(exc).__name__}: {reason}); nothing was installed"
+                                ) from None
 
 
 def conversion_available() -> bool:
@@ -260,7 +262,8 @@ def fetch_catalogue_model(model: CatalogueModel, *, cache: Path, replace: bool =
             "installed: run the same command again to resume where it stopped") from None
     staging = new_staging_dir(cache, model.name)
     try:
-        model_dir = staging / "model"
+        # Named as installed: an OPUS-MT folder's name (opus-mt-SRC-TGT) says its language pair.
+        model_dir = staging / Path(model.folder).name
         if model.needs_conversion:
             _convert(model, partial, model_dir)
         else:

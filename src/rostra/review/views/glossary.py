@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from rostra.archive.models import Event
@@ -14,6 +16,15 @@ from rostra.glossary import domain
 from rostra.glossary.models import GlossaryEntry
 from rostra.processing.glossary import event_glossary
 from rostra.review.views.common import page_context, staff_page
+
+# Where a program term came from (rostra.processing.glossary), as the page names it.
+KIND_LABELS = {
+    "speaker": pgettext_lazy("glossary term kind", "speaker"),
+    "topic": pgettext_lazy("glossary term kind", "topic"),
+    "room": pgettext_lazy("glossary term kind", "room"),
+    "city": pgettext_lazy("glossary term kind", "city"),
+    "title": pgettext_lazy("glossary term kind", "title"),
+}
 
 
 @staff_page("edit_transcript")
@@ -28,12 +39,13 @@ def glossary(request, slug: str):
         except (UserError, PermissionDenied) as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"saved “{entry.key}”; speeches translated from now on "
-                                      "use it")
+            messages.success(request, _("saved “%(term)s”; speeches translated from now on "
+                                        "use it") % {"term": entry.key})
         return redirect("review:glossary", slug=event.slug)
     return render(request, "review/glossary.html", page_context(
         request, event=event, languages=list(settings.ROSTRA_LANGUAGES),
-        program_terms=event_glossary(event, include_editor_terms=False),
+        program_terms=[(KIND_LABELS.get(term.kind, term.kind), term) for term in
+                       event_glossary(event, include_editor_terms=False)],
         editor_terms=GlossaryEntry.objects.filter(event=event)))
 
 
@@ -46,5 +58,5 @@ def delete(request, slug: str, pk: int):
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"removed “{entry.key}”")
+        messages.success(request, _("removed “%(term)s”") % {"term": entry.key})
     return redirect("review:glossary", slug=slug)
