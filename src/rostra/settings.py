@@ -136,6 +136,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "rostra.sqlite3",
+            # Kept open between requests, as PostgreSQL's is: opening one and running the
+            # PRAGMAs below cost more than a cached page's one query (ASGI runs every sync
+            # view in one thread per process, so the connection is not shared).
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # WAL lets the website read while a worker writes; IMMEDIATE avoids the
                 # "database is locked" upgrade deadlock between two writers.

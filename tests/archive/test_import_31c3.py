@@ -14,14 +14,14 @@ from rostra.archive.models import Event, Speaker, Speech
 @pytest.fixture(autouse=True, scope="module")
 def without_search_indexing():
     """These tests are about the import: keep the search index (its own tests) out of them."""
-    from rostra.archive.signals import speech_changed
+    from rostra.archive.signals import speeches_written
 
-    disconnected = speech_changed.disconnect(dispatch_uid="search.speech_changed")
+    disconnected = speeches_written.disconnect(dispatch_uid="search.speeches_written")
     yield
     if disconnected:
-        from rostra.search.indexing import on_speech_changed
+        from rostra.search.backlog import on_speeches_written
 
-        speech_changed.connect(on_speech_changed, dispatch_uid="search.speech_changed")
+        speeches_written.connect(on_speeches_written, dispatch_uid="search.speeches_written")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from clirunner import one_error_line, run_rostra
 
 REPO = Path(__file__).resolve().parents[2]
-# The import sends speech_changed for each new speech; the search index embeds each one. This
+# The import has the search index embed each new speech (rostra.search.backlog). This
 # file tests the import, so it leaves embeddings out (search has its own tests).
 FAST = {"ROSTRA_EMBEDDINGS": "none"}
 

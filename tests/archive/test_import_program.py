@@ -19,14 +19,14 @@ EXAMPLE_CSV = REPO / "docs" / "example-program.csv"
 @pytest.fixture(autouse=True, scope="module")
 def without_search_indexing():
     """These tests are about the import: keep the search index (its own tests) out of them."""
-    from rostra.archive.signals import speech_changed
+    from rostra.archive.signals import speeches_written
 
-    disconnected = speech_changed.disconnect(dispatch_uid="search.speech_changed")
+    disconnected = speeches_written.disconnect(dispatch_uid="search.speeches_written")
     yield
     if disconnected:
-        from rostra.search.indexing import on_speech_changed
+        from rostra.search.backlog import on_speeches_written
 
-        speech_changed.connect(on_speech_changed, dispatch_uid="search.speech_changed")
+        speeches_written.connect(on_speeches_written, dispatch_uid="search.speeches_written")
 
 
 def snapshot(event_slug: str) -> dict:
@@ -262,26 +262,31 @@ def test_truncated_xml_writes_nothing(tmp_path, schedules_dir):
 
 
 @pytest.mark.django_db
-def test_speech_changed_is_sent_after_commit(django_capture_on_commit_callbacks):
-    from rostra.archive.signals import speech_changed
+def test_speeches_written_names_the_created_and_changed_speeches_once(tmp_path):
+    """Sent inside the import's transaction (the search backlog marks them there, so a kill
+    after the commit loses nothing), once per import; an import that changed nothing sends
+    nothing."""
+    from rostra.archive.signals import speeches_written
 
     received = []
 
-    def listener(sender, speech, **kwargs):
-        received.append(speech.external_id)
+    def listener(sender, speech_ids, **kwargs):
+        received.append(sorted(Speech.objects.filter(pk__in=speech_ids)
+                               .values_list("external_id", flat=True)))
 
-    speech_changed.connect(listener)
+    speeches_written.connect(listener)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            import_program(EXAMPLE_CSV)
-        assert sorted(received) == ["s101", "s102", "s103", "s104", "s105", "s106"]
+        import_program(EXAMPLE_CSV)
+        assert received == [["s101", "s102", "s103", "s104", "s105", "s106"]]
         received.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            import_program(EXAMPLE_CSV)
+        import_program(EXAMPLE_CSV)
         assert received == []
+        edited = EXAMPLE_CSV.read_text("utf-8").replace("Naked-eye astronomy",
+                                                        "Astronomy with the naked eye")
+        import_program(write_csv(tmp_path, edited))
+        assert received == [["s104"]]
     finally:
-        speech_changed.disconnect(listener)
-
+        speeches_written.disconnect(listener)
 
 
 @pytest.mark.django_db

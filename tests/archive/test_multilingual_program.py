@@ -55,3 +55,31 @@ def test_each_language_shows_its_own_fields(client, imported, language):
     assert session in program and room in program
     others = [value for code, values in EXPECTED.items() if code != language for value in values]
     assert not [text for text in others if text in speech_page]
+
+
+FRAB = PROGRAM.parent / "multilingual-frab.xml"
+
+
+def test_per_language_regions_from_csv_show_in_each_language(client, imported):
+    speaker = Speaker.objects.get()
+    assert speaker.region == "Isfahan"
+    assert speaker.region_names == {"fa": "اصفهان", "ar": "أصفهان"}
+    pages = {code: client.get(f"/{code}/speakers/{speaker.slug}/").content.decode()
+             for code in ("fa", "ar", "en")}
+    assert "اصفهان" in pages["fa"] and "أصفهان" in pages["ar"] and "Isfahan" in pages["en"]
+    assert "Isfahan" not in pages["fa"]
+    browse = client.get("/fa/browse/").content.decode()
+    assert "اصفهان" in browse and "?region=Isfahan" in browse
+
+
+def test_multilingual_frab_xml_keeps_each_language(data_dir):
+    import_program(FRAB)
+    speech = Speech.objects.get(external_id="w1")
+    assert speech.title == {"fa": "قنات‌ها، آب زیر زمین", "en": "Qanats: water under the ground",
+                            "ar": "القنوات: الماء تحت الأرض"}
+    assert speech.abstract["ar"] == "أوصلت القنوات الماء إلى مدن إيران منذ آلاف السنين."
+    assert set(speech.abstract) == {"fa", "en", "ar"}
+    assert Room.objects.get().name == {"en": "Hall A", "fa": "تالار الف", "ar": "القاعة أ"}
+    assert Topic.objects.get().name == {"en": "Water", "fa": "آب", "ar": "الماء"}
+    assert Speaker.objects.get().names == {"fa": "مریم کریمی", "en": "Maryam Karimi",
+                                           "ar": "مريم كريمي"}

@@ -12,7 +12,8 @@ import pytest
 import mediafactory
 from rostra.archive.domain.media import add_media_file
 from rostra.archive.models import Event, Speech
-from rostra.core.storage import media_dir, sha256_of
+from rostra.core.digests import sha256_of
+from rostra.core.storage import media_dir
 from rostra.media.domain import renditions as domain
 from rostra.media.models import Rendition
 from rostra.pipeline.renditions import encode

@@ -79,6 +79,21 @@ def test_renditions_are_served_with_ranges_and_the_track_finds_its_sprite(client
     assert client.get(f"/media/speeches/{slug}/xx/opus.opus").status_code == 404
 
 
+def test_renditions_are_handed_to_the_front_server_like_the_original(client, archive,
+                                                                      settings):
+    settings.ROSTRA_MEDIA_OFFLOAD = "x-accel-redirect"
+    settings.ROSTRA_MEDIA_INTERNAL_URL = "/_protected_media/"
+    slug = archive.speech.slug
+    mp4 = Rendition.objects.get(asset=archive.speech.media, name="mp4-120")
+    answer = client.get(f"/media/speeches/{slug}/mp4-120.mp4", HTTP_RANGE="bytes=0-99")
+    assert answer.status_code == 200 and answer.content == b""
+    assert answer["X-Accel-Redirect"] == "/_protected_media/" + mp4.path
+    assert answer["ETag"] == f'"{mp4.sha256}"' and answer["Content-Type"] == "video/mp4"
+    settings.ROSTRA_MEDIA_OFFLOAD = "x-sendfile"
+    answer = client.get(f"/media/speeches/{slug}/en/opus.opus")
+    assert answer["X-Sendfile"].endswith(".opus") and answer.content == b""
+
+
 def test_the_api_says_which_transcript_is_an_interpretation(client, archive):
     response = client.get(f"/api/speeches/{archive.speech.slug}")
     assert response.status_code == 200
@@ -86,3 +101,27 @@ def test_the_api_says_which_transcript_is_an_interpretation(client, archive):
     assert ("en", "interpretation", True) in found
     reader_gets = client.get(f"/api/speeches/{archive.speech.slug}/transcripts/en").json()
     assert reader_gets["origin"] == "interpretation"
+
+
+def test_the_api_lists_audio_tracks_and_every_rendition_with_its_address(client, archive):
+    body = client.get(f"/api/speeches/{archive.speech.slug}").json()
+    assert body["audio_tracks"] == [{"language": "en", "interpretation": True}]
+    by_name = {(r["language"], r["name"]): r for r in body["renditions"]}
+    mp4 = by_name[("", "mp4-120")]
+    assert mp4["kind"] == "video" and mp4["mime_type"] == "video/mp4" and mp4["size"] > 0
+    assert ("en", "opus") in by_name and ("", "poster") in by_name
+    for rendition in body["renditions"]:  # every address answers
+        assert client.get(rendition["url"], HTTP_RANGE="bytes=0-9").status_code in (200, 206)
+
+
+def test_status_counts_audio_tracks_and_renditions(archive):
+    from rostra.cli.commands.status import archive_status, status_rows
+
+    status = archive_status()
+    made = Rendition.objects.count()
+    assert status["audio_tracks"] == {"en": 1}
+    assert status["renditions"]["count"] == made and status["renditions"]["bytes"] > 0
+    assert status["renditions"]["by_name"]["opus"] == 2  # the floor's and the interpreter's
+    rows = dict(status_rows(status))
+    assert rows["interpreter audio tracks"] == "English (en) 1"
+    assert rows["web renditions"].startswith(f"{made} (")

@@ -94,3 +94,36 @@ def test_the_model_is_loaded_once_per_process(engine, clip, result):
 def test_a_language_the_model_cannot_hear_is_one_clear_error(engine, clip):
     with pytest.raises(UnsupportedLanguage, match="cannot recognize language 'xx'"):
         engine.transcribe_file(clip, options=AsrOptions(language="xx"))
+
+
+def test_a_short_audio_context_feeds_the_encoder_only_the_buffers_length(engine, clip):
+    """Live recognition's encoder input is cut to the audio it holds, and still hears it."""
+    from rostra.pipeline.audio import SAMPLE_RATE, decode_audio
+    from rostra.pipeline.streaming.audio_context import context_frames, short_audio_context
+
+    model = engine.load()
+    audio = decode_audio(clip)
+    frames = context_frames(len(audio), SAMPLE_RATE)
+    assert 1500 <= frames < 3000  # a clip of a few seconds: the minimum context
+    seen = []
+    real_encode = model.model.encode
+
+    class CountingModel:  # CTranslate2's model, to see the encoder's input length
+        def __getattr__(self, name):
+            return getattr(real_encode.__self__, name)
+
+        def encode(self, features, **options):
+            seen.append(features.shape[-1])
+            return real_encode(features, **options)
+
+    whisper, model.model = model.model, CountingModel()
+    try:
+        with short_audio_context(model, frames):
+            segments, _ = model.transcribe(audio, language="en", beam_size=1,
+                                           word_timestamps=True)
+            text = "".join(segment.text for segment in segments)
+    finally:
+        model.model = whisper
+    assert seen == [frames]
+    assert "library" in normalized(text) and "science" in normalized(text)
+    assert "encode" not in vars(model)  # the model is as it was outside the block

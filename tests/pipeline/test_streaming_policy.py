@@ -135,3 +135,100 @@ def test_stop_ends_a_paced_source(tmp_path):
         if got >= 8000:
             stop.set()
     assert got < 3 * 16000  # played at real time, so the stop came long before the end
+
+
+# --- the rolling recognizer, with a scripted model --------------------------------------------
+
+SAMPLE_RATE = 16000
+
+
+def spoken_stream(groups: int, *, words_per_group: int = 3) -> np.ndarray:
+    """Audio in which word k is 400 ms of the value (k + 1) / 1000: a scripted model can
+    tell which word it hears wherever the buffer starts. 100 ms between the words of a
+    group, 500 ms of silence after each group (a pause, no punctuation anywhere)."""
+    parts, number = [], 0
+    for _ in range(groups):
+        for _ in range(words_per_group):
+            parts += [np.full(6400, (number + 1) / 1000, np.float32), np.zeros(1600, np.float32)]
+            number += 1
+        parts.append(np.zeros(6400, np.float32))
+    return np.concatenate(parts)
+
+
+class ScriptedModel:
+    """Hears the words of :func:`spoken_stream`, lower case and unpunctuated as Whisper
+    base leaves short windows; ``unstable`` renames every word on every call, so two
+    hypotheses never agree."""
+
+    def __init__(self, *, unstable: bool = False):
+        self.unstable = unstable
+        self.calls: list[tuple[str, list[str]]] = []  # (prompt, words heard)
+        self.longest_buffer_s = 0.0
+
+    def transcribe(self, audio, **options):
+        from types import SimpleNamespace
+
+        self.longest_buffer_s = max(self.longest_buffer_s, len(audio) / SAMPLE_RATE)
+        frame = 160
+        values = [float(audio[index:index + frame].max(initial=0))
+                  for index in range(0, len(audio), frame)]
+        words, start = [], None
+        for index, value in enumerate(values + [0.0]):
+            if value > 0 and start is None:
+                start = index
+            elif value == 0 and start is not None:
+                number = round(values[start] * 1000) - 1
+                suffix = f"v{len(self.calls)}" if self.unstable else ""
+                words.append(SimpleNamespace(start=start * 0.01, end=index * 0.01,
+                                             word=f" w{number}{suffix}", probability=0.9))
+                start = None
+        self.calls.append((options.get("initial_prompt") or "", [w.word for w in words]))
+        return iter([SimpleNamespace(words=words)]), SimpleNamespace(language="en")
+
+
+def stream_through(recognizer, audio, *, step_ms: int = 1000) -> list[Word]:
+    committed = []
+    size = step_ms * SAMPLE_RATE // 1000
+    for offset in range(0, len(audio), size):
+        recognizer.append(audio[offset:offset + size])
+        if recognizer.ready():
+            committed += recognizer.step().committed
+    return committed + list(recognizer.finish().committed)
+
+
+def word_numbers(words) -> list[int]:
+    return [int(word.text.strip()[1:].split("v")[0]) for word in words]
+
+
+def test_the_prompt_never_holds_text_whose_audio_is_still_in_the_buffer():
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    model = ScriptedModel()
+    recognizer = StreamingRecognizer(model, StreamingOptions(language="en", trim_seconds=4))
+    committed = stream_through(recognizer, spoken_stream(8))
+    assert word_numbers(committed) == list(range(24))
+    # Given text the buffer still holds, Whisper skips that audio: the prompt and what the
+    # model hears in the same call never share a word.
+    for prompt, heard in model.calls:
+        assert not set(prompt.split()) & {word.strip() for word in heard}, (prompt, heard)
+    assert any(prompt for prompt, _ in model.calls)  # scrolled-out text is still given
+
+
+def test_without_punctuation_the_buffer_is_cut_at_pauses_and_no_word_is_lost_or_doubled():
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    model = ScriptedModel()
+    recognizer = StreamingRecognizer(model, StreamingOptions(language="en", trim_seconds=3))
+    committed = stream_through(recognizer, spoken_stream(12))  # 22.8 s, never a full stop
+    assert word_numbers(committed) == list(range(36))
+    assert model.longest_buffer_s < 6.5  # cut near 3 s at a pause, not at the 20 s bound
+
+
+def test_words_that_never_agree_are_committed_at_the_bound_not_cut_away():
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    model = ScriptedModel(unstable=True)
+    options = StreamingOptions(language="en", trim_seconds=3, max_buffer_seconds=4)
+    committed = stream_through(StreamingRecognizer(model, options), spoken_stream(6))
+    assert word_numbers(committed) == list(range(18))
+    assert model.longest_buffer_s <= 5.0

@@ -108,7 +108,7 @@ def test_round_trip_is_byte_for_byte(archive, tmp_path):
     result = export_archive(first)
     assert result.counts["speeches"] == 2 and result.counts["comments"] == 2
     manifest = json.loads((first / MANIFEST).read_text())
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert f"media/{archive.media.path}" in manifest["files"]
     assert "subtitles/clean-water/fa.asr.vtt" in manifest["files"]
     fresh = tmp_path / "fresh-instance"

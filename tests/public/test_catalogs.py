@@ -53,3 +53,30 @@ def test_compiled_catalog_matches_the_source(language):
         else:
             found = compiled.gettext(entry["msgid"])
         assert found == entry["msgstr"], entry["msgid"]
+
+
+@pytest.fixture(scope="module")
+def marked_strings(tmp_path_factory) -> set[tuple[str | None, str]]:
+    """Every string the code and templates mark for translation, as makemessages finds them
+    (run on a copy, so the catalogues in the tree are not rewritten)."""
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path_factory.mktemp("catalogue") / "rostra"
+    shutil.copytree(Path(rostra.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.po", "*.mo", "static"))
+    subprocess.run([sys.executable, "-m", "django", "makemessages", "-l", "fa", "--no-location",
+                    "--no-obsolete"], cwd=copy, check=True, capture_output=True,
+                   env={**__import__("os").environ, "PYTHONPATH": str(copy.parent),
+                        "DJANGO_SETTINGS_MODULE": "rostra.settings"})
+    found = po_entries(copy / "locale" / "fa" / "LC_MESSAGES" / "django.po")
+    return {(entry.get("msgctxt"), entry["msgid"]) for entry in found}
+
+
+@pytest.mark.parametrize("language", ["fa", "ar"])
+def test_every_string_marked_for_translation_is_in_the_catalogue(language, marked_strings):
+    entries = po_entries(LOCALE / language / "LC_MESSAGES" / "django.po")
+    present = {(entry.get("msgctxt"), entry["msgid"]) for entry in entries}
+    missing = sorted(marked_strings - present, key=str)
+    assert not missing, f"{len(missing)} strings have no {language} entry: {missing[:20]}"

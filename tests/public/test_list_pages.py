@@ -47,8 +47,9 @@ def test_speech_page_query_count(client, archive, django_assert_max_num_queries)
     # A fixed number per page, whatever the length of the transcript or the archive: the page
     # cache's generation token, the speech with speakers and topics, the transcripts and their
     # segments, the audio tracks and web renditions, the comments, and the related speeches
-    # (with their speakers, topics and comment counts).
-    with django_assert_max_num_queries(14):
+    # (with their speakers, topics and comment counts), and whether the title or abstract is
+    # a reviewed machine translation.
+    with django_assert_max_num_queries(15):
         assert client.get("/en/speeches/smart-cities/?tl=fa&with=en").status_code == 200
 
 

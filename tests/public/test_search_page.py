@@ -42,6 +42,14 @@ def test_empty_results_say_so(client, archive):
     assert "Nothing found" in html
 
 
+@pytest.mark.parametrize("language, nothing, fewer", [
+    ("fa", "چیزی یافت نشد", "واژه‌های کمتر"), ("ar", "لم يُعثر على شيء", "كلمات أقل")])
+def test_empty_results_and_suggestions_in_the_readers_language(client, archive, language,
+                                                                nothing, fewer):
+    html = client.get(f"/{language}/search/", {"q": "zebrafish tuning pegs"}).content.decode()
+    assert nothing in html and fewer in html and "Nothing found" not in html
+
+
 def test_search_results_query_count(client, archive, django_assert_max_num_queries):
     with django_assert_max_num_queries(30):
         assert client.get("/en/search/", {"q": "cities"}).status_code == 200

@@ -165,7 +165,8 @@ def test_editor_page_shows_segments_and_conflict_page(client, editor_fa, editor_
     other = client.__class__()
     other.force_login(editor_all)
     stale_form["seg-2-text"] = "نسخه ویراستار دوم"
-    conflict = other.post(reverse("review:editor", args=[fa.pk]), stale_form)
+    with override("en"):  # the conflict page is in the interface language: English here
+        conflict = other.post(reverse("review:editor", args=[fa.pk]), stale_form)
     assert conflict.status_code == 409
     body = conflict.content.decode()
     assert "Take theirs" in body and "Keep mine" in body and "Merge by hand" in body

@@ -12,6 +12,8 @@ import pytest
 
 from rostra.archive.queries import SpeechFilter
 from rostra.search.indexing import reindex_all
+from rostra.search.keyword import proximity_pairs
+from rostra.search.normalize import query_groups
 from rostra.search.service import search_archive
 
 pytestmark = pytest.mark.django_db
@@ -318,3 +320,50 @@ def test_speech_filter_rejects_what_it_does_not_know():
         SpeechFilter.of(colour="red")
     assert SpeechFilter.of(country=" ir ", topic=None) == SpeechFilter(country="IR")
     assert not SpeechFilter.of().narrows and SpeechFilter.of(date_to="2030-01-01").narrows
+
+
+def test_words_said_together_rank_above_the_same_words_apart(archive, search_backend):
+    # BM25 alone prefers the short cue that repeats "solar"; the reader typed "solar energy".
+    archive.speech("apart", title={"en": "Rooftops"}, transcripts={"en": [
+        "Solar panels and solar heaters: every home can store energy."]})
+    archive.speech("together", title={"en": "City planning"}, transcripts={"en": [
+        "Cities that plan for the coming decades now count on solar energy for their schools, "
+        "their hospitals and their streets."]})
+    reindex_all(backend=search_backend, engine=None)
+    results = search_archive("solar energy", mode="keyword", backend=search_backend)
+    assert [hit.slug for hit in results.hits] == ["together", "apart"]
+    assert results.hits[0].matches[0].matched_by == ("keyword",)
+    # Either order, stop words between: still "together"; far apart: not.
+    (solar, energy), = proximity_pairs(query_groups("solar energy"))
+    near = search_backend.keyword_proximity([(energy, solar)], window=4, speech_ids=None,
+                                            languages=None, limit=10)
+    assert {hit.speech_id for hit in near} == {results.hits[0].speech.pk}
+    (cities, hospitals), = proximity_pairs(query_groups("cities hospitals"))
+    assert search_backend.keyword_proximity([(cities, hospitals)], window=4, speech_ids=None,
+                                            languages=None, limit=10) == []
+
+
+def test_beyond_the_in_process_limit_cues_are_read_for_pointing_not_scanned(library, data_dir,
+                                                                           monkeypatch):
+    from rostra.search.backends import vector_cache
+    from rostra.search.backends.base import CUE_KIND
+    from rostra.search.backends.sqlite_fts import SqliteBackend
+    from rostra.search.embeddings.registry import get_embedding_engine
+
+    backend = SqliteBackend(data_dir / "search-index.sqlite3")
+    reindex_all(backend=backend)
+    engine = get_embedding_engine()
+    query = engine.embed_query("Batteries keep the energy for the night.")
+    arguments = dict(signature=engine.signature, speech_ids=None, languages=None, limit=500)
+    everything = backend.vector_search(query, **arguments)
+    windows = backend.connection.execute(
+        "SELECT count(*) FROM search_vec_doc WHERE kind != ?", (CUE_KIND,)).fetchone()[0]
+    assert any(hit.kind == CUE_KIND for hit in everything)
+    monkeypatch.setattr(vector_cache, "MAX_VECTORS", windows)  # cues no longer fit
+    without_cues = backend.vector_search(query, **arguments)
+    assert [(h.key, round(h.score, 4)) for h in without_cues] == \
+        [(h.key, round(h.score, 4)) for h in everything if h.kind != CUE_KIND]
+    # The window hit still points at its sentence: the cue vectors are read from the table.
+    hit = search_archive("Batteries keep the energy for the night.", mode="semantic",
+                         backend=backend).hits[0]
+    assert (hit.slug, hit.matches[0].start) == ("solar-roofs", 4.0)

@@ -6,9 +6,16 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from rostra import __version__
-from rostra.api import errors, glossary, public, writes  # noqa: F401 (glossary: its routes)
+from rostra.api import errors, glossary, links, public, writes  # noqa: F401 (glossary: routes)
 
-api = NinjaAPI(
+class LinkedNinjaAPI(NinjaAPI):
+    """django-ninja's schema, with the links between operations (rostra.api.links)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return links.add_links(super().get_openapi_schema(*args, **kwargs))
+
+
+api = LinkedNinjaAPI(
     title="rostra API",
     version=__version__,
     description=(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.utils.http import http_date
 from ninja import Query, Router
@@ -34,11 +34,14 @@ MAX_LIMIT = 100
 
 def paginate(queryset, *, limit: int, offset: int, convert, response=None,
              changed_field: str | None = None) -> dict:
-    count = queryset.count()
-    if response is not None and changed_field and count:
-        newest = queryset.aggregate(newest=Max(changed_field))["newest"]
+    if response is not None and changed_field:
+        # One pass over the matching rows for both (a filtered list is scanned whole).
+        stats = queryset.aggregate(count=Count("pk"), newest=Max(changed_field))
+        count, newest = stats["count"], stats["newest"]
         if newest:
             response["Last-Modified"] = http_date(newest.timestamp())
+    else:
+        count = queryset.count()
     items = [convert(row) for row in queryset[offset:offset + limit]]
     return {"count": count, "limit": limit, "offset": offset, "items": items}
 
@@ -131,7 +134,11 @@ def list_speeches(request, response: HttpResponse, event: str | None = None,
         speeches = speeches.filter(state=state)
     if language:
         speeches = in_language(speeches, language)
-    return paginate(speeches.distinct(), limit=limit, offset=offset,
+    if topic or speaker:
+        # Only these join many-valued relations. DISTINCT over every column of every matching
+        # speech, before the limit, was most of this call's time at 5,140 speeches.
+        speeches = speeches.distinct()
+    return paginate(speeches, limit=limit, offset=offset,
                     convert=serialize.speech_summary, response=response,
                     changed_field="updated_at")
 

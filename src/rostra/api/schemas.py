@@ -89,6 +89,25 @@ class MediaOut(Schema):
     original_name: str
 
 
+class RenditionOut(Schema):
+    name: str = Field(description="mp4-360, opus, mp3, poster, thumbnails, thumbnails-vtt, "
+                                  "hls-360")
+    kind: str = Field(description="video, audio, poster, thumbnails, thumbnails-vtt, hls")
+    language: str = Field(description="empty for the floor recording; else the language of "
+                                      "the interpreter's audio track it was made from")
+    url: str = Field(description="where the site serves it (Range requests supported)")
+    mime_type: str
+    size: int = Field(description="bytes (for HLS, the playlist and its segments together)")
+    width: int
+    height: int
+    duration_ms: int
+
+
+class AudioTrackOut(Schema):
+    language: str
+    interpretation: bool = Field(description="spoken by a human interpreter, not the speaker")
+
+
 class TranscriptInfo(Schema):
     id: int
     language: str
@@ -136,6 +155,9 @@ class SpeechOut(SpeechSummary):
     license: str
     failure_reason: str
     media: MediaOut | None
+    audio_tracks: list[AudioTrackOut]
+    renditions: list[RenditionOut] = Field(
+        description="web versions of the recording and of each audio track")
     transcripts: list[TranscriptInfo]
 
 

@@ -64,11 +64,31 @@ def media_out(asset) -> dict | None:
             "original_name": asset.original_name}
 
 
+def renditions_out(speech: Speech) -> tuple[list[dict], list[dict]]:
+    """The speech's audio tracks and every rendition (the floor's, then each track's)."""
+    from rostra.media.domain.renditions import speech_renditions
+    from rostra.public.media_offer import rendition_url
+
+    offered = speech_renditions(speech)
+    groups = [("", offered.floor), *sorted(offered.by_language.items())]
+    renditions = [{"name": r.name, "kind": r.kind, "language": language,
+                   "url": rendition_url(speech.slug, r, language), "mime_type": r.mime_type,
+                   "size": r.size, "width": r.width, "height": r.height,
+                   "duration_ms": r.duration_ms}
+                  for language, group in groups
+                  for r in sorted(group.values(), key=lambda r: r.name)]
+    tracks = [{"language": t.language, "interpretation": t.interpretation}
+              for t in offered.tracks]
+    return tracks, renditions
+
+
 def speech_out(speech: Speech, transcripts: list[Transcript]) -> dict:
+    tracks, renditions = renditions_out(speech)
     return {**speech_summary(speech), "abstract": speech.abstract or {},
             "description": speech.description or {}, "kind": speech.kind, "url": speech.url,
             "license": speech.license, "failure_reason": speech.failure_reason,
-            "media": media_out(speech.media),
+            "media": media_out(speech.media), "audio_tracks": tracks,
+            "renditions": renditions,
             "transcripts": [transcript_info(t) for t in transcripts]}
 
 

@@ -11,6 +11,7 @@ import zoneinfo
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.db import models
+from django.utils.translation import get_language
 
 from rostra.core.multilingual import pick
 
@@ -24,6 +25,13 @@ def zone_for(name: str):
         hours, minutes = name[1:].split(":")
         return dt_timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
     return zoneinfo.ZoneInfo(name)
+
+
+def region_in(key: str, names: dict | None, language: str | None = None) -> str:
+    """A region's name in ``language``, else the program's own spelling ``key``: not another
+    language's name, which a reader of this one may not read."""
+    language = (language or get_language() or "").split("-")[0]
+    return (names or {}).get(language) or key
 
 
 class Event(models.Model):
@@ -130,9 +138,16 @@ class Speaker(models.Model):
                                    help_text="the program's person id")
     names = models.JSONField(default=dict, help_text="language or script → name")
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    # ``region`` is the program's spelling and the key the country page filters by;
+    # ``region_names`` is how readers see it in each language (falls back to ``region``).
     region = models.CharField(max_length=200, blank=True)
+    region_names = models.JSONField(default=dict, blank=True, help_text="language → region")
     affiliation = models.JSONField(default=dict, blank=True, help_text="language → text")
     bio = models.JSONField(default=dict, blank=True, help_text="language → text")
+    photo_path = models.CharField(max_length=300, blank=True,
+                                  help_text="photos/<sha[:2]>/<sha>.<ext> in the media folder")
+    photo_source = models.CharField(max_length=1000, blank=True,
+                                    help_text="where the program said the photo is")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,6 +164,10 @@ class Speaker(models.Model):
 
     def display_name(self, language: str | None = None) -> str:
         return pick(self.names, language) or self.slug
+
+    def display_region(self, language: str | None = None) -> str:
+        """The region in ``language`` (the active one), else as the program spelled it."""
+        return region_in(self.region, self.region_names, language)
 
 
 class MediaAsset(models.Model):
@@ -231,7 +250,11 @@ class Speech(models.Model):
             models.UniqueConstraint(fields=["event", "guid"], condition=~models.Q(guid=""),
                                     name="speech_unique_guid"),
         ]
-        indexes = [models.Index(fields=["event", "starts_at"])]
+        indexes = [models.Index(fields=["event", "starts_at"]),
+                   # The home page's and the feeds' latest published speeches: read in index
+                   # order and stopped at the limit, instead of sorting every published one.
+                   models.Index(fields=["state", "-published_at", "-id"],
+                                name="speech_latest_published")]
 
     def __str__(self) -> str:
         return self.display_title()

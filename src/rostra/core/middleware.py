@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpResponseBadRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from rostra.core.params import has_control_characters
+from rostra.core.params import CONTROL, has_control_characters
 
 
 def refuse_control_characters(get_response):
@@ -15,30 +17,56 @@ def refuse_control_characters(get_response):
     def middleware(request):
         problem = _hostile_part(request)
         if problem:
-            message = f"{problem} holds a control character (such as NUL); remove it and retry"
+            kind, name = problem
             if request.path.startswith("/api/"):
                 from rostra.api.errors import error_response
 
-                return error_response(400, message)
+                return error_response(400, _api_message(kind, name))
+            # Before LocaleMiddleware: the reader's language from the address or the browser.
+            with translation.override(translation.get_language_from_request(
+                    request, check_path=True)):
+                message = str(_page_message(kind, name))
             return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
         return get_response(request)
 
     return middleware
 
 
-def _hostile_part(request) -> str:
+def _api_message(kind: str, name: str) -> str:
+    where = {"address": "the address", "parameter": f"the parameter {name!r}",
+             "field": f"the form field {name!r}", "json": "a text in the JSON body"}[kind]
+    return f"{where} holds a control character (such as NUL); remove it and retry"
+
+
+def _page_message(kind: str, name: str):
+    if kind == "parameter":
+        return _("The parameter “%(name)s” holds a control character (such as NUL); remove it "
+                 "and try again.") % {"name": name}
+    if kind == "field":
+        return _("The form field “%(name)s” holds a control character (such as NUL); remove "
+                 "it and try again.") % {"name": name}
+    return _("The address holds a control character (such as NUL); remove it and try again.")
+
+
+def _hostile_part(request) -> tuple[str, str] | None:
+    """(kind, name) of the first part holding a control character, or None."""
     if has_control_characters(request.path):
-        return "the address"
+        return "address", ""
     for name, values in request.GET.lists():
         if has_control_characters(name) or any(has_control_characters(v) for v in values):
-            return f"the parameter {name[:40]!r}"
+            return "parameter", _printable(name)
     if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
         for name, values in request.POST.lists():
             if has_control_characters(name) or any(has_control_characters(v) for v in values):
-                return f"the form field {name[:40]!r}"
-    if request.method in ("POST", "PUT", "PATCH"):
-        return _hostile_json(request)
-    return ""
+                return "field", _printable(name)
+    if request.method in ("POST", "PUT", "PATCH") and _hostile_json(request):
+        return "json", ""
+    return None
+
+
+def _printable(name: str) -> str:
+    """A parameter's name as the answer may show it: bounded, its controls made visible."""
+    return CONTROL.sub("\ufffd", name[:40])
 
 
 def _json_strings(value):
@@ -53,16 +81,14 @@ def _json_strings(value):
             yield from _json_strings(item)
 
 
-def _hostile_json(request) -> str:
-    """A JSON body's strings (keys too) with a control character: named for the 400."""
+def _hostile_json(request) -> bool:
+    """Whether a JSON body's strings (keys too) hold a control character."""
     import json
 
     if request.content_type != "application/json" or not request.body:
-        return ""
+        return False
     try:
         document = json.loads(request.body)
     except ValueError:
-        return ""  # the API answers malformed JSON itself, with its own message
-    if any(has_control_characters(text) for text in _json_strings(document)):
-        return "a text in the JSON body"
-    return ""
+        return False  # the API answers malformed JSON itself, with its own message
+    return any(has_control_characters(text) for text in _json_strings(document))

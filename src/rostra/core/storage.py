@@ -13,6 +13,7 @@ from django.conf import settings
 CHUNK = 1 << 20
 
 
+
 def data_dir() -> Path:
     return Path(settings.DATA_DIR)
 
@@ -27,14 +28,6 @@ def model_cache_dir() -> Path:
 
 def media_file(relative_path: str) -> Path:
     return media_dir() / relative_path
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def copy_atomically(source: BinaryIO, destination: Path) -> tuple[str, int]:

@@ -11,10 +11,12 @@ from rostra.live.models import LiveJob, LiveLine
 from rostra.pipeline.segmentation import cues_from_words
 from rostra.pipeline.streaming.recording import encode_recording, recorded_ms_of
 from rostra.pipeline.types import Word
+from rostra.review.domain.revisions import record_revision
 from rostra.transcripts.domain import HumanWorkProtected, SegmentData, save_transcript
 from rostra.transcripts.models import Transcript
 
 LIVE_FLAG = "live"
+LIVE_REVISION_NOTE = "live captions draft (recognized while the speech was streamed)"
 
 
 def committed_words(job: LiveJob) -> list[Word]:
@@ -31,7 +33,8 @@ def finish_live_job(job: LiveJob) -> list[str]:
     to Opus and stored through the content-addressed media path (unless the speech already
     has a recording, which is kept); the committed words become the speech's machine
     transcript with the ``live`` flag, unless an editor already worked on one. The normal
-    pipeline (``rostra process``) later replaces that draft with an offline recognition.
+    pipeline (``rostra process``) later replaces that draft with an offline recognition; the
+    draft stays in the transcript's history (a revision), so editors see both.
     """
     LiveJob.objects.filter(pk=job.pk).update(state=LiveJob.State.FINISHING, tentative="")
     speech = job.speech
@@ -61,7 +64,7 @@ def _save_live_draft(job: LiveJob) -> str:
     cues = cues_from_words(words)
     options = dict(job.options, live=True)
     try:
-        save_transcript(
+        draft = save_transcript(
             speech=job.speech, language=job.language or job.speech.original_language or "und",
             origin=Transcript.Origin.ASR,
             segments=[SegmentData(cue.start_ms, cue.end_ms, cue.text,
@@ -71,4 +74,7 @@ def _save_live_draft(job: LiveJob) -> str:
             options=options, fingerprint="", flags=(LIVE_FLAG,))
     except HumanWorkProtected:
         return "an editor already worked on the machine transcript; the live draft was not saved"
+    # Kept as a revision of its own: when the offline recognition later replaces the draft,
+    # editors still find the live text in the transcript's history and can diff the two.
+    record_revision(draft, user=None, note=LIVE_REVISION_NOTE)
     return f"the live transcript ({len(cues)} cues) is the speech's first machine draft"

@@ -23,11 +23,13 @@ from rostra.live.domain import (record_gap, record_words, recording_path, report
 from rostra.live.feed import AudioFeed, FedAudio, FedGap, keep_up
 from rostra.live.models import LiveJob
 from rostra.live.translate import SentenceTranslator
+from rostra.pipeline.glossary import asr_hints
 from rostra.pipeline.streaming.recognizer import StepResult, StreamingOptions, StreamingRecognizer
 from rostra.pipeline.streaming.recording import PcmRecording
 from rostra.pipeline.streaming.sources import (SourceAudio, SourceError, SourceGap,
                                                SourceLost, read_live_audio)
 from rostra.processing.engines import asr_engine
+from rostra.processing.glossary import speech_glossary
 
 PROGRESS_EVERY_SECONDS = 0.5
 
@@ -44,12 +46,14 @@ class LiveRunOptions:
 
 
 def live_prompt(speech: Speech) -> str:
-    """Terms Whisper should spell as the program does: the title and topic names."""
+    """Terms Whisper should spell as the program does: the title, then the speech's glossary
+    (speakers, topics, room, city and the editors' terms, in the spoken language)."""
     language = speech.original_language
-    title = speech.title.get(language) or next(iter(speech.title.values()), "")
-    topics = [topic.name.get(language) or next(iter(topic.name.values()), "")
-              for topic in speech.topics.all()]
-    return ", ".join(part for part in [title, *topics] if part)[:400]
+    title = (speech.title.get(language) or next(iter(speech.title.values()), "")).strip()
+    names = asr_hints(speech_glossary(speech), language or None)
+    # Written as sentences: a punctuated prompt keeps Whisper punctuating short windows.
+    parts = [part.rstrip(".") + "." for part in (title, names) if part]
+    return " ".join(parts)[:400]
 
 
 def run_live(speech: Speech, options: LiveRunOptions, *, report: Reporter = print,
@@ -67,7 +71,8 @@ def run_live(speech: Speech, options: LiveRunOptions, *, report: Reporter = prin
     model = model or engine.load()
     streaming = StreamingOptions(language=speech.original_language or None,
                                  prompt=live_prompt(speech),
-                                 beam_size=settings.ROSTRA_LIVE_BEAM_SIZE)
+                                 beam_size=settings.ROSTRA_LIVE_BEAM_SIZE,
+                                 short_context=settings.ROSTRA_LIVE_SHORT_CONTEXT)
     provenance = {"engine": engine.name, "model": engine.model_name, **streaming.as_dict()}
     started = start_live_job(speech, source=options.source, player_url=options.player_url,
                              options=provenance)

@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from rostra import __version__
 from rostra.core.errors import UserError
-from rostra.core.storage import copy_atomically, media_file, write_atomically
+from rostra.core.storage import copy_atomically, media_dir, media_file, write_atomically
 from rostra.portability import ARCHIVE, EXPORT_INFO, FORMAT, FORMAT_VERSION, MANIFEST
+from rostra.pipeline.renditions.plan import KIND_HLS
+from rostra.portability.photos import export_photo, photo_paths
 from rostra.portability.records import archive_document
 
 
@@ -87,7 +89,19 @@ def export_archive(directory: Path) -> ExportResult:
             raise UserError(f"media file {source} does not match its checksum; the stored "
                             "recording is damaged")
         media_bytes += size
+    for record in document["renditions"]:
+        for relative_in_media in rendition_files(record):
+            with open(media_file(relative_in_media), "rb") as stream:
+                checksums[f"media/{relative_in_media}"], size = copy_atomically(
+                    stream, directory / "media" / relative_in_media)
+            media_bytes += size
+    photos = photo_paths(document["speakers"])
+    for relative in photos:
+        checksums[f"media/{relative}"], size = export_photo(relative, directory,
+                                                            document["speakers"])
+        media_bytes += size
     counts = {name: len(rows) for name, rows in document.items()}
+    counts["photos"] = len(photos)
     counts["segments"] = sum(len(t["segments"]) for t in document["transcripts"])
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "counts": counts,
                 "files": dict(sorted(checksums.items()))}
@@ -96,6 +110,22 @@ def export_archive(directory: Path) -> ExportResult:
         "exported_at": timezone.now().isoformat(), "rostra_version": __version__}))
     return ExportResult(directory=directory, counts=counts, files=len(checksums) + 1,
                         media_bytes=media_bytes)
+
+
+def rendition_files(record: dict) -> list[str]:
+    """The files of a rendition, relative to the media dir: one, or an HLS folder's playlist
+    and segments. Raises UserError when one is missing."""
+    path = media_file(record["path"])
+    if record["kind"] == KIND_HLS:
+        files = sorted(p for p in path.parent.iterdir() if p.is_file()) \
+            if path.is_file() else []
+    else:
+        files = [path] if path.is_file() else []
+    if not files:
+        raise UserError(f"rendition {record['name']} of asset {record['asset'][:12]} is "
+                        f"missing ({path}); restore the file or make it again with `rostra "
+                        "process --stages renditions --force`, then export")
+    return [p.relative_to(media_dir()).as_posix() for p in files]
 
 
 def _subtitle_files(document: dict) -> dict[str, str]:

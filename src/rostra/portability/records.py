@@ -7,6 +7,7 @@ from datetime import date, datetime
 from rostra.archive.models import (Day, Event, MediaAsset, Room, Session, Speaker, Speech,
                                    SpeechSpeaker, Topic)
 from rostra.comments.models import Comment
+from rostra.media.models import AudioTrack, Rendition
 from rostra.review.models import TranscriptRevision
 from rostra.transcripts.models import Segment, Transcript
 
@@ -59,8 +60,10 @@ def topic_records():
 def speaker_records():
     return [{"event": s.event.slug, "slug": s.slug, "external_id": s.external_id,
              "names": s.names, "country": s.country, "region": s.region,
-             "affiliation": s.affiliation, "bio": s.bio, "created_at": when(s.created_at),
-             "updated_at": when(s.updated_at)}
+             "region_names": s.region_names, "affiliation": s.affiliation, "bio": s.bio,
+             # The photo file itself travels under media/photos/ (rostra.portability.photos).
+             "photo_path": s.photo_path, "photo_source": s.photo_source,
+             "created_at": when(s.created_at), "updated_at": when(s.updated_at)}
             for s in Speaker.objects.select_related("event").order_by("slug")]
 
 
@@ -71,6 +74,30 @@ def media_records():
              "width": m.width, "height": m.height, "streams": m.streams,
              "created_at": when(m.created_at)}
             for m in MediaAsset.objects.order_by("sha256")]
+
+
+def audio_track_records():
+    """Interpreters' channels: which recording (a media asset, exported with the others) is
+    heard in which language for which speech."""
+    return [{"speech": t.speech.slug, "language": t.language, "asset": t.asset.sha256,
+             "source_track": t.source_track, "interpretation": t.interpretation,
+             "created_at": when(t.created_at)}
+            for t in AudioTrack.objects.select_related("speech", "asset")
+            .order_by("speech__slug", "language")]
+
+
+RENDITION_PLAIN = ("name", "kind", "path", "sha256", "size", "mime_type", "width", "height",
+                   "duration_ms", "fingerprint")
+
+
+def rendition_records():
+    """Web renditions, carried rather than encoded again on restore: encoding runs below real
+    time on a small machine (bench/RESULTS.md), and until it had, a restored site would offer
+    recordings browsers may not play."""
+    return [{"asset": r.asset.sha256, "created_at": when(r.created_at),
+             **{field: getattr(r, field) for field in RENDITION_PLAIN}}
+            for r in Rendition.objects.select_related("asset").order_by("asset__sha256",
+                                                                        "name")]
 
 
 SPEECH_PLAIN = ("slug", "external_id", "guid", "title", "subtitle", "abstract", "description",
@@ -161,6 +188,7 @@ SECTIONS = {
     "sessions": session_records, "topics": topic_records, "speakers": speaker_records,
     "media": media_records, "speeches": speech_records, "transcripts": transcript_records,
     "revisions": revision_records, "comments": comment_records,
+    "audio_tracks": audio_track_records, "renditions": rendition_records,
 }
 
 

@@ -13,8 +13,11 @@ from django.db import transaction
 from rostra.archive.models import (Day, Event, MediaAsset, Room, Session, Speaker, Speech,
                                    SpeechSpeaker, Topic)
 from rostra.core.errors import UserError
-from rostra.core.storage import media_file, sha256_of
-from rostra.portability import ARCHIVE, FORMAT, FORMAT_VERSION, MANIFEST
+from rostra.core.digests import sha256_of
+from rostra.core.storage import media_file
+from rostra.media.models import AudioTrack, Rendition
+from rostra.portability.photos import restore_photos
+from rostra.portability import ARCHIVE, FORMAT, FORMAT_VERSION, MANIFEST, READABLE_VERSIONS
 from rostra.review.models import TranscriptRevision
 from rostra.search.indexing import reindex_all
 from rostra.transcripts.models import Segment, Transcript
@@ -40,21 +43,10 @@ def read_verified_bundle(directory: Path) -> dict:
     Raises UserError naming the first missing or damaged file; reads nothing else.
     """
     directory = Path(directory)
-    manifest_path = directory / MANIFEST
-    if not manifest_path.is_file():
-        raise UserError(f"{directory} is not a rostra bundle: {MANIFEST} is missing")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        raise UserError(f"{manifest_path} is damaged: not valid JSON") from None
-    if manifest.get("format") != FORMAT:
-        raise UserError(f"{manifest_path} is not a rostra bundle manifest")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise UserError(f"{directory} is bundle format version {manifest.get('format_version')}"
-                        f"; this rostra reads version {FORMAT_VERSION}")
+    manifest = read_manifest(directory)
     files = manifest.get("files") or {}
     if ARCHIVE not in files:
-        raise UserError(f"{manifest_path} does not list {ARCHIVE}")
+        raise UserError(f"{directory / MANIFEST} does not list {ARCHIVE}")
     for relative, expected in sorted(files.items()):
         path = directory / relative
         if ".." in Path(relative).parts or not path.is_file():
@@ -66,6 +58,23 @@ def read_verified_bundle(directory: Path) -> dict:
         return json.loads((directory / ARCHIVE).read_text(encoding="utf-8"))
     except ValueError:  # pragma: no cover - the checksum matched a broken file at export
         raise UserError(f"bundle file {ARCHIVE} is not valid JSON") from None
+
+
+def read_manifest(directory: Path) -> dict:
+    """The bundle's manifest, of a format and version this rostra reads; UserError if not."""
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise UserError(f"{directory} is not a rostra bundle: {MANIFEST} is missing")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise UserError(f"{manifest_path} is damaged: not valid JSON") from None
+    if manifest.get("format") != FORMAT:
+        raise UserError(f"{manifest_path} is not a rostra bundle manifest")
+    if manifest.get("format_version") not in READABLE_VERSIONS:
+        raise UserError(f"{directory} is bundle format version {manifest.get('format_version')}"
+                        f"; this rostra reads versions 1 to {FORMAT_VERSION}")
+    return manifest
 
 
 def ensure_empty_instance() -> None:
@@ -90,7 +99,10 @@ def restore_archive(directory: Path, *, reindex: bool = True) -> RestoreResult:
     directory = Path(directory)
     document = read_verified_bundle(directory)
     ensure_empty_instance()
-    copied = _copy_media(directory, document.get("media", []))
+    copied = restore_photos(directory, document.get("speakers", []),
+                            listed=set(read_manifest(directory).get("files", {})))
+    copied += _copy_media(directory, document.get("media", []))
+    copied += _copy_rendition_files(directory, document.get("renditions", []))
     try:
         with transaction.atomic():
             _write_rows(document)
@@ -114,6 +126,26 @@ def _copy_media(directory: Path, records: list[dict]) -> list[Path]:
             continue
         with open(directory / "media" / record["path"], "rb") as source:
             copy_atomically(source, target)
+        copied.append(target)
+    return copied
+
+
+def _copy_rendition_files(directory: Path, records: list[dict]) -> list[Path]:
+    """Every file the bundle holds under media/renditions/ (checksums verified already)."""
+    from rostra.core.storage import copy_atomically
+
+    if not records:
+        return []
+    copied = []
+    bundle_media = directory / "media"
+    for source in sorted((bundle_media / "renditions").rglob("*")):
+        if not source.is_file():
+            continue
+        target = media_file(source.relative_to(bundle_media).as_posix())
+        if target.is_file():
+            continue
+        with open(source, "rb") as stream:
+            copy_atomically(stream, target)
         copied.append(target)
     return copied
 
@@ -156,7 +188,12 @@ def _write_rows(doc: dict) -> None:
         s = Speaker.objects.create(event=events[r["event"]], slug=r["slug"],
                                    external_id=r["external_id"], names=r["names"],
                                    country=r["country"], region=r["region"],
-                                   affiliation=r["affiliation"], bio=r["bio"])
+                                   # bundles written before regions had names lack the key
+                                   region_names=r.get("region_names") or {},
+                                   affiliation=r["affiliation"], bio=r["bio"],
+                                   # bundles written before photos travelled lack these
+                                   photo_path=r.get("photo_path", ""),
+                                   photo_source=r.get("photo_source", ""))
         _restamp(Speaker, s.pk, created_at=_dt(r["created_at"]), updated_at=_dt(r["updated_at"]))
         speakers[s.slug] = s
     media = {}
@@ -173,6 +210,20 @@ def _write_rows(doc: dict) -> None:
             segments=r["segments"], author_name=r["author_name"], note=r["note"],
             created_at=_dt(r["created_at"]))
     _write_comments(doc.get("comments", []), speeches)
+    _write_media_extras(doc, media, speeches)
+
+
+def _write_media_extras(doc: dict, media: dict, speeches: dict) -> None:
+    """Interpreters' audio tracks and web renditions (bundle version 2 on)."""
+    for r in doc.get("audio_tracks", []):
+        t = AudioTrack.objects.create(speech=speeches[r["speech"]], language=r["language"],
+                                      asset=media[r["asset"]], source_track=r["source_track"],
+                                      interpretation=r["interpretation"])
+        _restamp(AudioTrack, t.pk, created_at=_dt(r["created_at"]))
+    for r in doc.get("renditions", []):
+        fields = {k: v for k, v in r.items() if k not in ("asset", "created_at")}
+        rendition = Rendition.objects.create(asset=media[r["asset"]], **fields)
+        _restamp(Rendition, rendition.pk, created_at=_dt(r["created_at"]))
 
 
 SPEECH_PLAIN = ("external_id", "guid", "title", "subtitle", "abstract", "description",

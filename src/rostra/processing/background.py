@@ -1,8 +1,8 @@
 """Background processing for ``rostra serve`` on one machine: no broker, no extra service.
 
 A loop runs what is waiting, one speech at a time (with the in-process executor): stages queued
-earlier (by the API, the editors' pages, a worker that died), then speeches whose recording has
-not been recognized yet. ``rostra serve`` runs it as a process of its own (``python -m
+earlier (by the API, the editors' pages, a worker that died), then the search backlog a big
+import left (a batch at a time), then speeches whose recording has not been recognized yet. ``rostra serve`` runs it as a process of its own (``python -m
 rostra.processing.background``), which stops between two speeches on SIGTERM; tests and
 embedders can run it as a daemon thread. With ROSTRA_BROKER_URL set, workers elsewhere do this
 instead and no loop is started.
@@ -50,11 +50,24 @@ def process_pending_once() -> int:
     if run is not None:
         run_queued_stage(run)
         return 1
+    if index_backlog_batch():
+        return 1
     speech = speeches_needing_processing().first()
     if speech is None:
         return 0
     process_speech(speech)
     return 1
+
+
+def index_backlog_batch() -> int:
+    """A batch of the search backlog (a big import's speeches, rostra.search.backlog), between
+    two stages so processing is not held up for minutes; 0 when none waits or another
+    indexer is at it."""
+    from rostra.search.backlog import BATCH, drain_backlog, pending_count
+
+    if not pending_count():
+        return 0
+    return drain_backlog(limit=BATCH, should_stop=_stop.is_set) or 0
 
 
 _stop = threading.Event()

@@ -8,7 +8,8 @@ executor runs each queued stage somewhere. Two implementations:
   (``rostra process``, the background thread of ``rostra serve``, the demo);
 
 and :class:`rostra.processing.in_process.BackgroundExecutor` leaves a stage queued for that
-background thread, so a web request never waits for recognition.
+background thread, so a web request never waits for recognition. The search backlog a big
+import leaves (rostra.search.backlog) goes the same ways: ``submit_index_backlog``.
 :func:`rostra.processing.dispatch.deployment_executor` picks the one this deployment uses.
 """
 
@@ -27,3 +28,8 @@ class StageExecutor(ABC):
 
     def not_queued(self, outcome) -> None:
         """A stage that needed no run (up to date, or another worker has it)."""
+
+    @abstractmethod
+    def submit_index_backlog(self) -> None:
+        """Index the speeches waiting in the search backlog (rostra.search.backlog: a big
+        import marked them pending), now or later."""

@@ -40,6 +40,11 @@ class InProcessExecutor(StageExecutor):
     def not_queued(self, outcome: StageOutcome) -> None:
         self.outcomes.append(outcome)
 
+    def submit_index_backlog(self) -> None:
+        from rostra.search.backlog import drain_backlog
+
+        drain_backlog()
+
     def run_pending(self) -> list[StageOutcome]:
         """Run every submitted stage and what the domain queues after each; return outcomes."""
         while self._pending:
@@ -70,6 +75,10 @@ class BackgroundExecutor(StageExecutor):
 
     def submit(self, run: StageRun, *, stages, force) -> None:
         pass  # the StageRun row is queued; rostra.processing.background finds it
+
+    def submit_index_backlog(self) -> None:
+        pass  # the PendingIndex rows are there; the background loop (or the indexer
+        # ``rostra import`` starts) finds them
 
 
 def process_speech(speech: Speech, *, stages: list[str] | None = None, force: bool = False,

@@ -42,6 +42,9 @@ class CeleryExecutor(StageExecutor):
         transaction.on_commit(lambda: run_stage_task.apply_async(
             args=[run_id], kwargs={"stages": stages, "force": force}, queue=queue))
 
+    def submit_index_backlog(self) -> None:
+        transaction.on_commit(lambda: index_backlog_task.apply_async(queue="default"))
+
 
 def enqueue_speech(speech: Speech, *, stages: list[str] | None = None,
                    force: bool = False) -> list[StageRun]:
@@ -82,3 +85,12 @@ def run_stage_task(self, run_id: int, stages: list[str] | None = None,
         domain.queue_after(outcome, run.speech, stages=stages, force=force,
                            executor=CeleryExecutor())
     return outcome.status
+
+
+@shared_task(name="rostra.search.index_backlog")
+def index_backlog_task() -> int:
+    """Index the search backlog (rostra.search.backlog.drain_backlog); 0 when another worker
+    is at it (that one takes what was marked meanwhile too)."""
+    from rostra.search.backlog import drain_backlog
+
+    return drain_backlog() or 0

@@ -1,8 +1,9 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-# Apps whose rows public pages show; any write to them makes cached pages stale.
-PUBLIC_CONTENT_APPS = ("archive", "transcripts", "comments")
+# Apps whose rows public pages show; any write to them makes cached pages stale (media: the
+# renditions and audio tracks the player and the download panel offer).
+PUBLIC_CONTENT_APPS = ("archive", "transcripts", "comments", "rostra_media")
 
 
 class PublicConfig(AppConfig):
@@ -12,7 +13,8 @@ class PublicConfig(AppConfig):
 
     def ready(self):
         from rostra.public.pagecache import content_changed
-        from rostra.archive.signals import speech_changed
+        from rostra.archive.signals import speech_changed, speeches_written
+        from rostra.search.signals import index_changed
         from rostra.transcripts.signals import transcript_changed
 
         for label in PUBLIC_CONTENT_APPS:
@@ -28,4 +30,8 @@ class PublicConfig(AppConfig):
 
         m2m_changed.connect(public_m2m_changed, weak=False, dispatch_uid="pagecache-m2m")
         speech_changed.connect(content_changed, dispatch_uid="pagecache-speech")
+        speeches_written.connect(content_changed, dispatch_uid="pagecache-import")
         transcript_changed.connect(content_changed, dispatch_uid="pagecache-transcript")
+        # Search pages are cached too: they go stale when the index, written after commit,
+        # holds the new text.
+        index_changed.connect(content_changed, dispatch_uid="pagecache-search-index")

@@ -19,6 +19,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.core.cache import caches
@@ -27,6 +28,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -59,10 +61,30 @@ class Generation:
 
 
 def current_generation() -> Generation:
+    """The token and the time of the last change, read on every cached answer: one indexed row
+    through a bare cursor, because building that query with the ORM cost more than the rest of
+    a cache hit together (pyinstrument, bench/RESULTS.md "Production server and load")."""
+    from django.db import connection
+
     from rostra.public.models import ContentGeneration
 
-    row = ContentGeneration.objects.filter(pk=1).values_list("token", "changed_at").first()
-    return Generation(*row) if row else Generation("initial", None)
+    table = connection.ops.quote_name(ContentGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token, changed_at FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    if row is None:
+        return Generation("initial", None)
+    return Generation(row[0], _aware(row[1]))
+
+
+def _aware(value):
+    """SQLite hands the column back as text (UTC, as Django stored it); PostgreSQL as a
+    datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt_timezone.utc)
+    return value
 
 
 def content_changed(**_ignored) -> None:
@@ -98,8 +120,8 @@ def _eligible(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _key(request, generation: Generation) -> str:
-    raw = "|".join((generation.token, get_language() or "", request.scheme, request.get_host(),
+def _key(request, token: str) -> str:
+    raw = "|".join((token, get_language() or "", request.scheme, request.get_host(),
                     request.get_full_path()))
     return "page:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -118,19 +140,20 @@ class PublicPageCacheMiddleware:
         options = getattr(view_func, "rostra_public_page", None)
         if options is None or not _eligible(request):
             return None
+        # Read before rendering: a change during the render makes the entry stale at once.
         generation = current_generation()
-        key = _key(request, generation)
+        key = _key(request, generation.token)
         entry = caches[CACHE_ALIAS].get(key)
         if entry is None:
             response = view_func(request, *view_args, **view_kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            entry = self._store(request, key, response, generation, options)
+            entry = self._store(request, key, response, generation)
             if entry is None:
                 return response
-        return self._replay(request, entry, generation, options)
+        return self._replay(request, entry, options)
 
-    def _store(self, request, key, response, generation, options):
+    def _store(self, request, key, response, generation):
         if response.status_code != 200 or response.streaming or response.cookies:
             return None
         session = getattr(request, "session", None)
@@ -147,12 +170,13 @@ class PublicPageCacheMiddleware:
             "etag": '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"',
             "xframe_exempt": getattr(response, "xframe_options_exempt", False),
             "has_csrf": CSRF_PLACEHOLDER.encode() in body,
+            "changed_at": generation.changed_at.timestamp() if generation.changed_at else None,
         }
         caches[CACHE_ALIAS].set(key, entry, ENTRY_SECONDS)
         return entry
 
-    def _replay(self, request, entry, generation, options):
-        last_modified = generation.changed_at.timestamp() if generation.changed_at else None
+    def _replay(self, request, entry, options):
+        last_modified = entry["changed_at"]
         body = entry["body"]
         if entry["has_csrf"]:
             body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())

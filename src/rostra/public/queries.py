@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 
 from rostra.archive.domain.publishing import published_speeches
 from rostra.archive.models import SpeechSpeaker, Topic
+from rostra.search.related import nearest_speech_ids
 
 def _speaker_links():
     return Prefetch("speechspeaker_set",
@@ -80,3 +81,13 @@ def related_speeches(*, speech=None, speaker=None, limit: int = 4):
     topics = Topic.objects.filter(speeches__speakers=speaker)
     return with_comment_counts(speech_cards().filter(topics__in=topics).exclude(speakers=speaker)
                 .order_by("-published_at", "pk").distinct()[:limit])
+
+
+def similar_speeches(speech, *, exclude=(), limit: int = 4):
+    """Published speeches nearest ``speech`` in meaning (rostra.search.related), as cards,
+    nearest first; those already listed (``exclude``) are left out."""
+    ids = nearest_speech_ids(speech, limit=limit, exclude=[other.pk for other in exclude])
+    if not ids:
+        return []
+    cards = {card.pk: card for card in with_comment_counts(speech_cards().filter(pk__in=ids))}
+    return [cards[pk] for pk in ids if pk in cards]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("topics/<str:slug>/", pages.topic, name="topic"),
     path("speakers/", pages.speakers, name="speakers"),
     path("speakers/<str:slug>/", pages.speaker, name="speaker"),
+    path("speakers/<str:slug>/photo/", pages.speaker_photo, name="speaker_photo"),
     path("browse/", pages.browse, name="browse"),
     path("browse/<str:code>/", pages.country, name="country"),
     path("search/", search.search_page, name="search"),

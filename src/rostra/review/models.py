@@ -29,3 +29,30 @@ class TranscriptRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transcript} r{self.number}"
+
+
+class MachineMetadata(models.Model):
+    """A machine translation of one program text (a speech's title, a room's name…) into one
+    language, waiting for an editor. Kept apart from the row it translates: readers see it
+    only once an editor approves it, which copies it into that row (``approved_at`` set)."""
+
+    object_type = models.CharField(max_length=50, help_text="app_label.model, e.g. archive.speech")
+    object_id = models.PositiveBigIntegerField()
+    attr = models.CharField(max_length=50, help_text="the multilingual field, e.g. title")
+    language = models.CharField(max_length=8)
+    source_language = models.CharField(max_length=8)
+    text = models.TextField()
+    engine = models.CharField(max_length=50)
+    model = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["object_type", "object_id", "attr", "language"],
+            name="machine_metadata_unique_text")]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id}.{self.attr}[{self.language}]"

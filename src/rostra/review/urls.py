@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rostra.review.views import accounts, editor, glossary, media, queue, speech
+from rostra.review.views import accounts, editor, glossary, media, metadata, queue, speech
 
 app_name = "review"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("speech/<str:slug>/unpublish/", speech.unpublish, name="unpublish"),
     path("speech/<str:slug>/withdraw/", speech.withdraw, name="withdraw"),
     path("speech/<str:slug>/media/", media.speech_media, name="media"),
+    path("speech/<str:slug>/metadata/", metadata.speech_metadata, name="metadata"),
     path("transcript/<int:pk>/", editor.editor, name="editor"),
     path("transcript/<int:pk>/history/", editor.history, name="history"),
     path("transcript/<int:pk>/diff/", editor.diff, name="diff"),

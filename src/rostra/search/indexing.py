@@ -23,7 +23,10 @@ from rostra.search.backends.base import CUE_KIND, IndexDocument, SearchBackend, 
 from rostra.search.backends.registry import get_backend
 from rostra.search.embeddings.base import EmbeddingEngine
 from rostra.search.embeddings.registry import get_embedding_engine
+from rostra.search.fingerprints import (NO_TRANSCRIPT, metadata_fingerprint,
+                                        transcript_fingerprint)
 from rostra.search.normalize import index_text
+from rostra.search.signals import index_changed
 from rostra.transcripts.reading import preferred_transcript
 
 log = logging.getLogger(__name__)
@@ -65,13 +68,17 @@ def segment_windows(segments: Sequence) -> list[list]:
 
 def transcript_documents(speech: Speech, language: str, *,
                          engine: EmbeddingEngine | None
-                         ) -> tuple[list[IndexDocument], list[VectorDocument]]:
-    """Full-text documents and embedded windows of the speech's transcript in ``language``."""
+                         ) -> tuple[list[IndexDocument], list[VectorDocument], str]:
+    """Full-text documents and embedded windows of the speech's transcript in ``language``,
+    and the fingerprint of what they were made from (rostra.search.fingerprints)."""
     transcript = preferred_transcript(speech, language)
     if transcript is None:
-        return [], []
+        return [], [], transcript_fingerprint(None, "", [])
     scope = transcript_scope(language)
     segments = list(transcript.segments.all())
+    fingerprint = transcript_fingerprint(
+        transcript.pk, transcript.origin,
+        [(s.pk, s.start_ms, s.end_ms, s.text) for s in segments])
     documents = [
         IndexDocument(speech_id=speech.pk, scope=scope, kind="segment", language=language,
                       text=index_text(segment.text), origin=transcript.origin,
@@ -100,7 +107,7 @@ def transcript_documents(speech: Speech, language: str, *,
                            end_ms=segment.end_ms)
             for i, segment in enumerate(cues)
         ]
-    return documents, vectors
+    return documents, vectors, fingerprint
 
 
 def metadata_texts(speech: Speech) -> list[tuple[str, str, str]]:
@@ -127,7 +134,7 @@ def metadata_texts(speech: Speech) -> list[tuple[str, str, str]]:
 
 
 def metadata_documents(speech: Speech, *, engine: EmbeddingEngine | None
-                       ) -> tuple[list[IndexDocument], list[VectorDocument]]:
+                       ) -> tuple[list[IndexDocument], list[VectorDocument], str]:
     texts = metadata_texts(speech)
     documents = [IndexDocument(speech_id=speech.pk, scope=METADATA_SCOPE, kind="metadata",
                                language=language, field=field, text=index_text(text))
@@ -141,7 +148,7 @@ def metadata_documents(speech: Speech, *, engine: EmbeddingEngine | None
         vectors = [VectorDocument(speech_id=speech.pk, scope=METADATA_SCOPE, kind="metadata",
                                   language=language, field=field, vector=embedded[i])
                    for i, (field, language, _) in enumerate(semantic)]
-    return documents, vectors
+    return documents, vectors, metadata_fingerprint(texts)
 
 
 def _engine(engine):
@@ -166,26 +173,35 @@ def index_speech(speech: Speech, *, languages: Iterable[str] | None = None,
     documents: list[IndexDocument] = []
     vectors: list[VectorDocument] = []
     scopes = [transcript_scope(language) for language in languages]
-    for language in languages:
-        more_documents, more_vectors = transcript_documents(speech, language, engine=engine)
+    fingerprints: dict[str, str] = {}
+    for language, scope in zip(languages, scopes):
+        more_documents, more_vectors, fingerprints[scope] = transcript_documents(
+            speech, language, engine=engine)
         documents += more_documents
         vectors += more_vectors
     if metadata:
         scopes.append(METADATA_SCOPE)
-        more_documents, more_vectors = metadata_documents(speech, engine=engine)
+        more_documents, more_vectors, fingerprints[METADATA_SCOPE] = metadata_documents(
+            speech, engine=engine)
         documents += more_documents
         vectors += more_vectors
     if all_languages:
         backend.delete_speech(speech_id=speech.pk)
+    # A language without a finished transcript has nothing indexed, so nothing to record.
+    fingerprints = {scope: value for scope, value in fingerprints.items()
+                    if value != NO_TRANSCRIPT}
     backend.replace_documents(speech_id=speech.pk, scopes=scopes, documents=documents,
                               vectors=vectors if engine is not None else None,
-                              vector_signature=engine.signature if engine is not None else "")
+                              vector_signature=engine.signature if engine is not None else "",
+                              fingerprints=fingerprints)
+    index_changed.send(sender=Speech)
     return len(documents)
 
 
 def remove_speech(*, speech_id: int, backend: SearchBackend | None = None) -> None:
     """Drop a speech from the index. Side effect: deletes its documents and vectors."""
     (backend or get_backend()).delete_speech(speech_id=speech_id)
+    index_changed.send(sender=Speech)
 
 
 def reindex_all(progress: Callable[[int, int], None] | None = None, *,
@@ -207,6 +223,7 @@ def reindex_all(progress: Callable[[int, int], None] | None = None, *,
             progress(done, total)
     if hasattr(backend, "optimize"):
         backend.optimize()
+    index_changed.send(sender=Speech)
     return backend.stats()
 
 

@@ -8,11 +8,12 @@ nothing, matching what is already there so a second import changes nothing.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from rostra.archive.importers.detect import parse_program
 from rostra.archive.importers.types import ProgramError
@@ -50,6 +51,8 @@ class ImportReport:
     # "fields": {name: [old, new]}, "kept_editor_fields"?}; held back ones need --update.
     changes: list[dict] = field(default_factory=list)
     held_back: int = 0
+    # One line each about what was left out without failing the import (photos not stored).
+    notices: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str) -> None:
         counts = self.counts[kind]
@@ -65,7 +68,7 @@ class ImportReport:
             "dry_run": self.dry_run, "changed": self.changed,
             "counts": {kind: asdict(counts) for kind, counts in self.counts.items()},
             "not_in_program": self.not_in_program,
-            "held_back": self.held_back, "changes": self.changes,
+            "held_back": self.held_back, "changes": self.changes, "notices": self.notices,
         }
 
 
@@ -77,15 +80,17 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
     Side effects: creates or updates the event, its rooms, days, sessions, topics, speakers
     and speeches in ONE transaction (any invalid row or file: nothing is written); speeches
     are matched by external id, then guid, within the event, and rows whose values did not
-    change are not saved (their ``updated_at`` stays). Sends ``speech_changed`` after commit
-    for each created or updated speech. With ``dry_run`` the same work is done and rolled
+    change are not saved (their ``updated_at`` stays). Sends ``speeches_written`` inside the
+    transaction with the created and updated speeches (the search index marks them pending
+    and indexes them after the commit: here for a small import, in the background for a big
+    one, rostra.search.backlog). With ``dry_run`` the same work is done and rolled
     back. Published and editor-edited speeches are only changed with ``update`` (audited;
     editors' fields kept unless ``force``), and a program sharing no speech with an existing
     event is refused (rostra.archive.domain.import_guard); ``report.changes`` lists every
     change to an existing speech, applied or held back.
     Raises :class:`UserError` (one line: file, location, reason) for any bad input.
-    ``progress(stage, done, total)``, when given, is called as speeches are written and
-    announced (for a progress bar).
+    ``progress(stage, done, total)``, when given, is called as speeches are written (for a
+    progress bar).
     """
     path = Path(path)
     data = read_program_file(path)
@@ -105,33 +110,74 @@ def import_program(path: str | Path, *, event_slug: str | None = None,
         raise UserError(f"{path.name}: event {program.event.slug!r} is not a slug (lowercase "
                         "ASCII letters, digits, - and _, at most 100); fix it or pass "
                         "--event SLUG")
-    report = ImportReport(source=path.name, format=program.format, event=program.event.slug,
-                          dry_run=dry_run)
     from rostra.archive.domain.import_guard import ImportRules, check_same_program
     from rostra.archive.domain.program_writer import ProgramWriter
 
     rules = ImportRules(update=update, force=force)
-    try:
-        with transaction.atomic():
-            check_same_program(program, rules=rules)
-            ProgramWriter(program, report, progress=progress, rules=rules).write()
-            if dry_run:
-                transaction.set_rollback(True)
-    except ProgramError as error:
-        raise UserError(describe_program_error(path.name, error, csv=program.format == "csv"))
-    except IntegrityError as error:
-        raise UserError(integrity_message(path.name, error)) from None
-    return report
+    photo_notices = [] if dry_run else _store_speaker_photos(program, base_dir=path.parent)
+    for attempt in range(1, CLASH_ATTEMPTS + 1):
+        report = ImportReport(source=path.name, format=program.format,
+                              event=program.event.slug, dry_run=dry_run)
+        report.notices.extend(photo_notices)
+        try:
+            with transaction.atomic():
+                check_same_program(program, rules=rules)
+                ProgramWriter(program, report, progress=progress, rules=rules).write()
+                if dry_run:
+                    transaction.set_rollback(True)
+            return report
+        except ProgramError as error:
+            raise UserError(describe_program_error(path.name, error,
+                                                   csv=program.format == "csv"))
+        except (IntegrityError, OperationalError) as error:
+            if not is_concurrent_clash(error):
+                raise
+            if attempt == CLASH_ATTEMPTS:
+                raise UserError(integrity_message(path.name, error)) from None
+            # Another import committed the rows this one was about to add: read them again
+            # and match them, as a second import of the same file would.
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
 
 
-def integrity_message(name: str, error: IntegrityError) -> str:
-    """One line for a unique-key clash: the database's first line only (PostgreSQL adds a
-    DETAIL line), and what to do. The usual cause is another import writing the same rows at
-    the same time (the rows are read, then written, in one transaction)."""
-    first_line = str(error).strip().splitlines()[0] if str(error).strip() else "a unique key"
-    return (f"{name}: the program clashes with what the archive holds ({first_line}); maybe "
-            "another import into the same event ran at the same time; nothing was imported: "
-            "import again")
+def _store_speaker_photos(program, *, base_dir: Path) -> list[str]:
+    """Photos first, outside the transaction: a download must not hold the database. A failed
+    import leaves only content-addressed files that the next import reuses. Returns the
+    notices for the report."""
+    from rostra.archive.domain.speaker_photos import store_photos
+
+    speakers = [speaker for speaker in program.speakers.values() if speaker.photo]
+    if not speakers:
+        return []
+    outcome = store_photos([speaker.photo for speaker in speakers], base_dir=base_dir)
+    for speaker in speakers:
+        speaker.photo_path = outcome.stored.get(speaker.photo, "")
+    return [outcome.notice()] if outcome.notice() else []
+
+
+# Two imports into one event at once: each reads what is there, then writes what is missing,
+# so the second to commit meets the first's rows (a unique key; on PostgreSQL possibly a
+# deadlock). Trying again, the rows are there and are matched.
+CLASH_ATTEMPTS = 4
+_CONCURRENCY_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def is_concurrent_clash(error: Exception) -> bool:
+    """A unique-key clash, a deadlock or a serialization failure: what a concurrent writer
+    causes, and what trying again resolves. Other operational errors are not ours to retry."""
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) in _CONCURRENCY_SQLSTATES or \
+        "database is locked" in str(error)
+
+
+def integrity_message(name: str, error: Exception) -> str:
+    """One line, without the database's own text (a constraint name and a DETAIL line mean
+    nothing to an organizer), when the clash outlasted every attempt."""
+    return (f"{name}: the program clashes with rows the archive holds, most often another "
+            "import into the same event writing the same speakers or speeches at the same "
+            f"time ({CLASH_ATTEMPTS} attempts); nothing was imported: import again when it "
+            "has finished")
 
 
 def read_program_file(path: Path) -> bytes:

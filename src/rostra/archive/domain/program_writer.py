@@ -17,15 +17,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import transaction
-
 from rostra.archive.domain.import_guard import (ImportRules, audit_import,
                                                 edited_fields_by_speech, protection)
 from rostra.archive.importers.types import ProgramData, ProgramError, SpeakerData, SpeechData
 from rostra.archive.importers.values import slugify
 from rostra.archive.models import (Day, Event, Room, Session, Speaker, Speech, SpeechSpeaker,
                                    Topic)
-from rostra.archive.signals import speech_changed
+from rostra.archive.signals import speeches_written
 
 MULTILINGUAL = {"name", "title", "subtitle", "abstract", "description", "venue", "city",
                 "names", "affiliation", "bio"}
@@ -182,6 +180,11 @@ class ProgramWriter:
                 values["country"] = data.country
             if data.region:
                 values["region"] = data.region[:200]
+            if data.region_names:
+                values["region_names"] = data.region_names
+            if data.photo_path:
+                values["photo_path"] = data.photo_path
+                values["photo_source"] = data.photo[:1000]
             self._save("speakers", speaker, self._apply(speaker, values), created)
             written[match_key] = speaker
         return written
@@ -250,7 +253,10 @@ class ProgramWriter:
             if created or changed:
                 changed_speeches.append(speech)
         self.report.not_in_program = sum(1 for s in existing if s.pk not in handled)
-        transaction.on_commit(lambda: self._announce(changed_speeches))
+        # Listeners (the search index) record what they owe in this transaction, so a kill
+        # after the commit loses nothing; the page cache hears post_save of each row.
+        if changed_speeches:
+            speeches_written.send(sender=Speech, speech_ids=[s.pk for s in changed_speeches])
 
     def _may_change(self, speech: Speech, data: SpeechData, edited: dict, *, rooms, days,
                     sessions, topics, speakers, speaker_order) -> bool:
@@ -282,12 +288,6 @@ class ProgramWriter:
                          before={k: plain(v[0]) for k, v in differences.items() if k not in kept},
                          after={k: plain(v[1]) for k, v in differences.items() if k not in kept})
         return applied
-
-    def _announce(self, speeches: list[Speech]) -> None:
-        """After commit: tell listeners (the search index) about each new or changed speech."""
-        for number, speech in enumerate(speeches, 1):
-            self.progress("updating listeners (search index)", number, len(speeches))
-            speech_changed.send(sender=Speech, speech=speech)
 
     def _check_identity(self, data: SpeechData, speech, by_guid) -> None:
         other = by_guid.get(data.guid) if data.guid else None

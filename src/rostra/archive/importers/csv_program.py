@@ -25,9 +25,11 @@ FORMAT = "csv"
 REQUIRED = ("id", "language", "start", "duration")
 SINGLE = {"id", "language", "start", "duration", "event", "event_timezone", "guid", "slug",
           "room", "session", "topics", "speaker_ids", "speaker_countries", "speaker_regions",
+          "speaker_photos",
           "url", "license", "type"}
 PER_LANGUAGE = ("title", "subtitle", "abstract", "description", "event_name", "topics",
-                "speakers", "speaker_affiliations", "speaker_bios", "room", "session")
+                "speakers", "speaker_affiliations", "speaker_bios", "speaker_regions", "room",
+                "session")
 PER_LANGUAGE_COLUMN = re.compile(r"^(%s)_([a-z]{2,3})$" % "|".join(PER_LANGUAGE))
 PRIVATE_PREFIX = "x_"  # organizers' own columns, kept out of the import
 MAX_LENGTHS = {"id": 200, "guid": 200, "slug": 200, "url": 500, "license": 100, "type": 50,
@@ -274,15 +276,19 @@ class _CsvBuilder:
                         for lang in self.columns["speaker_affiliations"]}
         bios = {lang: _split(row.get(f"speaker_bios_{lang}", ""))
                 for lang in self.columns["speaker_bios"]}
+        region_names = {lang: _split(row.get(f"speaker_regions_{lang}", ""))
+                        for lang in self.columns["speaker_regions"]}
         ids = _split(row.get("speaker_ids", ""))
         countries = _split(row.get("speaker_countries", "").upper())
         regions = _split(row.get("speaker_regions", ""))
+        photos = _split(row.get("speaker_photos", ""))
         lists = ({f"speakers_{lang}": items for lang, items in names.items()}
                  | {f"speaker_affiliations_{lang}": items
                     for lang, items in affiliations.items()}
                  | {f"speaker_bios_{lang}": items for lang, items in bios.items()}
+                 | {f"speaker_regions_{lang}": items for lang, items in region_names.items()}
                  | {"speaker_ids": ids, "speaker_countries": countries,
-                    "speaker_regions": regions})
+                    "speaker_regions": regions, "speaker_photos": photos})
         count = _aligned_count(lists)
         keys = []
         for position in range(count):
@@ -292,11 +298,18 @@ class _CsvBuilder:
                        if items and items[position]},
                 country=countries[position] if countries else "",
                 region=regions[position] if regions else "",
+                photo=photos[position] if photos else "",
                 affiliation={lang: items[position] for lang, items in affiliations.items()
                              if items and items[position]},
                 bio={lang: items[position] for lang, items in bios.items()
                      if items and items[position]},
+                region_names={lang: items[position] for lang, items in region_names.items()
+                              if items and items[position]},
             )
+            if not speaker.region and speaker.region_names:
+                # Only per-language columns: the country page still needs one key to filter by.
+                speaker.region = speaker.region_names.get(
+                    talk_language, next(iter(speaker.region_names.values())))
             if not speaker.names:
                 raise _RowProblem(f"speaker {position + 1} has no name in any speakers_<lang> "
                                   "column")
@@ -309,11 +322,12 @@ class _CsvBuilder:
             known = self.program.speakers.setdefault(match, speaker)
             if known is not speaker:
                 # The first row that names a person wins; later rows only fill gaps.
-                for field in ("names", "affiliation", "bio"):
+                for field in ("names", "affiliation", "bio", "region_names"):
                     for lang, value in getattr(speaker, field).items():
                         getattr(known, field).setdefault(lang, value)
                 known.country = known.country or speaker.country
                 known.region = known.region or speaker.region
+                known.photo = known.photo or speaker.photo
             keys.append(match)
         return list(dict.fromkeys(keys))
 

@@ -55,8 +55,9 @@ class FrabProgramBuilder:
             except ValueError as exc:
                 self.problems.add(location, str(exc))
 
-    def add_track(self, name: str, color: str = "") -> str:
-        """The topic slug for a track name, creating the topic on first sight."""
+    def add_track(self, name: str, color: str = "", names: dict[str, str] | None = None) -> str:
+        """The topic slug for a track name, creating the topic on first sight; ``names``
+        adds the track's name in other languages."""
         name = (name or "").strip()
         if not name:
             return ""
@@ -70,9 +71,11 @@ class FrabProgramBuilder:
             self.program.topics.append(topic)
         if color and not topic.color and len(color) <= 7:
             topic.color = color
+        for language, text in (names or {}).items():
+            topic.name.setdefault(language, text)
         return slug
 
-    def add_room(self, name: str) -> str:
+    def add_room(self, name: str, names: dict[str, str] | None = None) -> str:
         name = (name or "").strip()
         slug = slugify(name)
         if not slug:
@@ -82,6 +85,8 @@ class FrabProgramBuilder:
                             position=len(self._rooms))
             self._rooms[slug] = room
             self.program.rooms.append(room)
+        for language, text in (names or {}).items():
+            self._rooms[slug].name.setdefault(language, text)
         return slug
 
     def add_day(self, *, index: int, date, starts_at: datetime | None,
@@ -89,11 +94,14 @@ class FrabProgramBuilder:
         self.program.days.append(DayData(index=index, date=date, starts_at=starts_at,
                                          ends_at=ends_at))
 
-    def add_person(self, *, key: str, name: str, talk_language: str, bio: str = "") -> str:
-        """The person's match key; the same person in several talks is merged."""
+    def add_person(self, *, key: str, name: str, talk_language: str, bio: str = "",
+                   language: str = "", photo: str = "") -> str:
+        """The person's match key; the same person in several talks (or written in several
+        languages, ``language`` naming which) is merged."""
         bio_language = talk_language or script_language(bio if isinstance(bio, str) else "")
-        speaker = SpeakerData(key=key, names=texts(script_language(name, talk_language), name),
-                              bio=texts(bio_language, bio))
+        name_language = language or script_language(name, talk_language)
+        speaker = SpeakerData(key=key, names=texts(name_language, name),
+                              bio=texts(bio_language, bio), photo=photo)
         match = speaker.match_key()
         known = self.program.speakers.get(match)
         if known is None:
@@ -102,6 +110,7 @@ class FrabProgramBuilder:
             for field in ("names", "bio"):
                 for language, value in getattr(speaker, field).items():
                     getattr(known, field).setdefault(language, value)
+            known.photo = known.photo or photo
         return match
 
     # events -------------------------------------------------------------------------------
@@ -110,7 +119,10 @@ class FrabProgramBuilder:
                    subtitle: str | None = "", abstract: str | None = "",
                    description: str | None = "", room: str = "", track: str | None = "",
                    day=None, persons: list[dict] = (), url: str = "", license: str = "",
-                   kind: str = "") -> None:
+                   kind: str = "", translations: dict[str, dict[str, str]] | None = None) -> None:
+        """``translations``: per field (title, subtitle, abstract, description, room, track)
+        its text in other languages, beside the one in the talk's language."""
+        translations = translations or {}
         for seen, value, what in ((self._ids, external_id, "id"), (self._guids, guid, "guid")):
             if value and value in seen:
                 self.problems.add(location, f"{what} {quoted(value)} is used twice "
@@ -124,14 +136,20 @@ class FrabProgramBuilder:
         if slug and not is_slug(slug):
             slug = slugify(slug)
         speakers = [self.add_person(talk_language=talk_language, **person) for person in persons]
+
+        def in_languages(field: str, value) -> dict[str, str]:
+            return {**translations.get(field, {}), **texts(text_language, value)}
+
         self.program.speeches.append(SpeechData(
             location=location, external_id=external_id, guid=guid, slug=slug,
-            title=texts(text_language, title), subtitle=texts(text_language, subtitle),
-            abstract=texts(text_language, abstract),
-            description=texts(text_language, description), language=talk_language,
+            title=in_languages("title", title), subtitle=in_languages("subtitle", subtitle),
+            abstract=in_languages("abstract", abstract),
+            description=in_languages("description", description), language=talk_language,
             starts_at=starts_at, timezone=zone_for_moment(starts_at, self.zone_name),
-            duration_ms=duration_ms, room=self.add_room(room), day=day,
-            topics=[slug for slug in [self.add_track(track or "")] if slug],
+            duration_ms=duration_ms, room=self.add_room(room, translations.get("room")),
+            day=day,
+            topics=[slug for slug in [self.add_track(track or "",
+                                                     names=translations.get("track"))] if slug],
             speakers=list(dict.fromkeys(speakers)), url=url, license=license, kind=kind,
         ))
 

@@ -262,5 +262,7 @@ def _read_person(person, path: str, check: Checker) -> dict | None:
         return None
     # pretalx's code is the speaker's stable identity there; frab has only the integer id.
     key = code or (str(person_id) if person_id is not None else "") or guid
-    return {"key": key, "name": name,
+    # pretalx gives the photo as a URL (or null); rostra fetches it once at import.
+    avatar = check.text(person, path, "avatar", required=False).strip()
+    return {"key": key, "name": name, "photo": avatar,
             "bio": check.multilingual(person, path, "biography", required=False)}

@@ -1,7 +1,10 @@
 """frab / pentabarf ``schedule.xml`` (the format of the CCC Fahrplan and many others).
 
 Layout: ``<schedule><conference>…</conference><day><room><event>…`` (see the XSD in the shared
-fixtures). Problems are reported by line number, e.g. ``line 212 (event 6561): duration "1:6x"
+fixtures). Multilingual programs repeat an event's ``<title>``, ``<subtitle>``, ``<abstract>``,
+``<description>``, ``<room>``, ``<track>`` and ``<person>`` with an ``xml:lang`` attribute
+(``<title xml:lang="fa">…</title>``); the element without one is in the talk's language
+(docs/program-formats.md). Problems are reported by line number, e.g. ``line 212 (event 6561): duration "1:6x"
 is not HH:MM``.
 """
 
@@ -37,6 +40,19 @@ def parse_frab_xml(data: bytes, *, source: str) -> ProgramData:
     for day in days:
         _read_day(day, builder, problems)
     return builder.finish()
+
+
+def _by_language(parent: Element, tag: str) -> tuple[str, dict[str, str]]:
+    """The unlabelled ``<tag>``'s text, and the ``xml:lang`` labelled ones by language."""
+    plain, labelled = "", {}
+    for element in parent.findall(tag):
+        language = element.attrib.get("xml:lang", "").strip().lower()
+        if language:
+            if element.text.strip():
+                labelled.setdefault(language, element.text.strip())
+        elif not plain:
+            plain = element.text
+    return plain, labelled
 
 
 def _where(element: Element, label: str = "") -> str:
@@ -97,8 +113,9 @@ def _read_event(event: Element, room_name: str, day_date, builder: FrabProgramBu
         problems.add(where, "the event has no id attribute")
         return
     guid = event.attrib.get("guid", "").strip()
-    title = event.findtext("title").strip()
-    if not title:
+    title, title_in = _by_language(event, "title")
+    title = title.strip()
+    if not title and not title_in:
         problems.add(where, "the event has no <title>")
         return
     try:
@@ -118,14 +135,22 @@ def _read_event(event: Element, room_name: str, day_date, builder: FrabProgramBu
             problems.add(_where(person, "person"), "a <person> has no name")
             continue
         key = person.attrib.get("id", "") or person.attrib.get("guid", "")
-        persons.append({"key": key.strip(), "name": name})
+        persons.append({"key": key.strip(), "name": name,
+                        "language": person.attrib.get("xml:lang", "").strip().lower()})
     recording = event.find("recording")
+    subtitle, subtitle_in = _by_language(event, "subtitle")
+    abstract, abstract_in = _by_language(event, "abstract")
+    description, description_in = _by_language(event, "description")
+    room, room_in = _by_language(event, "room")
+    track, track_in = _by_language(event, "track")
     builder.add_speech(
         location=where, external_id=external_id, guid=guid, starts_at=starts_at,
         duration_ms=duration_ms, title=title, language=event.findtext("language"),
-        slug=event.findtext("slug").strip(), subtitle=event.findtext("subtitle"),
-        abstract=event.findtext("abstract"), description=event.findtext("description"),
-        room=event.findtext("room").strip() or room_name, track=event.findtext("track"),
+        slug=event.findtext("slug").strip(), subtitle=subtitle,
+        abstract=abstract, description=description,
+        room=room.strip() or room_name, track=track,
+        translations={"title": title_in, "subtitle": subtitle_in, "abstract": abstract_in,
+                      "description": description_in, "room": room_in, "track": track_in},
         day=day_date, persons=persons, url=event.findtext("url").strip(),
         license=recording.findtext("license").strip() if recording is not None else "",
         kind=event.findtext("type").strip(),

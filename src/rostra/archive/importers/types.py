@@ -61,9 +61,12 @@ class SpeakerData:
     key: str
     names: dict[str, str]
     country: str = ""
-    region: str = ""
+    region: str = ""  # the program's spelling: the key the country page filters by
+    region_names: dict[str, str] = field(default_factory=dict)  # language → region, for readers
     affiliation: dict[str, str] = field(default_factory=dict)
     bio: dict[str, str] = field(default_factory=dict)
+    photo: str = ""  # a URL or a file next to the program, as the program gives it
+    photo_path: str = ""  # where the import stored it (rostra.archive.domain.speaker_photos)
 
     def match_key(self) -> str:
         """Who this is within one program: the id, else the first name given."""

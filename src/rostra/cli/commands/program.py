@@ -54,8 +54,9 @@ def run(args) -> int:
             report = import_program(args.program, event_slug=args.event,
                                     dry_run=args.dry_run, update=args.update, force=args.force,
                                     progress=progress)
+    pending = 0 if report.dry_run else hand_search_backlog_on()
     if args.json:
-        print_json(report.as_dict())
+        print_json({**report.as_dict(), "search_index_pending": pending})
         return 0
     from rich.table import Table
 
@@ -73,6 +74,11 @@ def run(args) -> int:
         console.print(f"{report.not_in_program} speeches of {report.event} are not in this "
                       "program; they were kept.")
     print_changes(report)
+    for notice in report.notices:
+        console.print(notice, markup=False, highlight=False)
+    if pending:
+        console.print(f"search: indexing {pending} speeches continues in the background; "
+                      "follow it with rostra status", markup=False)
     if report.dry_run:
         console.print("dry run: nothing was written.")
     elif not report.changed:
@@ -80,8 +86,22 @@ def run(args) -> int:
     return 0
 
 
-
 SHOWN_CHANGES = 20
+
+
+def hand_search_backlog_on() -> int:
+    """How many speeches wait for the search index after this import (a big one is indexed
+    in the background, rostra.search.backlog). Without a broker nothing else may be running
+    to index them, so an indexer process is started (it exits at once if ``rostra serve``'s
+    background process is already at it, and when the backlog is empty)."""
+    from django.conf import settings
+
+    from rostra.search.backlog import pending_count, start_indexer_process
+
+    pending = pending_count()
+    if pending and not settings.ROSTRA_BROKER_URL:
+        start_indexer_process()
+    return pending
 
 
 def print_changes(report) -> None:

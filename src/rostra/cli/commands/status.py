@@ -39,16 +39,34 @@ def archive_status() -> dict:
         "transcripts": transcripts,
         "transcripts_by_origin": by_origin,
         "states": states,
+        **media_status(),
         "search_index": search_index_status(),
         "translation": _translation_status(),
     }
 
 
+def media_status() -> dict:
+    """Interpreters' audio tracks per language and the web renditions made, by name."""
+    from django.db.models import Count, Sum
+
+    from rostra.media.models import AudioTrack, Rendition
+
+    tracks = dict(AudioTrack.objects.values_list("language").annotate(n=Count("id"))
+                  .order_by("language"))
+    by_name = dict(Rendition.objects.values_list("name").annotate(n=Count("id"))
+                   .order_by("name"))
+    size = Rendition.objects.aggregate(total=Sum("size"))["total"] or 0
+    return {"audio_tracks": tracks,
+            "renditions": {"count": sum(by_name.values()), "bytes": size, "by_name": by_name}}
+
+
 def search_index_status() -> dict:
     """The index's consistency (rostra.search.consistency), so a half-indexed import shows."""
+    from rostra.search.backlog import indexer_running
     from rostra.search.consistency import check_index
 
-    return check_index().as_dict()
+    # Without reading every segment (status stays quick); `rostra search --check` does.
+    return {**check_index(words=False).as_dict(), "indexing": indexer_running()}
 
 
 def _translation_status() -> dict:
@@ -70,12 +88,31 @@ def status_rows(status: dict) -> list[tuple[str, str]]:
         detail = ", ".join(f"{origin} {n}" for origin, n in origins.items())
         rows.append((f"transcripts in {english_name(language)} ({language})", detail))
     rows.extend((f"speeches {state}", str(n)) for state, n in status["states"].items())
+    if status.get("audio_tracks"):
+        rows.append(("interpreter audio tracks", ", ".join(
+            f"{english_name(language)} ({language}) {n}"
+            for language, n in status["audio_tracks"].items())))
+    renditions = status.get("renditions")
+    if renditions is not None:
+        names = ", ".join(f"{name} {n}" for name, n in renditions["by_name"].items())
+        total = f"{renditions['count']} ({renditions['bytes'] / 1e6:.1f} MB)"
+        rows.append(("web renditions", f"{total}: {names}" if names else total))
     index = status.get("search_index")
     if index is not None:
-        rows.append(("search index", "complete" if index["consistent"] else
-                     f"{index['missing']} speeches not indexed, {index['stale']} behind, "
-                     f"{index['orphans']} left over: run rostra search --check --reindex"))
+        rows.append(("search index", search_index_line(index)))
     return rows
+
+
+def search_index_line(index: dict) -> str:
+    """Complete, being indexed in the background, or behind with what to do."""
+    if index.get("pending"):
+        return (f"behind: {index['pending']} of {index['speeches']} speeches waiting to be "
+                "indexed, " + ("indexing in the background" if index.get("indexing") else
+                              "no indexer running: run rostra search --check --reindex"))
+    if index["consistent"]:
+        return "complete"
+    return (f"{index['missing']} speeches not indexed, {index['stale']} behind, "
+            f"{index['orphans']} left over: run rostra search --check --reindex")
 
 
 def status_table(status: dict):

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import transaction
 
 from rostra.archive.models import MediaAsset, Speech
-from rostra.core.storage import media_dir, sha256_of
+from rostra.core.digests import sha256_of
+from rostra.core.storage import media_dir
 from rostra.media.models import AudioTrack, Rendition
 from rostra.pipeline.renditions import encode, images
 from rostra.pipeline.renditions.plan import (KIND_AUDIO, KIND_HLS, KIND_POSTER, KIND_SPRITE,

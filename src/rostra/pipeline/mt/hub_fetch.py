@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from rostra.core.digests import digest_of
 from rostra.pipeline.mt.catalogue import CatalogueModel
-from rostra.pipeline.mt.installed import (CHUNK, InstalledModel, ModelInstallError,
+from rostra.pipeline.mt.installed import (InstalledModel, ModelInstallError,
                                           describe_model_dir, find_installed, install_path,
                                           move_into_place, new_staging_dir, translation_cache,
                                           write_manifest)
@@ -100,9 +101,7 @@ def _checksum_matches(path: Path, remote: RemoteFile) -> tuple[bool, str]:
         expected = remote.blob_id
     else:
         return True, ""
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
+    digest_of(path, digest)
     return digest.hexdigest() == expected, digest.hexdigest()
 
 

@@ -13,7 +13,6 @@ folder, so a failed fetch or add never leaves a half model that auto-selection c
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rostra.core.digests import sha256_of
 from rostra.pipeline.mt.base import TranslationModelError
 from rostra.pipeline.mt.catalogue import CATALOGUE, DEFAULT_MODEL, find_catalogue_model
 from rostra.pipeline.mt.languages import OPUS_MT, PIVOT_LANGUAGE, parse_opus_pair_dir_name
@@ -31,7 +31,6 @@ from rostra.pipeline.mt.languages import OPUS_MT, PIVOT_LANGUAGE, parse_opus_pai
 MANIFEST = "rostra-model.json"
 OPUS_FOLDER = "opus-mt"
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
-CHUNK = 1 << 20
 
 
 class ModelInstallError(TranslationModelError):
@@ -57,14 +56,6 @@ class InstalledModel:
 
 def translation_cache(model_cache: Path) -> Path:
     return Path(model_cache) / "translation"
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def describe_model_dir(directory: Path) -> tuple[str, str]:
@@ -94,7 +85,7 @@ def write_manifest(directory: Path, *, name: str, family: str, licence: str = ""
     for path in sorted(directory.rglob("*")):
         if path.is_file() and path.name != MANIFEST:
             files[path.relative_to(directory).as_posix()] = {
-                "size": path.stat().st_size, "sha256": sha256_file(path)}
+                "size": path.stat().st_size, "sha256": sha256_of(path)}
     manifest = {"name": name, "family": family, "licence": licence, "source": source,
                 "revision": revision, "files": files}
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
@@ -119,7 +110,7 @@ def verify_manifest(directory: Path, manifest: dict[str, Any]) -> None:
         if path.stat().st_size != expected.get("size"):
             raise ModelInstallError(f"{manifest['name']}: {relative} has the wrong size "
                                     f"({path.stat().st_size} bytes, expected {expected['size']})")
-        if sha256_file(path) != expected.get("sha256"):
+        if sha256_of(path) != expected.get("sha256"):
             raise ModelInstallError(f"{manifest['name']}: the checksum of {relative} does not "
                                     "match its manifest; the copy is damaged")
 

@@ -60,6 +60,20 @@ class LocalAgreement:
         self._previous, self.tentative = [], []
         return rest
 
+    def commit_through(self, end_ms: int) -> list[Word]:
+        """Make final the tentative words that end by ``end_ms`` (the buffer must be cut and
+        they never agreed); later words, which may be cut mid-word, stay tentative."""
+        done = []
+        for word in self._previous:
+            if word.end_ms > end_ms:
+                break
+            done.append(word)
+        done = [word for word in done if word_key(word)]
+        self._commit(done)
+        self._previous = [word for word in self._previous if word.end_ms > end_ms]
+        self.tentative = list(self._previous)
+        return done
+
     def _commit(self, words: list[Word]) -> None:
         if words:
             self.committed_end_ms = words[-1].end_ms

@@ -17,6 +17,8 @@ import numpy as np
 from rostra.pipeline.audio import SAMPLE_RATE
 from rostra.pipeline.segmentation import ends_sentence
 from rostra.pipeline.streaming.agreement import LocalAgreement
+from rostra.pipeline.streaming.audio_context import (FULL_FRAMES, context_frames,
+                                                      short_audio_context)
 from rostra.pipeline.types import Word
 
 # A sentence is cut anyway after this many words or this long a pause, so captions and
@@ -25,6 +27,12 @@ MAX_SENTENCE_WORDS = 28
 PAUSE_ENDS_SENTENCE_MS = 1500
 # Committed text from before the buffer given to Whisper as context (its prompt).
 PROMPT_CONTEXT_CHARS = 200
+# A pause this long between two committed words is a place to cut the buffer when no
+# sentence has ended: Whisper leaves short windows unpunctuated, so a full stop may never
+# come, and cutting inside a word run loses or doubles words.
+PAUSE_CUTS_BUFFER_MS = 300
+# A word ending this near the end of the audio received may be cut in the middle.
+WORD_MAY_BE_CUT_MS = 500
 
 
 @dataclass(frozen=True)
@@ -36,13 +44,18 @@ class StreamingOptions:
     beam_size: int = 1
     vad: bool = True
     min_step_seconds: float = 1.0  # new audio needed before the buffer is read again
-    trim_seconds: float = 10.0  # buffer length from which it is cut at a sentence end
+    # Buffer length from which it is cut at a committed sentence end or pause: short, since
+    # a step's decoding grows with the words in the buffer (4 s measured best, bench/RESULTS.md).
+    trim_seconds: float = 4.0
     max_buffer_seconds: float = 20.0  # hard bound: cut at the last committed word
     behind_max_buffer_seconds: float = 8.0  # the smaller window used when behind
+    # The encoder reads the buffer's length, not Whisper's padded 30 s (audio_context.py).
+    short_context: bool = True
 
     def as_dict(self) -> dict:
         return {"language": self.language, "beam_size": self.beam_size, "vad": self.vad,
                 "policy": "local-agreement-2", "trim_seconds": self.trim_seconds,
+                "short_context": self.short_context,
                 "max_buffer_seconds": self.max_buffer_seconds}
 
 
@@ -106,12 +119,14 @@ class StreamingRecognizer:
         self.buffer_start_ms = start_ms
         self.received_to_ms = start_ms
         self.read_to_ms = start_ms
-        self._scrolled_text = ""
+        self._committed_words: list[Word] = []  # the newest, for the prompt
         self.small_window = False
         self.language = options.language or ""
         self._sentence_end_ms = start_ms
         self._pending_flush: list[Word] = []
         self._gap_sentences: list[CommittedSentence] = []
+        self._pause_end_ms: int | None = None
+        self._last_committed_end_ms: int | None = None
 
     def append(self, samples: np.ndarray, *, at_ms: int | None = None) -> None:
         """Add audio; ``at_ms`` (after a gap) says where in the stream it starts."""
@@ -135,8 +150,12 @@ class StreamingRecognizer:
         sentences = self.sentences.add(committed)
         if sentences:
             self._sentence_end_ms = sentences[-1].end_ms
+        self._note_pauses(committed)
         self._note_scrolled(committed)
-        self._trim()
+        forced = self._trim(recognized_words=bool(hypothesis))
+        if forced:
+            committed = committed + forced
+            sentences = sentences + self.sentences.add(forced)
         return self._result(committed, sentences, started)
 
     def finish(self) -> StepResult:
@@ -176,51 +195,79 @@ class StreamingRecognizer:
         return words, sentences
 
     def _prompt(self) -> str | None:
-        parts = [self.options.prompt.strip(), self._scrolled_text.strip()]
+        # Only text whose audio has left the buffer: given text the buffer still holds,
+        # Whisper takes it as already said and skips that audio, and the timestamps of the
+        # words after it slide back over committed ones.
+        scrolled = "".join(word.text for word in self._committed_words
+                           if word.end_ms <= self.buffer_start_ms)
+        parts = [self.options.prompt.strip(), scrolled[-PROMPT_CONTEXT_CHARS:].strip()]
         prompt = " ".join(part for part in parts if part)
         return prompt or None
 
     def _recognize_buffer(self) -> list[Word]:
-        segments, info = self.model.transcribe(
-            self.buffer, language=self.options.language, beam_size=self.options.beam_size,
-            word_timestamps=True, vad_filter=self.options.vad,
-            condition_on_previous_text=False, initial_prompt=self._prompt())
+        frames = (context_frames(len(self.buffer), SAMPLE_RATE) if self.options.short_context
+                  else FULL_FRAMES)
         words = []
-        for segment in segments:
-            for word in segment.words or ():
-                words.append(Word(self.buffer_start_ms + round(word.start * 1000),
-                                  self.buffer_start_ms + round(word.end * 1000),
-                                  word.word, float(word.probability)))
+        with short_audio_context(self.model, frames):
+            segments, info = self.model.transcribe(
+                self.buffer, language=self.options.language, beam_size=self.options.beam_size,
+                word_timestamps=True, vad_filter=self.options.vad,
+                condition_on_previous_text=False, initial_prompt=self._prompt())
+            for segment in segments:
+                for word in segment.words or ():
+                    words.append(Word(self.buffer_start_ms + round(word.start * 1000),
+                                      self.buffer_start_ms + round(word.end * 1000),
+                                      word.word, float(word.probability)))
         if not self.language:
             self.language = info.language
         return words
 
     def _note_scrolled(self, committed: list[Word]) -> None:
-        if committed:
-            text = self._scrolled_text + "".join(word.text for word in committed)
-            self._scrolled_text = text[-PROMPT_CONTEXT_CHARS:]
+        # Enough words to fill the prompt even after a long buffer is cut away.
+        self._committed_words = (self._committed_words + list(committed))[-200:]
 
-    def _trim(self) -> None:
-        """Cut the buffer at a committed sentence end once it is long (see the module doc)."""
+    def _note_pauses(self, committed: list[Word]) -> None:
+        """Remember the newest committed word that a pause follows (a place to cut)."""
+        previous_end = self._last_committed_end_ms
+        for word in committed:
+            if previous_end is not None and word.start_ms - previous_end >= PAUSE_CUTS_BUFFER_MS:
+                self._pause_end_ms = previous_end
+            previous_end = word.end_ms
+        self._last_committed_end_ms = previous_end
+
+    def _trim(self, *, recognized_words: bool = True) -> list[Word]:
+        """Cut the buffer at a committed sentence end or pause once it is long (module doc)."""
         length_ms = self.received_to_ms - self.buffer_start_ms
         limit = (self.options.behind_max_buffer_seconds if self.small_window
                  else self.options.max_buffer_seconds) * 1000
         trim_from = min(self.options.trim_seconds * 1000, limit)
         if length_ms < trim_from:
-            return
-        cut_ms = self._last_sentence_end()
+            return []
+        cut_ms = self._last_cut_point()
         if cut_ms is None and length_ms >= limit:
-            # No sentence ended: cut at the last committed word, or (nothing committed:
-            # silence or noise) keep only the newest part of the window.
-            cut_ms = self.agreement.committed_end_ms
-            if cut_ms <= self.buffer_start_ms:
+            if not recognized_words:
+                # Silence or noise: nothing to lose, keep only the newest part of the window.
                 cut_ms = self.received_to_ms - int(limit / 2)
-        if cut_ms is not None and cut_ms > self.buffer_start_ms:
+            else:
+                # Words keep changing and none agree: take them as they stand rather than
+                # cut them away unheard, then go on from the end of what they cover.
+                forced = self.agreement.commit_through(self.received_to_ms - WORD_MAY_BE_CUT_MS)
+                self._note_pauses(forced)
+                self._note_scrolled(forced)
+                self._cut_at(max(self.agreement.committed_end_ms, self.buffer_start_ms))
+                return forced
+        if cut_ms is not None:
+            self._cut_at(cut_ms)
+        return []
+
+    def _cut_at(self, cut_ms: int) -> None:
+        if cut_ms > self.buffer_start_ms:
             drop = int((cut_ms - self.buffer_start_ms) * SAMPLE_RATE / 1000)
             self.buffer = self.buffer[drop:]
             self.buffer_start_ms = cut_ms
 
-    def _last_sentence_end(self) -> int | None:
-        """End of the newest committed sentence inside the buffer (None if none ended)."""
-        end = self._sentence_end_ms
-        return end if end > self.buffer_start_ms else None
+    def _last_cut_point(self) -> int | None:
+        """The newest committed sentence end or pause inside the buffer (None if none)."""
+        inside = [end for end in (self._sentence_end_ms, self._pause_end_ms)
+                  if end is not None and end > self.buffer_start_ms]
+        return max(inside) if inside else None

@@ -5,12 +5,14 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from rostra.archive.domain.publishing import published_speeches
-from rostra.archive.models import Day, Event, Speaker, Topic
+from rostra.archive.domain.speaker_photos import content_type
+from rostra.archive.models import Day, Event, Speaker, Topic, region_in
+from rostra.core.storage import media_file
 from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
 from rostra.public.pagecache import public_page
@@ -92,6 +94,18 @@ def speaker(request, slug):
         "related": related_speeches(speaker=person)})
 
 
+def speaker_photo(request, slug):
+    """The speaker's photo, from the archive's own storage (content-addressed: cached long)."""
+    person = get_object_or_404(Speaker.objects.exclude(photo_path=""), slug=slug)
+    path = media_file(person.photo_path)
+    if not path.is_file():
+        raise Http404("the photo file is missing from the media folder")
+    response = FileResponse(open(path, "rb"), content_type=content_type(person.photo_path))
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @public_page
 def speakers(request):
     people = (Speaker.objects.annotate(speech_count=Count("speeches", filter=PUBLISHED,
@@ -100,6 +114,19 @@ def speakers(request):
     page, page_query = page_of(request, people, SPEAKERS_PAGE)
     return render(request, "public/speakers.html",
                   {"speakers": list(page), "page": page, "page_query": page_query})
+
+
+def region_entries(keys) -> list[dict]:
+    """``[{"key": "Isfahan", "name": "اصفهان"}]``: each region as the program spelled it (the
+    filter's key) and as this reader's language writes it, where the program gave that."""
+    keys = set(keys)
+    names: dict[str, dict] = {}
+    for key, texts in (Speaker.objects.filter(region__in=keys).exclude(region_names={})
+                       .values_list("region", "region_names")):
+        for code, text in (texts or {}).items():
+            names.setdefault(key, {}).setdefault(code, text)
+    entries = [{"key": key, "name": region_in(key, names.get(key))} for key in keys]
+    return sorted(entries, key=lambda entry: entry["name"])
 
 
 @public_page
@@ -119,7 +146,7 @@ def browse(request):
             entry["regions"].append(row["region"])
     ordered = sorted(countries.values(), key=lambda c: c["name"])
     for entry in ordered:
-        entry["regions"] = sorted(set(entry["regions"]))
+        entry["regions"] = region_entries(entry["regions"])
     return render(request, "public/browse.html", {"countries": ordered})
 
 
@@ -131,14 +158,15 @@ def country(request, code):
     if region:
         speeches = speeches.filter(speakers__region=region)
     speeches = speeches.order_by("starts_at", "slug").distinct()
-    regions = sorted(set(Speaker.objects.filter(country=code, speeches__state="published")
-                         .exclude(region="").values_list("region", flat=True)))
+    regions = region_entries(Speaker.objects.filter(country=code, speeches__state="published")
+                             .exclude(region="").values_list("region", flat=True))
     page, page_query = page_of(request, speeches, LIST_PAGE)
     if not regions and not page.object_list:
         raise Http404("no published speech from this country")
     return render(request, "public/country.html", {
         "code": code, "name": country_name(code, get_language() or "en"),
         "speeches": with_comment_counts(page), "regions": regions, "region": region,
+        "region_name": next((r["name"] for r in regions if r["key"] == region), region),
         "page": page, "page_query": page_query})
 
 

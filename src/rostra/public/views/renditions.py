@@ -1,4 +1,6 @@
-"""The web renditions of a published speech, served with Range support (players seek)."""
+"""The web renditions of a published speech, sent like the original recording
+(rostra.public.media_delivery): by the front web server when ROSTRA_MEDIA_OFFLOAD names one,
+else streamed by rostra with Range support (players seek)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from rostra.archive.domain.publishing import published_speeches
 from rostra.core.storage import media_file
 from rostra.media.domain.renditions import speech_renditions
 from rostra.pipeline.renditions.plan import KIND_HLS
+from rostra.public.media_delivery import media_response
 from rostra.public.media_offer import find_rendition
-from rostra.public.ranged import ranged_file_response
 
 HLS_FILE = re.compile(r"^(index\.m3u8|segment-\d{3,6}\.ts)$")
 HLS_TYPES = {"m3u8": "application/vnd.apple.mpegurl", "ts": "video/mp2t"}
@@ -30,8 +32,8 @@ def speech_rendition(request, slug: str, file_name: str, language: str = ""):
     path = media_file(rendition.path)
     if not path.is_file():
         raise Http404("this version of the recording is missing")
-    response = ranged_file_response(request, path, content_type=rendition.mime_type,
-                                    etag=rendition.sha256)
+    response = media_response(request, path, content_type=rendition.mime_type,
+                              etag=rendition.sha256)
     response["Access-Control-Allow-Origin"] = "*"  # embeds on other sites fetch tracks
     return response
 
@@ -47,6 +49,5 @@ def speech_hls(request, slug: str, file_name: str):
     path = media_file(hls.path).parent / file_name
     if not path.is_file():
         raise Http404("no such HLS file")
-    return ranged_file_response(request, path,
-                                content_type=HLS_TYPES[file_name.rsplit(".", 1)[1]],
-                                etag=f"{hls.sha256[:32]}-{file_name}")
+    return media_response(request, path, content_type=HLS_TYPES[file_name.rsplit(".", 1)[1]],
+                          etag=f"{hls.sha256[:32]}-{file_name}")

@@ -20,6 +20,7 @@ from rostra.archive.queries import SpeechFilter
 from rostra.core.errors import UserError
 from rostra.core.params import number_or_default
 from rostra.public.countries import country_name
+from rostra.public.pagecache import public_page
 from rostra.public.queries import speech_cards
 from rostra.search.notices import describe
 from rostra.search.service import search_archive
@@ -28,6 +29,9 @@ RESULTS_PER_PAGE = 20
 FILTERS = ("lang", "topic", "country", "speaker")
 
 
+# Kept like every public page, per query string (query, filters, page) and language, until the
+# archive changes: the same searches come again and again (links, facets, paging back).
+@public_page
 def search_page(request):
     query = request.GET.get("q", "").strip()[:200]
     chosen = {name: request.GET.get(name, "").strip()[:100] for name in FILTERS}

@@ -16,9 +16,10 @@ from rostra.core.storage import media_file
 from rostra.public.media_delivery import media_response
 from rostra.public.pagecache import public_page
 from rostra.public.media_offer import media_offer
-from rostra.public.queries import related_speeches, speech_page
+from rostra.public.queries import related_speeches, similar_speeches, speech_page
 from rostra.public.reader_digits import current_numbering_system
 from rostra.public.transcript_view import available_transcripts, provenance, transcript_html
+from rostra.review.domain.machine_metadata import reviewed_machine_fields
 from rostra.transcripts.models import Segment
 from rostra.transcripts.exporters import EXPORT_FORMATS, export_media_type, export_transcript
 
@@ -109,13 +110,20 @@ def shared_sentence(request, transcript) -> str:
     return next(iter(found), "")
 
 
+def machine_metadata_shown(speech) -> bool:
+    """Whether the title or abstract this reader sees is an approved machine translation."""
+    return bool(reviewed_machine_fields(speech, (get_language() or "").split("-")[0]))
+
+
 @public_page
 def speech_detail(request, slug):
     speech = get_object_or_404(speech_page(), slug=slug)
     context = player_context(request, speech)
     context.update(comment_section(request, speech))
     context["canonical_url"] = absolute_url(request, request.path)
-    context["related"] = related_speeches(speech=speech)
+    context["related"] = related = list(related_speeches(speech=speech))
+    context["similar"] = similar_speeches(speech, exclude=related)
+    context["machine_metadata"] = machine_metadata_shown(speech)
     return render(request, "public/speech.html", context)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_noop
 
 from rostra.archive.models import Speech
 from rostra.core.errors import UserError
@@ -37,7 +38,8 @@ def start_processing(speech: Speech, *, user, stages: list[str] | None = None,
     if not roles.can_manage_archive(user):
         raise PermissionDenied("you may not start processing")
     if speech.media_id is None:
-        raise UserError(f"{speech.slug} has no recording; upload its media first")
+        raise UserError(gettext_noop("%(speech)s has no recording; upload its media first"),
+                        params={"speech": speech.slug})
     from rostra.processing.dispatch import deployment_executor
     from rostra.processing.domain import queue_processing
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from rostra.archive.domain.publishing import publish_speech, withdraw_speech
 from rostra.archive.domain.states import set_speech_state
@@ -27,8 +28,9 @@ PUBLISHED_AS_MACHINE = "published-as-machine-output"
 def _transcript_for(speech: Speech, language: str) -> Transcript:
     transcript = preferred_transcript(speech, language)
     if transcript is None:
-        raise UserError(f"{speech.slug} has no finished {language} transcript; process or "
-                        "import one first")
+        raise UserError(gettext_noop("%(speech)s has no finished %(language)s transcript; "
+                                     "process or import one first"),
+                        params={"speech": speech.slug, "language": language})
     return transcript
 
 
@@ -47,8 +49,11 @@ def approve_language(speech: Speech, language: str, *, user, via: str = "web") -
             return transcript
         stale = transcript.segments.filter(stale=True).count()
         if stale:
-            raise UserError(f"{stale} {language} segment(s) of {speech.slug} are stale (their "
-                            "source changed); re-translate or edit them before approving")
+            raise UserError(gettext_noop("%(count)s %(language)s segment(s) of %(speech)s "
+                                         "are stale (their source changed); re-translate or "
+                                         "edit them before approving"),
+                            params={"count": stale, "language": language,
+                                    "speech": speech.slug})
         Transcript.objects.filter(pk=transcript.pk).update(approved=True,
                                                            approved_at=timezone.now())
         transcript.refresh_from_db()
@@ -95,7 +100,7 @@ def publish(speech: Speech, *, user, languages: list[str], allow_machine: bool =
     """
     languages = list(dict.fromkeys(code for code in languages if code))
     if not languages:
-        raise UserError("choose at least one language to publish")
+        raise UserError(gettext_noop("choose at least one language to publish"), params={})
     unknown = [code for code in languages if code not in settings.ROSTRA_LANGUAGES]
     if unknown:
         raise UserError(f"{', '.join(unknown)} is not an archive language "
@@ -108,8 +113,9 @@ def publish(speech: Speech, *, user, languages: list[str], allow_machine: bool =
         transcripts = {code: _transcript_for(speech, code) for code in languages}
         unapproved = [code for code, t in transcripts.items() if not t.approved]
         if unapproved and not allow_machine:
-            raise UserError(f"{', '.join(unapproved)} not approved; approve them, or publish "
-                            "them explicitly as machine output")
+            raise UserError(gettext_noop("%(languages)s not approved; approve them, or "
+                                         "publish them explicitly as machine output"),
+                            params={"languages": ", ".join(unapproved)})
         for code, transcript in transcripts.items():
             flags = [f for f in transcript.flags if f != PUBLISHED_AS_MACHINE]
             if code in unapproved:

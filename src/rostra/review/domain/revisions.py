@@ -81,6 +81,15 @@ class DiffLine:
     kind: str  # "same", "removed", "added"
     text: str
 
+    @property
+    def times(self) -> str:
+        """The ``[start → end]`` prefix, shown in the reader's digits (the text is data)."""
+        return self.text.split("] ", 1)[0] + "]" if self.text.startswith("[") else ""
+
+    @property
+    def words(self) -> str:
+        return self.text.split("] ", 1)[1] if self.times and "] " in self.text else self.text
+
 
 def diff_snapshots(old: list[dict], new: list[dict]) -> list[DiffLine]:
     """A line diff (one line per segment, with its times), for rendering."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.utils.translation import gettext_noop
+
 from rostra.core.errors import UserError
 from rostra.transcripts.domain import SegmentData
 
@@ -17,22 +19,28 @@ def validate(segments: list[SegmentData]) -> None:
     previous_start = -1
     for number, segment in enumerate(segments, start=1):
         if segment.start_ms < 0 or segment.end_ms < 0:
-            raise UserError(f"segment {number}: times cannot be negative")
+            raise UserError(gettext_noop("segment %(number)s: times cannot be negative"),
+                            params={"number": number})
         if segment.end_ms < segment.start_ms:
-            raise UserError(f"segment {number}: it ends ({segment.end_ms} ms) before it starts "
-                            f"({segment.start_ms} ms); fix its end time")
+            raise UserError(gettext_noop("segment %(number)s: it ends (%(end)s ms) before it "
+                                         "starts (%(start)s ms); fix its end time"),
+                            params={"number": number, "end": segment.end_ms,
+                                    "start": segment.start_ms})
         if segment.start_ms < previous_start:
-            raise UserError(f"segment {number}: it starts before the segment above it; "
-                            "segments must stay in time order")
+            raise UserError(gettext_noop("segment %(number)s: it starts before the segment "
+                                         "above it; segments must stay in time order"),
+                            params={"number": number})
         if not segment.text.strip():
-            raise UserError(f"segment {number}: its text is empty; merge it or delete its words")
+            raise UserError(gettext_noop("segment %(number)s: its text is empty; merge it or "
+                                         "delete its words"), params={"number": number})
         previous_start = segment.start_ms
 
 
 def _check_position(segments: list[SegmentData], position: int) -> None:
     if not 0 <= position < len(segments):
-        raise UserError(f"there is no segment {position + 1} (the transcript has "
-                        f"{len(segments)} segments)")
+        raise UserError(gettext_noop("there is no segment %(number)s (the transcript has "
+                                     "%(count)s segments)"),
+                        params={"number": position + 1, "count": len(segments)})
 
 
 def split(segments: list[SegmentData], position: int, at_char: int | None = None
@@ -46,11 +54,13 @@ def split(segments: list[SegmentData], position: int, at_char: int | None = None
     if at_char is None:
         spaces = [i for i, char in enumerate(text) if char.isspace()]
         if not spaces:
-            raise UserError(f"segment {position + 1} is one word; there is nothing to split")
+            raise UserError(gettext_noop("segment %(number)s is one word; there is nothing "
+                                         "to split"), params={"number": position + 1})
         at_char = min(spaces, key=lambda i: abs(i - len(text) / 2))
     left, right = text[:at_char].strip(), text[at_char:].strip()
     if not left or not right:
-        raise UserError(f"segment {position + 1}: place the cursor between two words to split")
+        raise UserError(gettext_noop("segment %(number)s: place the cursor between two words "
+                                     "to split"), params={"number": position + 1})
     left_words, right_words, split_ms = _split_words(segment, len(left.split()))
     if split_ms is None:
         duration = segment.end_ms - segment.start_ms
@@ -72,8 +82,8 @@ def merge(segments: list[SegmentData], position: int) -> list[SegmentData]:
     """Merge segment ``position`` with the one after it."""
     _check_position(segments, position)
     if position + 1 >= len(segments):
-        raise UserError(f"segment {position + 1} is the last one; there is nothing to merge "
-                        "it with")
+        raise UserError(gettext_noop("segment %(number)s is the last one; there is nothing "
+                                     "to merge it with"), params={"number": position + 1})
     first, second = segments[position], segments[position + 1]
     merged = SegmentData(
         start_ms=min(first.start_ms, second.start_ms),

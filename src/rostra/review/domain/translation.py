@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from rostra.core.errors import UserError
 from rostra.review.domain.editing import current_segments, require_edit_right
@@ -18,17 +19,30 @@ def configured_engine() -> str:
     return settings.ROSTRA_MT_ENGINE
 
 
-def retranslation_available() -> str | None:
-    """None when stale segments can be re-translated here, else the reason in words."""
+def retranslation_refusal() -> UserError | None:
+    """None when machine translation can run here, else why not (translatable: editors
+    read it on the review pages in their language)."""
     if configured_engine() == "none":
-        return ("no translation engine is configured (ROSTRA_MT_ENGINE=none); edit the stale "
-                "segments by hand, or configure an engine")
+        return UserError(gettext_noop(
+            "machine translation is off: no translation engine is configured "
+            "(ROSTRA_MT_ENGINE=none); write or edit the texts by hand, or ask an admin to "
+            "configure one"), params={})
+    from rostra.pipeline.mt.selection import SWITCH_ON_COMMAND
     from rostra.processing.translation import translation_choice
 
-    choice = translation_choice()
-    if not choice.on:
-        return f"{choice.status_line()}; or edit the stale segments by hand"
+    if not translation_choice().on:
+        return UserError(gettext_noop(
+            "machine translation is off: no translation model is installed; write or edit "
+            "the texts by hand, or ask an admin to install one (%(command)s)"),
+            params={"command": SWITCH_ON_COMMAND})
     return None
+
+
+def retranslation_available() -> str | None:
+    """None when stale segments can be re-translated here, else the reason in the active
+    language (for the review pages)."""
+    refusal = retranslation_refusal()
+    return refusal.translated() if refusal is not None else None
 
 
 def retranslate_stale(translation: Transcript, *, user, via: str = "web") -> Transcript:
@@ -41,14 +55,16 @@ def retranslate_stale(translation: Transcript, *, user, via: str = "web") -> Tra
     """
     require_edit_right(user, translation)
     if translation.source_id is None:
-        raise UserError(f"{translation} is not a translation; there is nothing to re-translate")
-    reason = retranslation_available()
-    if reason:
-        raise UserError(reason)
+        raise UserError(gettext_noop("%(transcript)s is not a translation; there is nothing "
+                                     "to re-translate"), params={"transcript": str(translation)})
+    refusal = retranslation_refusal()
+    if refusal is not None:
+        raise refusal
     old = current_segments(translation)
     stale = [s for s in old if s.stale]
     if not stale:
-        raise UserError(f"{translation} has no stale segments")
+        raise UserError(gettext_noop("%(transcript)s has no stale segments"),
+                        params={"transcript": str(translation)})
     ensure_base_revision(translation)
     base_revision, flags = translation.revision, list(translation.flags)
     from rostra.processing.translation import translate_transcript
@@ -60,14 +76,17 @@ def retranslate_stale(translation: Transcript, *, user, via: str = "web") -> Tra
         fresh_transcript = translate_transcript(translation.source, translation.language,
                                                 replace_editor_work=True)
     except TemporaryTranslationError as exc:
-        raise UserError(f"the translation engine is unavailable right now ({exc}); try again "
-                        "later, or edit the stale segments by hand") from None
+        raise UserError(gettext_noop("the translation engine is unavailable right now "
+                                     "(%(error)s); try again later, or edit the stale "
+                                     "segments by hand"), params={"error": str(exc)}) from None
     except TranslationError as exc:
-        raise UserError(f"the translation engine cannot do this: {exc}; edit the stale "
-                        "segments by hand") from None
+        raise UserError(gettext_noop("the translation engine cannot do this: %(error)s; edit "
+                                     "the stale segments by hand"),
+                        params={"error": str(exc)}) from None
     if fresh_transcript is None:
-        raise UserError(f"the translation engine gave nothing for {translation}; edit the "
-                        "stale segments by hand")
+        raise UserError(gettext_noop("the translation engine gave nothing for "
+                                     "%(transcript)s; edit the stale segments by hand"),
+                        params={"transcript": str(translation)})
     fresh = current_segments(fresh_transcript)
     merged = merge_fresh(old, fresh)
     with transaction.atomic():

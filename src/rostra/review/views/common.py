@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
 from rostra.core.errors import UserError
+from rostra.core.reader_locale import localize_digits
+from rostra.public.reader_digits import current_numbering_system
 from rostra.staff import roles
 
 LOGIN_URL = reverse_lazy("review:login")
@@ -30,12 +32,22 @@ def staff_page(codename: str | None = None):
     return decorate
 
 
+def reader_number(value: int) -> str:
+    """An integer in the active language's digits (۲, ٢ or 2)."""
+    return localize_digits(str(value), current_numbering_system())
+
+
+def error_text(error: UserError) -> str:
+    """A refusal as the editor reads it: their language, counts in their digits."""
+    return error.translated(number=reader_number)
+
+
 def redirect_with_result(request, target: str, action, success: str):
     """Run ``action``; flash ``success`` or the user's mistake (one line); redirect."""
     try:
         action()
     except UserError as error:
-        messages.error(request, str(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, success)
     return redirect(target)

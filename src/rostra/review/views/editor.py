@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _, gettext_noop
 from django.views.decorators.http import require_POST
 
 from rostra.core.errors import UserError
@@ -18,7 +19,8 @@ from rostra.review.domain.revisions import (diff_snapshots, format_ms, segment_d
                                             segments_from_snapshot, snapshot_of)
 from rostra.review.domain.translation import retranslate_stale, retranslation_available
 from rostra.review.models import TranscriptRevision
-from rostra.review.views.common import page_context, redirect_with_result, staff_page
+from rostra.review.views.common import (error_text, page_context, reader_number,
+                                        redirect_with_result, staff_page)
 from rostra.staff import roles
 from rostra.transcripts.domain import SegmentData
 from rostra.transcripts.models import Transcript
@@ -38,10 +40,12 @@ def parse_seconds(raw: str, *, label: str) -> int:
     try:
         parts = [float(part) for part in raw.strip().split(":")]
     except ValueError:
-        raise UserError(f"{label}: {raw!r} is not a time; write seconds such as 12.5 or "
-                        "1:02.5") from None
+        raise UserError(gettext_noop("%(label)s: “%(value)s” is not a time; write seconds "
+                                     "such as 12.5 or 1:02.5"),
+                        params={"label": label, "value": raw}) from None
     if not parts or len(parts) > 3 or any(part < 0 for part in parts):
-        raise UserError(f"{label}: {raw!r} is not a time; write seconds such as 12.5")
+        raise UserError(gettext_noop("%(label)s: “%(value)s” is not a time; write seconds "
+                                     "such as 12.5"), params={"label": label, "value": raw})
     seconds = 0.0
     for part in parts:
         seconds = seconds * 60 + part
@@ -59,11 +63,13 @@ def segments_from_form(post) -> list[SegmentData]:
             rows = json.loads(post["segments_json"])
             return segments_from_snapshot(rows)
         except (ValueError, KeyError, TypeError):
-            raise UserError("the submitted segments are not valid JSON; reload the editor")
+            raise UserError(gettext_noop("the submitted segments are not valid JSON; reload "
+                                         "the editor"), params={})
     try:
         count = int(post.get("count", ""))
     except ValueError:
-        raise UserError("the form is incomplete; reload the editor") from None
+        raise UserError(gettext_noop("the form is incomplete; reload the editor"),
+                        params={}) from None
     segments = []
     for i in range(count):
         number = i + 1
@@ -72,8 +78,10 @@ def segments_from_form(post) -> list[SegmentData]:
         except ValueError:
             words = []
         segments.append(SegmentData(
-            start_ms=parse_seconds(post.get(f"seg-{i}-start", ""), label=f"segment {number} start"),
-            end_ms=parse_seconds(post.get(f"seg-{i}-end", ""), label=f"segment {number} end"),
+            start_ms=parse_seconds(post.get(f"seg-{i}-start", ""), label=_(
+                "segment %(number)s start") % {"number": reader_number(number)}),
+            end_ms=parse_seconds(post.get(f"seg-{i}-end", ""), label=_(
+                "segment %(number)s end") % {"number": reader_number(number)}),
             text=(post.get(f"seg-{i}-text") or "").strip(),
             words=tuple(tuple(w) for w in words),
             reviewed=post.get(f"seg-{i}-reviewed") == "1",
@@ -84,7 +92,7 @@ def segments_from_form(post) -> list[SegmentData]:
 
 def apply_operation(segments: list[SegmentData], op: str, post) -> tuple[list[SegmentData], str]:
     """Apply a button's operation (split:i, merge:i, review-all) to the working copy."""
-    name, _, arg = op.partition(":")
+    name, _separator, arg = op.partition(":")
     if name == "save" or not name:
         return segments, (post.get("note") or "").strip()
     try:
@@ -140,8 +148,8 @@ def editor(request, pk: int):
         op = request.POST.get("op", "save")
         if op == "load":  # "merge by hand" from the conflict page: show mine over theirs
             theirs = editing.current_segments(transcript)
-            messages.info(request, "Your version is loaded on top of the newest revision; "
-                          "compare with theirs on the right, then save.")
+            messages.info(request, _("Your version is loaded on top of the newest revision; "
+                                     "compare with theirs on the right, then save."))
             return _render_editor(request, transcript, segments=segments,
                                   base_revision=base_revision, theirs=theirs)
         segments, note = apply_operation(segments, op, request.POST)
@@ -150,13 +158,14 @@ def editor(request, pk: int):
     except editing.EditConflict as conflict:
         return _render_conflict(request, conflict)
     except UserError as error:
-        messages.error(request, str(error))
+        messages.error(request, error_text(error))
         return _render_editor(request, transcript, segments=_best_effort(request.POST, transcript),
                               base_revision=base_revision, status=400)
     if saved.revision == base_revision:
-        messages.info(request, "nothing changed")
+        messages.info(request, _("nothing changed"))
     else:
-        messages.success(request, f"saved as revision {saved.revision}")
+        messages.success(request, _("saved as revision %(number)s")
+                         % {"number": reader_number(saved.revision)})
     anchor = request.POST.get("focus", "")
     return redirect(_editor_url(saved) + (f"#seg-{anchor}" if anchor.isdigit() else ""))
 
@@ -233,13 +242,14 @@ def revert(request, pk: int, number: int):
         editing.revert_to_revision(transcript, user=request.user, number=number,
                                    base_revision=base_revision)
     except editing.EditConflict:
-        messages.error(request, "the transcript changed while you looked at its history; "
-                       "look again before reverting")
+        messages.error(request, _("the transcript changed while you looked at its history; "
+                                  "look again before reverting"))
         return redirect(reverse("review:history", args=[transcript.pk]))
     except UserError as error:
-        messages.error(request, str(error))
+        messages.error(request, error_text(error))
         return redirect(reverse("review:history", args=[transcript.pk]))
-    messages.success(request, f"reverted to revision {number} (saved as a new revision)")
+    messages.success(request, _("reverted to revision %(number)s (saved as a new revision)")
+                     % {"number": reader_number(number)})
     return redirect(_editor_url(transcript))
 
 

@@ -15,7 +15,7 @@ from rostra.core.errors import UserError
 from rostra.glossary import domain
 from rostra.glossary.models import GlossaryEntry
 from rostra.processing.glossary import event_glossary
-from rostra.review.views.common import page_context, staff_page
+from rostra.review.views.common import error_text, page_context, staff_page
 
 # Where a program term came from (rostra.processing.glossary), as the page names it.
 KIND_LABELS = {
@@ -37,7 +37,8 @@ def glossary(request, slug: str):
             entry = domain.save_term(event, spellings=spellings, user=request.user,
                                      note=request.POST.get("note", ""))
         except (UserError, PermissionDenied) as error:
-            messages.error(request, str(error))
+            messages.error(request, error_text(error) if isinstance(error, UserError)
+                           else str(error))
         else:
             messages.success(request, _("saved “%(term)s”; speeches translated from now on "
                                         "use it") % {"term": entry.key})

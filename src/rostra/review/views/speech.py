@@ -6,13 +6,17 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_POST
 
 from rostra.archive.models import Speech
 from rostra.core.languages import native_name, text_direction
+from rostra.public.language_names import language_in
 from rostra.review.domain import publishing
 from rostra.review.domain.translation import retranslation_available
+from rostra.review.domain.metadata_edits import editable_languages
 from rostra.review.views.common import page_context, redirect_with_result, staff_page
+from rostra.review.views.queue import STATE_LABELS
 from rostra.staff import roles
 from rostra.staff.models import AuditEntry
 from rostra.transcripts.reading import preferred_transcript
@@ -41,10 +45,17 @@ def speech_detail(request, slug: str):
         | Q(object_type="transcripts.transcript", object_id__in=transcript_ids))[:30]
     return render(request, "review/speech.html", page_context(
         request, speech=speech, languages=languages, history=history,
+        state_label=STATE_LABELS.get(speech.state, speech.state),
+        can_edit_metadata=bool(editable_languages(request.user)),
         can_unpublish=roles.can_unpublish(request.user),
         can_withdraw=roles.can_withdraw(request.user),
         retranslation_unavailable=retranslation_available(),
     ))
+
+
+def language_label(code: str) -> str:
+    """The language's name in the interface language ("Persian", «فارسی»…)."""
+    return language_in(code, get_language() or "en")
 
 
 def _speech_url(speech: Speech) -> str:
@@ -57,7 +68,9 @@ def approve(request, slug: str, language: str):
     speech = get_object_or_404(Speech, slug=slug)
     undo = request.POST.get("undo") == "1"
     change = publishing.unapprove_language if undo else publishing.approve_language
-    done = f"{language}: approval withdrawn" if undo else f"{language}: approved"
+    name = language_label(language)
+    done = (_("%(language)s: approval withdrawn") if undo
+            else _("%(language)s: approved")) % {"language": name}
     return redirect_with_result(request, _speech_url(speech),
                                 lambda: change(speech, language, user=request.user), done)
 
@@ -72,8 +85,9 @@ def publish(request, slug: str):
         request, _speech_url(speech),
         lambda: publishing.publish(speech, user=request.user, languages=languages,
                                    allow_machine=allow_machine),
-        f"published in {', '.join(languages)}" + (" (unapproved languages labelled machine "
-                                                  "output)" if allow_machine else ""))
+        (_("Published in %(languages)s (unapproved languages labelled machine output)")
+         if allow_machine else _("Published in %(languages)s"))
+        % {"languages": _(", ").join(language_label(code) for code in languages)})
 
 
 @require_POST
@@ -82,7 +96,7 @@ def unpublish(request, slug: str):
     speech = get_object_or_404(Speech, slug=slug)
     return redirect_with_result(request, _speech_url(speech),
                                 lambda: publishing.unpublish(speech, user=request.user),
-                                "unpublished: no longer on the site")
+                                _("Unpublished: no longer on the site"))
 
 
 @require_POST
@@ -91,4 +105,4 @@ def withdraw(request, slug: str):
     speech = get_object_or_404(Speech, slug=slug)
     return redirect_with_result(request, _speech_url(speech),
                                 lambda: publishing.withdraw(speech, user=request.user),
-                                "withdrawn: gone from the site, the search and the feeds")
+                                _("Withdrawn: gone from the site, the search and the feeds"))

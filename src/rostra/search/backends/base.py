@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -116,6 +116,21 @@ def tsquery_expression(groups: QueryGroups, *, any_group: bool = False) -> str:
     return (" | " if any_group else " & ").join(rendered)
 
 
+def fts5_near_expression(pairs: Sequence[tuple[str, str]], window: int) -> str:
+    """``NEAR("a" "b", w) OR …``: documents where a pair's words lie at most ``window`` words
+    apart, in either order."""
+    return " OR ".join(f"NEAR({quote_fts5(a)} {quote_fts5(b)}, {int(window)})"
+                       for a, b in pairs)
+
+
+def tsquery_near_expression(pairs: Sequence[tuple[str, str]], window: int) -> str:
+    """``'a' <1> 'b' | 'b' <1> 'a' | 'a' <2> 'b' | …``: the same as
+    :func:`fts5_near_expression` (FTS5's NEAR counts the words between, ``<N>`` the distance)."""
+    return " | ".join(f"{quote_tsquery(first)} <{distance}> {quote_tsquery(second)}"
+                      for a, b in pairs for distance in range(1, int(window) + 2)
+                      for first, second in ((a, b), (b, a)))
+
+
 class SearchBackend(ABC):
     """A full-text + vector index. Implementations: SQLite and PostgreSQL."""
 
@@ -125,10 +140,13 @@ class SearchBackend(ABC):
     def replace_documents(self, *, speech_id: int, scopes: Sequence[str],
                           documents: Sequence[IndexDocument],
                           vectors: Sequence[VectorDocument] | None,
-                          vector_signature: str = "") -> None:
+                          vector_signature: str = "",
+                          fingerprints: Mapping[str, str] | None = None) -> None:
         """Delete ``speech_id``'s documents (and vectors) in ``scopes``, insert the new ones.
 
-        ``vectors=None`` leaves the vectors of those scopes untouched. One transaction.
+        ``vectors=None`` leaves the vectors of those scopes untouched. ``fingerprints`` (scope
+        → fingerprint of what the documents were made from) are stored beside them, for
+        rostra.search.consistency to tell an entry whose words changed. One transaction.
         """
 
     @abstractmethod
@@ -144,6 +162,13 @@ class SearchBackend(ABC):
                        languages: Sequence[str] | None, limit: int,
                        any_group: bool = False) -> list[DocumentHit]:
         """Best ``limit`` documents matching the groups (all groups, or any with any_group)."""
+
+    @abstractmethod
+    def keyword_proximity(self, pairs: Sequence[tuple[str, str]], *, window: int,
+                          speech_ids: Sequence[int] | None, languages: Sequence[str] | None,
+                          limit: int) -> list[DocumentHit]:
+        """Best ``limit`` documents where a pair of terms lies within ``window`` words (either
+        order); documents with more such pairs rank higher."""
 
     @abstractmethod
     def keyword_match_counts(self, groups: QueryGroups, *, speech_ids: Sequence[int] | None,
@@ -183,5 +208,17 @@ class SearchBackend(ABC):
         """Counts and size: documents, vectors, bytes."""
 
     @abstractmethod
-    def indexed_scopes(self) -> dict[int, set[str]]:
-        """speech id → the scopes it has documents in (for rostra.search.consistency)."""
+    def indexed_entries(self) -> dict[int, dict[str, str]]:
+        """speech id → {scope: fingerprint} of what it has in the index (for
+        rostra.search.consistency); a scope with documents but no fingerprint reads ""."""
+
+
+def merge_entries(documents: Iterable[tuple[int, str]],
+                  entries: Iterable[tuple[int, str, str]]) -> dict[int, dict[str, str]]:
+    """indexed_entries from the scopes that have documents and the fingerprints stored."""
+    merged: dict[int, dict[str, str]] = {}
+    for speech_id, scope in documents:
+        merged.setdefault(speech_id, {})[scope] = ""
+    for speech_id, scope, fingerprint in entries:
+        merged.setdefault(speech_id, {})[scope] = fingerprint
+    return merged

@@ -25,7 +25,8 @@ import numpy as np
 
 import rostra.search.backends.vector_cache as vector_cache
 from rostra.search.backends.base import (CUE_KIND, DocumentHit, SearchBackend,
-                                         tsquery_expression)
+                                         merge_entries, tsquery_expression,
+                                         tsquery_near_expression)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ CREATE TABLE IF NOT EXISTS search_doc (
     terms tsvector NOT NULL);
 CREATE INDEX IF NOT EXISTS search_doc_terms ON search_doc USING gin (terms);
 CREATE INDEX IF NOT EXISTS search_doc_speech ON search_doc (speech_id, scope);
+CREATE TABLE IF NOT EXISTS search_entry (
+    speech_id bigint NOT NULL, scope text NOT NULL, fingerprint text NOT NULL,
+    PRIMARY KEY (speech_id, scope));
 """
 
 VECTOR_COLUMNS = ("speech_id bigint NOT NULL, scope text NOT NULL, kind text NOT NULL, "
@@ -115,7 +119,8 @@ class PostgresBackend(SearchBackend):
         if self._schema_ready:
             return
         with self._cursor() as cursor:
-            cursor.execute("SELECT to_regclass('search_doc') IS NOT NULL")
+            # search_entry came after search_doc: an older index gains it here.
+            cursor.execute("SELECT to_regclass('search_entry') IS NOT NULL")
             if not cursor.fetchone()[0]:
                 for statement in filter(str.strip, SCHEMA.split(";")):
                     cursor.execute(statement)
@@ -175,12 +180,20 @@ class PostgresBackend(SearchBackend):
 
     # --- writing ---
 
-    def replace_documents(self, *, speech_id, scopes, documents, vectors, vector_signature=""):
+    def replace_documents(self, *, speech_id, scopes, documents, vectors, vector_signature="",
+                          fingerprints=None):
         self.ensure_schema()
         scopes = list(scopes)
         with self._transaction(), self._cursor() as cursor:
             cursor.execute("DELETE FROM search_doc WHERE speech_id = %s AND scope = ANY(%s)",
                            [speech_id, scopes])
+            cursor.execute("DELETE FROM search_entry WHERE speech_id = %s AND scope = ANY(%s)",
+                           [speech_id, scopes])
+            if fingerprints:
+                cursor.executemany(
+                    "INSERT INTO search_entry (speech_id, scope, fingerprint) VALUES (%s,%s,%s)",
+                    [(speech_id, scope, fingerprint)
+                     for scope, fingerprint in fingerprints.items()])
             rows = [(d.speech_id, d.scope, d.kind, d.field, d.language, d.origin,
                      d.transcript_id, d.segment_id, d.start_ms, d.end_ms,
                      tsvector_literal(d.text)) for d in documents]
@@ -218,6 +231,7 @@ class PostgresBackend(SearchBackend):
         self.ensure_schema()
         with self._transaction(), self._cursor() as cursor:
             cursor.execute("DELETE FROM search_doc WHERE speech_id = %s", [speech_id])
+            cursor.execute("DELETE FROM search_entry WHERE speech_id = %s", [speech_id])
             if self._vector_table_exists(cursor):
                 cursor.execute("DELETE FROM search_vec WHERE speech_id = %s", [speech_id])
                 self._set_meta(cursor, "vector_generation", secrets.token_hex(8))
@@ -226,6 +240,7 @@ class PostgresBackend(SearchBackend):
         self.ensure_schema()
         with self._transaction(), self._cursor() as cursor:
             cursor.execute("TRUNCATE search_doc")
+            cursor.execute("TRUNCATE search_entry")
             cursor.execute("DROP TABLE IF EXISTS search_vec")
             cursor.execute("DELETE FROM search_meta")
 
@@ -243,7 +258,15 @@ class PostgresBackend(SearchBackend):
         return sql, params
 
     def keyword_search(self, groups, *, speech_ids, languages, limit, any_group=False):
-        expression = tsquery_expression(groups, any_group=any_group)
+        return self._ranked_matches(tsquery_expression(groups, any_group=any_group),
+                                    speech_ids, languages, limit)
+
+    def keyword_proximity(self, pairs, *, window, speech_ids, languages, limit):
+        # ts_rank of an OR of <N> phrases grows with the number of pairs a document has close.
+        return self._ranked_matches(tsquery_near_expression(pairs, window), speech_ids,
+                                    languages, limit)
+
+    def _ranked_matches(self, expression, speech_ids, languages, limit):
         if not expression or speech_ids is not None and not speech_ids:
             return []
         self.ensure_schema()
@@ -347,14 +370,14 @@ class PostgresBackend(SearchBackend):
             load=lambda: self._load_vectors(columns), query=query, speech_ids=speech_ids,
             languages=languages, limit=limit)
 
-    def indexed_scopes(self):
+    def indexed_entries(self):
         self.ensure_schema()
-        scopes: dict[int, set[str]] = {}
         with self._cursor() as cursor:
             cursor.execute("SELECT DISTINCT speech_id, scope FROM search_doc")
-            for speech_id, scope in cursor.fetchall():
-                scopes.setdefault(speech_id, set()).add(scope)
-        return scopes
+            documents = cursor.fetchall()
+            cursor.execute("SELECT speech_id, scope, fingerprint FROM search_entry")
+            entries = cursor.fetchall()
+        return merge_entries(documents, entries)
 
     def stats(self):
         self.ensure_schema()

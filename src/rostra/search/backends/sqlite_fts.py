@@ -31,7 +31,8 @@ from typing import Sequence
 import numpy as np
 
 import rostra.search.backends.vector_cache as vector_cache
-from rostra.search.backends.base import CUE_KIND, DocumentHit, SearchBackend, fts5_expression
+from rostra.search.backends.base import (CUE_KIND, DocumentHit, SearchBackend, fts5_expression,
+                                         fts5_near_expression, merge_entries)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ CREATE TABLE IF NOT EXISTS search_doc (
     field TEXT NOT NULL DEFAULT '', language TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '',
     transcript_id INTEGER, segment_id INTEGER, start_ms INTEGER, end_ms INTEGER);
 CREATE INDEX IF NOT EXISTS search_doc_speech ON search_doc (speech_id, scope);
+CREATE TABLE IF NOT EXISTS search_entry (
+    speech_id INTEGER NOT NULL, scope TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    PRIMARY KEY (speech_id, scope));
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
     text, speech_id UNINDEXED, language UNINDEXED, kind UNINDEXED,
     content='', contentless_delete=1, contentless_unindexed=1, tokenize='ascii');
@@ -93,6 +97,7 @@ def connect_index(path: str | Path):
 
 
 _local = threading.local()
+_vector_counts: dict[tuple[str, str], tuple[int, int]] = {}
 
 
 class SqliteBackend(SearchBackend):
@@ -171,6 +176,7 @@ class SqliteBackend(SearchBackend):
             params.append(json.dumps(list(scopes)))
         ids = [row[0] for row in db.execute(
             f"SELECT id FROM search_doc WHERE speech_id = ?{scope_sql}", params)]
+        db.execute(f"DELETE FROM search_entry WHERE speech_id = ?{scope_sql}", params)
         if ids:
             db.execute("DELETE FROM search_fts WHERE rowid IN (SELECT value FROM json_each(?))",
                        (json.dumps(ids),))
@@ -186,11 +192,16 @@ class SqliteBackend(SearchBackend):
                 db.execute("DELETE FROM search_vec_doc WHERE id IN "
                            "(SELECT value FROM json_each(?))", (json.dumps(vector_ids),))
 
-    def replace_documents(self, *, speech_id, scopes, documents, vectors, vector_signature=""):
+    def replace_documents(self, *, speech_id, scopes, documents, vectors, vector_signature="",
+                          fingerprints=None):
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
             self._delete_scopes(speech_id, scopes, vectors_too=vectors is not None)
+            db.executemany("INSERT INTO search_entry (speech_id, scope, fingerprint) "
+                           "VALUES (?, ?, ?)",
+                           [(speech_id, scope, fingerprint)
+                            for scope, fingerprint in (fingerprints or {}).items()])
             for document in documents:
                 cursor = db.execute(
                     "INSERT INTO search_doc (speech_id, scope, kind, field, language, origin, "
@@ -239,6 +250,7 @@ class SqliteBackend(SearchBackend):
         try:
             db.execute("DELETE FROM search_fts")
             db.execute("DELETE FROM search_doc")
+            db.execute("DELETE FROM search_entry")
             db.execute("DROP TABLE IF EXISTS search_vec")
             db.execute("DELETE FROM search_vec_doc")
             db.execute("DELETE FROM search_meta WHERE key = 'vector_signature'")
@@ -283,7 +295,15 @@ class SqliteBackend(SearchBackend):
                            start_ms=start, end_ms=end)
 
     def keyword_search(self, groups, *, speech_ids, languages, limit, any_group=False):
-        expression = fts5_expression(groups, any_group=any_group)
+        return self._ranked_matches(fts5_expression(groups, any_group=any_group),
+                                    speech_ids, languages, limit)
+
+    def keyword_proximity(self, pairs, *, window, speech_ids, languages, limit):
+        # BM25 of an OR of NEAR groups grows with the number of pairs a document has close.
+        return self._ranked_matches(fts5_near_expression(pairs, window), speech_ids,
+                                    languages, limit)
+
+    def _ranked_matches(self, expression, speech_ids, languages, limit):
         if not expression or speech_ids is not None and not speech_ids:
             return []
         filters, params = self._filters(speech_ids, languages)
@@ -304,37 +324,67 @@ class SqliteBackend(SearchBackend):
             f"{filters} GROUP BY speech_id, language, kind", [expression, *params])
         return {(speech_id, language, kind): count for speech_id, language, kind, count in rows}
 
+    def _vector_counts(self, generation: str) -> tuple[int, int]:
+        """(every vector, vectors that are not cues), counted once per index generation."""
+        key = (str(self.path.resolve()), generation)
+        counts = _vector_counts.get(key)
+        if counts is None:
+            counts = self.connection.execute(
+                "SELECT count(*), count(*) FILTER (WHERE kind != ?) FROM search_vec_doc",
+                (CUE_KIND,)).fetchone()
+            _vector_counts.clear()  # one index per process in practice; old generations go
+            _vector_counts[key] = counts = (int(counts[0]), int(counts[1]))
+        return counts
+
+    def _in_process_copy(self):
+        """``(key, generation, load)`` of the in-process copy to search, or None for vec0.
+
+        Every vector while they fit in ``vector_cache.MAX_VECTORS``; beyond that the windows
+        and metadata only (cue vectors then serve to point a window at its sentence, read by
+        transcript from the table), since a vec0 scan of every cue costs seconds per query
+        (bench/search_speed.py: 509k vectors at 514 speeches).
+        """
+        generation = self._meta("vector_generation")
+        everything, without_cues = self._vector_counts(generation)
+        key = str(self.path.resolve())
+        if everything <= vector_cache.MAX_VECTORS:
+            return key, generation, self._load_vectors
+        if without_cues <= vector_cache.MAX_VECTORS:
+            return key + "#without-cues", generation, lambda: self._load_vectors(cues=False)
+        return None
+
     def vector_search(self, vector, *, signature, speech_ids, languages, limit):
         if (not self._vector_table_exists() or self.vector_signature() != signature
                 or speech_ids is not None and not speech_ids):
             return []
-        count = self.connection.execute("SELECT count(*) FROM search_vec_doc").fetchone()[0]
-        if count <= vector_cache.MAX_VECTORS:
-            return vector_cache.search(
-                key=str(self.path.resolve()), generation=self._meta("vector_generation"),
-                load=self._load_vectors, query=vector, speech_ids=speech_ids,
-                languages=languages, limit=limit)
-        return self._vector_search_knn(vector, speech_ids, languages, limit)
+        copy = self._in_process_copy()
+        if copy is None:
+            return self._vector_search_knn(vector, speech_ids, languages, limit)
+        key, generation, load = copy
+        return vector_cache.search(key=key, generation=generation, load=load, query=vector,
+                                   speech_ids=speech_ids, languages=languages, limit=limit)
 
     def vector_search_by_language(self, vector, *, signature, speech_ids, languages, limit):
         if (not self._vector_table_exists() or self.vector_signature() != signature
                 or speech_ids is not None and not speech_ids):
             return []
-        count = self.connection.execute("SELECT count(*) FROM search_vec_doc").fetchone()[0]
-        if count > vector_cache.MAX_VECTORS:
+        copy = self._in_process_copy()
+        if copy is None:
             return super().vector_search_by_language(vector, signature=signature,
                                                      speech_ids=speech_ids,
                                                      languages=languages, limit=limit)
-        return vector_cache.search_by_language(
-            key=str(self.path.resolve()), generation=self._meta("vector_generation"),
-            load=self._load_vectors, query=vector, speech_ids=speech_ids, languages=languages,
-            limit=limit)
+        key, generation, load = copy
+        return vector_cache.search_by_language(key=key, generation=generation, load=load,
+                                               query=vector, speech_ids=speech_ids,
+                                               languages=languages, limit=limit)
 
-    def _load_vectors(self):
+    def _load_vectors(self, cues: bool = True):
         rows = self.connection.execute(
             "SELECT d.speech_id, d.kind, d.field, d.language, d.transcript_id, d.segment_id, "
             "d.start_ms, d.end_ms, v.embedding FROM search_vec_doc d "
-            "JOIN search_vec v ON v.rowid = d.id ORDER BY d.id").fetchall()
+            "JOIN search_vec v ON v.rowid = d.id"
+            + ("" if cues else " WHERE d.kind != ?") + " ORDER BY d.id",
+            () if cues else (CUE_KIND,)).fetchall()
         if not rows:
             return [], np.zeros((0, 1), dtype=np.float32)
         matrix = np.frombuffer(b"".join(row[8] for row in rows),
@@ -355,11 +405,11 @@ class SqliteBackend(SearchBackend):
     def cue_vectors(self, *, transcript_id, start_ms, end_ms):
         if not self._vector_table_exists():
             return []
-        if vector_cache.MAX_VECTORS >= self.connection.execute(
-                "SELECT count(*) FROM search_vec_doc").fetchone()[0]:
+        generation = self._meta("vector_generation")
+        if self._vector_counts(generation)[0] <= vector_cache.MAX_VECTORS:
             # The semantic query that found the window has just loaded the copy in memory.
             return vector_cache.cue_vectors(
-                key=str(self.path.resolve()), generation=self._meta("vector_generation"),
+                key=str(self.path.resolve()), generation=generation,
                 load=self._load_vectors, transcript_id=transcript_id, start_ms=start_ms,
                 end_ms=end_ms)
         rows = self.connection.execute(
@@ -370,12 +420,11 @@ class SqliteBackend(SearchBackend):
         return [(segment, start, end, np.frombuffer(blob, dtype=np.float32))
                 for segment, start, end, blob in rows]
 
-    def indexed_scopes(self):
-        scopes: dict[int, set[str]] = {}
-        for speech_id, scope in self.connection.execute(
-                "SELECT DISTINCT speech_id, scope FROM search_doc"):
-            scopes.setdefault(speech_id, set()).add(scope)
-        return scopes
+    def indexed_entries(self):
+        db = self.connection
+        return merge_entries(
+            db.execute("SELECT DISTINCT speech_id, scope FROM search_doc").fetchall(),
+            db.execute("SELECT speech_id, scope, fingerprint FROM search_entry").fetchall())
 
     def stats(self):
         db = self.connection

@@ -354,7 +354,32 @@
     });
   }
 
+  // "1:05 / 12:30" (h:mm:ss past an hour) in the reader's digits, from the page's data-digits.
+  function clock(seconds, digits) {
+    var total = Math.max(0, Math.floor(seconds || 0));
+    var h = Math.floor(total / 3600), m = Math.floor(total / 60) % 60, s = total % 60;
+    var text = (h ? h + ":" + (m < 10 ? "0" : "") : "") + m + ":" + (s < 10 ? "0" : "") + s;
+    return text.replace(/[0-9]/g, function (d) { return digits.charAt(+d); });
+  }
+
+  function bindTimeDisplay() {
+    var output = document.querySelector("[data-player-time]");
+    if (!output) return;
+    var digits = output.getAttribute("data-digits") || "0123456789";
+    // One time display in every language (ours), rather than two in English.
+    media.classList.add("own-time");
+    function show() {
+      var whole = isFinite(media.duration) ? clock(media.duration, digits) : "";
+      output.textContent = clock(media.currentTime, digits) + (whole ? " / " + whole : "");
+    }
+    ["timeupdate", "seeked", "loadedmetadata", "durationchange"].forEach(function (name) {
+      media.addEventListener(name, show);
+    });
+    show();
+  }
+
   if (media) {
+    bindTimeDisplay();
     media.addEventListener("timeupdate", highlight);
     media.addEventListener("seeked", highlight);
     var offset = startOffset();
