@@ -4,11 +4,12 @@ way (locale digits, Solar Hijri for Persian), clock times, the language switcher
 from __future__ import annotations
 
 import json
+import re
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
@@ -21,6 +22,19 @@ from rostra.public.language_names import language_in
 from rostra.public.reader_digits import current_numbering_system as reader_digits
 
 register = template.Library()
+
+# A rostra command inside a message ("… (rostra models fetch m2m100-418m)").
+_COMMAND = re.compile(r"\brostra(?: [a-z0-9][a-z0-9._-]*)+")
+
+
+@register.filter(needs_autoescape=True)
+def commands_marked(value, autoescape=True):
+    """A message with a ``rostra …`` command in it, the command set apart as code: left to
+    right, and not translated (its digits belong to a model's name, not a number to write in
+    the reader's digits)."""
+    text = str(conditional_escape(value) if autoescape else value)
+    return mark_safe(_COMMAND.sub(
+        lambda found: f'<code translate="no" dir="ltr">{found.group(0)}</code>', text))
 
 
 @register.simple_tag
