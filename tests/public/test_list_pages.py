@@ -48,9 +48,25 @@ def test_speech_page_query_count(client, archive, django_assert_max_num_queries)
     # cache's generation token, the speech with speakers and topics, the transcripts and their
     # segments, the audio tracks and web renditions, the comments, and the related speeches
     # (with their speakers, topics and comment counts), and whether the title or abstract is
-    # a reviewed machine translation.
-    with django_assert_max_num_queries(15):
+    # a reviewed machine translation. On PostgreSQL the search index shares the database, so
+    # the similar-speeches lookup's two reads of index metadata (the entry table is there, the
+    # vectors' signature) count too; on SQLite the index is a file of its own.
+    warm_up_search_index(client)
+    with django_assert_max_num_queries(15 + index_queries_in_django_database()):
         assert client.get("/en/speeches/smart-cities/?tl=fa&with=en").status_code == 200
+
+
+def index_queries_in_django_database() -> int:
+    from django.db import connection
+
+    return 2 if connection.vendor == "postgresql" else 0
+
+
+def warm_up_search_index(client) -> None:
+    """The first use of the search index in a process creates its tables if missing (on
+    PostgreSQL in the Django database, so it would count): a search page does that once,
+    outside the count, which is about what every page costs afterwards."""
+    assert client.get("/en/search/?q=cities").status_code == 200
 
 
 def test_home_lists_latest_and_topics(client, archive):
