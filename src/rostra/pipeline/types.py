@@ -69,6 +69,15 @@ class AsrOptions:
     word_timestamps: bool = True
     batched: bool = False
     batch_size: int = 8
+    # Batched chunks: 0 = faster-whisper's own (VAD regions glued up to 30 s); otherwise
+    # stretches of the recording cut at pauses of at least this many ms (asr/chunking.py).
+    chunk_pause_ms: int = 0
+    chunk_min_seconds: float = 15.0
+    # Second pass over batched chunks, decoded as plain faster-whisper does with the text of
+    # the chunk before as the prompt: "none", "low" (chunks with avg_logprob below
+    # context_logprob) or "all".
+    context_pass: str = "none"
+    context_logprob: float = -0.5
     condition_on_previous_text: bool = True
     window_seconds: int = 600  # audio decoded and recognized per window (bounds memory)
     # The speech's glossary names (rostra.pipeline.glossary.asr_hints), given to the decoder

@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from rostra.pipeline.asr.base import AsrEngine, ProgressCallback
+from rostra.pipeline.asr.chunking import MAX_CHUNK_SECONDS, SAMPLE_RATE, Chunk, plan_chunks
 from rostra.pipeline.audio import iter_audio_windows, probe_audio
 from rostra.pipeline.weights import choose_device, resolve_asr_model
 from rostra.pipeline.types import (AsrOptions, ModelUnavailable, RecognizedSegment,
@@ -124,14 +126,83 @@ class FasterWhisperEngine(AsrEngine):
         if options.initial_prompt:
             common["initial_prompt"] = options.initial_prompt
         if options.batched:
-            from faster_whisper import BatchedInferencePipeline
-
-            pipeline = BatchedInferencePipeline(model)
-            found, info = pipeline.transcribe(samples, batch_size=options.batch_size, **common)
+            found, info = recognize_batched(model, samples, language, options)
         else:
             found, info = model.transcribe(
                 samples, condition_on_previous_text=options.condition_on_previous_text, **common)
         return found, info
+
+
+def recognize_batched(model, samples, language, options: AsrOptions):
+    """Batched recognition of one window: (segments in time order, faster-whisper's info)."""
+    from faster_whisper import BatchedInferencePipeline
+
+    common = dict(language=language, beam_size=options.beam_size,
+                  word_timestamps=options.word_timestamps, batch_size=options.batch_size)
+    if options.hotwords:
+        common["hotwords"] = options.hotwords
+    if options.initial_prompt:
+        common["initial_prompt"] = options.initial_prompt
+    pipeline = BatchedInferencePipeline(model)
+    if not options.chunk_pause_ms:
+        found, info = pipeline.transcribe(samples, vad_filter=options.vad_filter, **common)
+        return list(found), info
+    chunks = _chunks_at_pauses(samples, options)
+    if not chunks:
+        chunks = [Chunk(0, min(len(samples), int(MAX_CHUNK_SECONDS * SAMPLE_RATE)))]
+    clips = [dict(zip(("start", "end"), chunk.seconds)) for chunk in chunks]
+    found, info = pipeline.transcribe(samples, clip_timestamps=clips, vad_filter=False, **common)
+    per_chunk: dict[int, list] = {}
+    for segment in found:  # a segment's seek is its chunk's start, in frames
+        per_chunk.setdefault(segment.seek, []).append(segment)
+    frames = model.frames_per_second
+    # The pipeline's own arithmetic: clip start in samples, back to seconds, then frames.
+    texts = [per_chunk.get(int(int(clip["start"] * SAMPLE_RATE) / SAMPLE_RATE * frames), [])
+             for clip in clips]
+    if options.context_pass != "none":
+        texts = _decode_again_with_context(model, samples, chunks, texts, info.language,
+                                           options)
+    return [segment for chunk_segments in texts for segment in chunk_segments], info
+
+
+def _chunks_at_pauses(samples, options: AsrOptions) -> list[Chunk]:
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if options.vad_filter:
+        vad = VadOptions(min_silence_duration_ms=options.chunk_pause_ms, speech_pad_ms=200,
+                         max_speech_duration_s=MAX_CHUNK_SECONDS - 1)
+        regions = [(r["start"], r["end"]) for r in get_speech_timestamps(samples, vad)]
+    else:
+        regions = [(0, len(samples))]
+    return plan_chunks(regions, min_seconds=options.chunk_min_seconds)
+
+
+def _decode_again_with_context(model, samples, chunks, first_pass, language,
+                               options: AsrOptions):
+    """Chunks whose first pass is unsure, decoded as plain faster-whisper decodes a window:
+    with the text before as the prompt, timestamps, and its temperature fallback."""
+    result = []
+    previous_text = options.initial_prompt or ""
+    for chunk, segments in zip(chunks, first_pass):
+        unsure = not segments or min(s.avg_logprob for s in segments) < options.context_logprob
+        if options.context_pass == "all" or unsure:
+            offset = chunk.start / SAMPLE_RATE
+            again, _ = model.transcribe(
+                samples[chunk.start:chunk.end], language=language,
+                beam_size=options.beam_size, word_timestamps=options.word_timestamps,
+                vad_filter=False, initial_prompt=previous_text or None,
+                hotwords=options.hotwords or None)
+            segments = [_shifted(segment, offset) for segment in again]
+        result.append(segments)
+        previous_text = " ".join(segment.text.strip() for segment in segments) or previous_text
+    return result
+
+
+def _shifted(segment, seconds: float):
+    words = [replace(word, start=word.start + seconds, end=word.end + seconds)
+             for word in segment.words or ()]
+    return replace(segment, start=segment.start + seconds, end=segment.end + seconds,
+                   words=words or segment.words)
 
 
 def _convert_segment(segment, offset_ms: int) -> RecognizedSegment:

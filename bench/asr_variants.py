@@ -1,0 +1,80 @@
+"""WER (and run time) of batched decoding variants on the long benchmark recording, one process.
+
+    python bench/asr_variants.py VARIANT [VARIANT ...]
+
+The search behind bench/RESULTS.md "Long recordings": each variant decodes
+bench/out/asr-cache/long-600.wav (made by bench/asr_benchmark.py) with the int8 model that
+rostra uses, window by window as rostra does, and prints its WER with the benchmark's own
+normalization. Run times here are for comparing variants of one run only; the figures in
+RESULTS.md come from asr_benchmark.py under the quiet lock. Variants:
+
+  fw-vad              faster-whisper's own batched VAD chunks (rostra before this change)
+  fw-vad-sil:MS       the same with VAD min_silence_duration_ms=MS
+  pauses:MS[:MIN]     rostra's chunks: contiguous audio cut at the longest pause of at least MS
+                      ms, each chunk MIN..30 s (default MIN 15)
+  ...+ctx             then every chunk decoded again, batched, prompted with the first pass's
+                      text of the chunk before it
+  ...+ctx-low:LP      the same, only for chunks whose first pass has avg_logprob < LP
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from asr_benchmark import CACHE, model_dir, wer  # noqa: E402
+
+
+def run(variant: str, model, path: Path) -> tuple[str, float]:
+    from rostra.pipeline.asr.faster_whisper_engine import FasterWhisperEngine  # noqa: F401
+    from rostra.pipeline.asr import faster_whisper_engine as engine
+    from rostra.pipeline.audio import iter_audio_windows
+    from rostra.pipeline.types import AsrOptions
+
+    started = time.monotonic()
+    texts = []
+    base, *extras = variant.split("+")
+    kind, *numbers = base.split(":")
+    for window in iter_audio_windows(path, window_seconds=600):
+        if kind == "fw-vad":
+            from faster_whisper import BatchedInferencePipeline
+
+            vad = {"min_silence_duration_ms": int(numbers[0])} if numbers else None
+            found, _ = BatchedInferencePipeline(model).transcribe(
+                window.samples, language="en", beam_size=5, word_timestamps=True,
+                vad_filter=True, vad_parameters=vad, batch_size=8)
+            texts.extend(segment.text.strip() for segment in found)
+            continue
+        options = AsrOptions(language="en", batched=True,
+                             chunk_pause_ms=int(numbers[0]),
+                             chunk_min_seconds=float(numbers[1]) if len(numbers) > 1 else 15.0,
+                             context_pass="none")
+        for extra in extras:
+            if extra == "ctx":
+                options = options.__class__(**{**options.as_dict(), "context_pass": "all"})
+            elif extra.startswith("ctx-low"):
+                options = options.__class__(**{**options.as_dict(), "context_pass": "low",
+                                               "context_logprob": float(extra.split(":")[1])})
+        found, _ = engine.recognize_batched(model, window.samples, "en", options)
+        texts.extend(segment.text.strip() for segment in found)
+    return " ".join(texts), time.monotonic() - started
+
+
+def main() -> None:
+    from faster_whisper import WhisperModel
+
+    path = CACHE / "long-600.wav"
+    reference = path.with_suffix(".txt").read_text()
+    model = WhisperModel(str(model_dir()), device="cpu", compute_type="int8")
+    for variant in sys.argv[1:]:
+        text, seconds = run(variant, model, path)
+        safe = variant.replace(":", "_").replace("+", "_")
+        (CACHE / f"hyp-v-{safe}-long-600.txt").write_text(text + "\n")
+        print(f"{variant:28} WER {wer(reference, text) * 100:5.2f}%  run {seconds:6.1f} s",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
