@@ -20,6 +20,7 @@ RESULTS.md come from asr_benchmark.py under the quiet lock. Variants:
 from __future__ import annotations
 
 import sys
+from statistics import quantiles
 import time
 from pathlib import Path
 
@@ -59,7 +60,11 @@ def run(variant: str, model, path: Path) -> tuple[str, float]:
                                                "context_logprob": float(extra.split(":")[1])})
         found, _ = engine.recognize_batched(model, window.samples, "en", options)
         texts.extend(segment.text.strip() for segment in found)
+        LOGPROBS.extend(segment.avg_logprob for segment in found)
     return " ".join(texts), time.monotonic() - started
+
+
+LOGPROBS: list[float] = []  # of the variant's segments, to choose the second pass's threshold
 
 
 def main() -> None:
@@ -68,11 +73,23 @@ def main() -> None:
     path = CACHE / "long-600.wav"
     reference = path.with_suffix(".txt").read_text()
     model = WhisperModel(str(model_dir()), device="cpu", compute_type="int8")
+    sequential = model.transcribe
+    redone = []
+
+    def counted(*args, **kwargs):  # the second pass's re-decodes, counted per variant
+        redone.append(1)
+        return sequential(*args, **kwargs)
+
+    model.transcribe = counted
     for variant in sys.argv[1:]:
+        redone.clear()
+        LOGPROBS.clear()
         text, seconds = run(variant, model, path)
         safe = variant.replace(":", "_").replace("+", "_")
         (CACHE / f"hyp-v-{safe}-long-600.txt").write_text(text + "\n")
-        print(f"{variant:28} WER {wer(reference, text) * 100:5.2f}%  run {seconds:6.1f} s",
+        print(f"{variant:28} WER {wer(reference, text) * 100:5.2f}%  run {seconds:6.1f} s  "
+              f"chunks decoded again {len(redone)}  avg_logprob deciles "
+              f"{' '.join(f'{q:.2f}' for q in quantiles(LOGPROBS, n=10)) if len(LOGPROBS) > 1 else '-'}",
               flush=True)
 
 

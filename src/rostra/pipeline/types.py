@@ -59,6 +59,9 @@ class RecognizedSegment:
     no_speech_prob: float = 0.0
 
 
+BATCH_ONLY_OPTIONS = ("chunk_pause_ms", "chunk_min_seconds", "context_pass", "context_logprob")
+
+
 @dataclass(frozen=True)
 class AsrOptions:
     """What a recognition run was asked to do; recorded with its result and in fingerprints."""
@@ -71,7 +74,7 @@ class AsrOptions:
     batch_size: int = 8
     # Batched chunks: 0 = faster-whisper's own (VAD regions glued up to 30 s); otherwise
     # stretches of the recording cut at pauses of at least this many ms (asr/chunking.py).
-    chunk_pause_ms: int = 0
+    chunk_pause_ms: int = 500
     chunk_min_seconds: float = 15.0
     # Second pass over batched chunks, decoded as plain faster-whisper does with the text of
     # the chunk before as the prompt: "none", "low" (chunks with avg_logprob below
@@ -89,6 +92,9 @@ class AsrOptions:
         options = asdict(self)
         for name in ("hotwords", "initial_prompt"):  # absent when unused: older runs match
             if not options[name]:
+                del options[name]
+        if not self.batched:  # how batches are cut means nothing to a sequential run
+            for name in BATCH_ONLY_OPTIONS:
                 del options[name]
         return options
 

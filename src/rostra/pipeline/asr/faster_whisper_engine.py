@@ -144,12 +144,10 @@ def recognize_batched(model, samples, language, options: AsrOptions):
     if options.initial_prompt:
         common["initial_prompt"] = options.initial_prompt
     pipeline = BatchedInferencePipeline(model)
-    if not options.chunk_pause_ms:
+    chunks = _chunks_at_pauses(samples, options) if options.chunk_pause_ms else []
+    if not chunks:  # faster-whisper's own chunks (also what it makes of a silent window)
         found, info = pipeline.transcribe(samples, vad_filter=options.vad_filter, **common)
         return list(found), info
-    chunks = _chunks_at_pauses(samples, options)
-    if not chunks:
-        chunks = [Chunk(0, min(len(samples), int(MAX_CHUNK_SECONDS * SAMPLE_RATE)))]
     clips = [dict(zip(("start", "end"), chunk.seconds)) for chunk in chunks]
     found, info = pipeline.transcribe(samples, clip_timestamps=clips, vad_filter=False, **common)
     per_chunk: dict[int, list] = {}
