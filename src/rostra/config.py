@@ -135,6 +135,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_ASR_BATCHED", parse_choice("auto", "true", "false"), "auto",
             "Batched recognition (faster-whisper BatchedInferencePipeline); auto batches "
             "recordings of a minute or more."),
+    Setting("ROSTRA_ASR_CHUNKS", parse_choice("pauses", "vad"), "pauses",
+            "How batched recognition cuts a recording into 30-second chunks: at its pauses, "
+            "each chunk as spoken (fewer wrong words), or faster-whisper's own VAD chunks."),
     Setting("ROSTRA_ASR_GLOSSARY", parse_choice("hotwords", "prompt", "none"), "hotwords",
             "How speech recognition gets the speech's program names (speakers, topics, room, "
             "city): faster-whisper hotwords, its initial prompt, or none."),

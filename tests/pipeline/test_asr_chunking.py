@@ -11,7 +11,7 @@ import pytest
 
 from rostra.pipeline.asr import faster_whisper_engine
 from rostra.pipeline.asr.chunking import SAMPLE_RATE, Chunk, plan_chunks
-from rostra.pipeline.types import AsrOptions
+from rostra.pipeline.types import BATCH_ONLY_OPTIONS, PAUSE_MS, AsrOptions, pause_ms_for
 
 
 def samples(*spans: tuple[float, float]) -> list[tuple[int, int]]:
@@ -106,3 +106,10 @@ def test_faster_whispers_own_chunks_remain_available(fake_pipeline):
                                             AsrOptions(batched=True, chunk_pause_ms=0))
     (call,) = fake_pipeline.calls
     assert call["vad_filter"] is True and "clip_timestamps" not in call
+
+
+def test_how_chunks_are_cut_is_recorded_for_batched_runs_only():
+    assert AsrOptions(batched=True).as_dict()["chunk_pause_ms"] == PAUSE_MS
+    # A sequential run's fingerprint is what it was before batched chunking had options.
+    assert not set(BATCH_ONLY_OPTIONS) & set(AsrOptions(batched=False).as_dict())
+    assert (pause_ms_for("pauses"), pause_ms_for("vad")) == (PAUSE_MS, 0)

@@ -59,6 +59,16 @@ class RecognizedSegment:
     no_speech_prob: float = 0.0
 
 
+# Batched chunks end at a pause of at least this long (ROSTRA_ASR_CHUNKS=pauses): shorter
+# ones are the gaps between words, longer ones are rarer than sentences (bench/RESULTS.md).
+PAUSE_MS = 500
+
+
+def pause_ms_for(chunks_setting: str) -> int:
+    """AsrOptions.chunk_pause_ms for a ROSTRA_ASR_CHUNKS value ("pauses" or "vad")."""
+    return PAUSE_MS if chunks_setting == "pauses" else 0
+
+
 BATCH_ONLY_OPTIONS = ("chunk_pause_ms", "chunk_min_seconds", "context_pass", "context_logprob")
 
 
@@ -74,7 +84,7 @@ class AsrOptions:
     batch_size: int = 8
     # Batched chunks: 0 = faster-whisper's own (VAD regions glued up to 30 s); otherwise
     # stretches of the recording cut at pauses of at least this many ms (asr/chunking.py).
-    chunk_pause_ms: int = 500
+    chunk_pause_ms: int = PAUSE_MS
     chunk_min_seconds: float = 15.0
     # Second pass over batched chunks, decoded as plain faster-whisper does with the text of
     # the chunk before as the prompt: "none", "low" (chunks with avg_logprob below
