@@ -35,6 +35,7 @@ def run(variant: str, model, path: Path) -> tuple[str, float]:
     from rostra.pipeline.types import AsrOptions
 
     started = time.monotonic()
+    cpu_started = time.process_time()
     texts = []
     base, *extras = variant.split("+")
     kind, *numbers = base.split(":")
@@ -61,9 +62,11 @@ def run(variant: str, model, path: Path) -> tuple[str, float]:
         found, _ = engine.recognize_batched(model, window.samples, "en", options)
         texts.extend(segment.text.strip() for segment in found)
         LOGPROBS.extend(segment.avg_logprob for segment in found)
+    CPU_SECONDS.append(time.process_time() - cpu_started)
     return " ".join(texts), time.monotonic() - started
 
 
+CPU_SECONDS: list[float] = []  # CPU time of the variant: steadier than wall time under load
 LOGPROBS: list[float] = []  # of the variant's segments, to choose the second pass's threshold
 
 
@@ -87,10 +90,11 @@ def main() -> None:
         text, seconds = run(variant, model, path)
         safe = variant.replace(":", "_").replace("+", "_")
         (CACHE / f"hyp-v-{safe}-long-600.txt").write_text(text + "\n")
+        deciles = " ".join(f"{q:.2f}" for q in quantiles(LOGPROBS, n=10)) \
+            if len(LOGPROBS) > 1 else "-"
         print(f"{variant:28} WER {wer(reference, text) * 100:5.2f}%  run {seconds:6.1f} s  "
-              f"chunks decoded again {len(redone)}  avg_logprob deciles "
-              f"{' '.join(f'{q:.2f}' for q in quantiles(LOGPROBS, n=10)) if len(LOGPROBS) > 1 else '-'}",
-              flush=True)
+              f"cpu {CPU_SECONDS[-1]:6.1f} s  chunks decoded again {len(redone)}  "
+              f"avg_logprob deciles {deciles}", flush=True)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ class AsrOptions:
     # Batched chunks: 0 = faster-whisper's own (VAD regions glued up to 30 s); otherwise
     # stretches of the recording cut at pauses of at least this many ms (asr/chunking.py).
     chunk_pause_ms: int = PAUSE_MS
-    chunk_min_seconds: float = 15.0
+    chunk_min_seconds: float = 10.0
     # Second pass over batched chunks, decoded as plain faster-whisper does with the text of
     # the chunk before as the prompt: "none", "low" (chunks with avg_logprob below
     # context_logprob) or "all".
