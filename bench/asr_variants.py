@@ -12,9 +12,10 @@ RESULTS.md come from asr_benchmark.py under the quiet lock. Variants:
   fw-vad-sil:MS       the same with VAD min_silence_duration_ms=MS
   pauses:MS[:MIN]     rostra's chunks: contiguous audio cut at the longest pause of at least MS
                       ms, each chunk MIN..30 s (default MIN 15)
-  ...+ctx             then every chunk decoded again, batched, prompted with the first pass's
-                      text of the chunk before it
-  ...+ctx-low:LP      the same, only for chunks whose first pass has avg_logprob < LP
+
+The second-pass variants in RESULTS.md (+ctx, +ctx-low:LP: chunks decoded again by plain
+faster-whisper with the previous chunk's text as prompt) were measured with this script at
+commit 3c699a9 of branch wer-gap; the second pass lost words and time, and was removed.
 """
 
 from __future__ import annotations
@@ -37,8 +38,7 @@ def run(variant: str, model, path: Path) -> tuple[str, float]:
     started = time.monotonic()
     cpu_started = time.process_time()
     texts = []
-    base, *extras = variant.split("+")
-    kind, *numbers = base.split(":")
+    kind, *numbers = variant.split(":")
     for window in iter_audio_windows(path, window_seconds=600):
         if kind == "fw-vad":
             from faster_whisper import BatchedInferencePipeline
@@ -51,14 +51,7 @@ def run(variant: str, model, path: Path) -> tuple[str, float]:
             continue
         options = AsrOptions(language="en", batched=True,
                              chunk_pause_ms=int(numbers[0]),
-                             chunk_min_seconds=float(numbers[1]) if len(numbers) > 1 else 15.0,
-                             context_pass="none")
-        for extra in extras:
-            if extra == "ctx":
-                options = options.__class__(**{**options.as_dict(), "context_pass": "all"})
-            elif extra.startswith("ctx-low"):
-                options = options.__class__(**{**options.as_dict(), "context_pass": "low",
-                                               "context_logprob": float(extra.split(":")[1])})
+                             chunk_min_seconds=float(numbers[1]) if len(numbers) > 1 else 15.0)
         found, _ = engine.recognize_batched(model, window.samples, "en", options)
         texts.extend(segment.text.strip() for segment in found)
         LOGPROBS.extend(segment.avg_logprob for segment in found)

@@ -69,7 +69,7 @@ def pause_ms_for(chunks_setting: str) -> int:
     return PAUSE_MS if chunks_setting == "pauses" else 0
 
 
-BATCH_ONLY_OPTIONS = ("chunk_pause_ms", "chunk_min_seconds", "context_pass", "context_logprob")
+BATCH_ONLY_OPTIONS = ("chunk_pause_ms", "chunk_min_seconds")
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,6 @@ class AsrOptions:
     # stretches of the recording cut at pauses of at least this many ms (asr/chunking.py).
     chunk_pause_ms: int = PAUSE_MS
     chunk_min_seconds: float = 10.0
-    # Second pass over batched chunks, decoded as plain faster-whisper does with the text of
-    # the chunk before as the prompt: "none", "low" (chunks with avg_logprob below
-    # context_logprob) or "all".
-    context_pass: str = "none"
-    context_logprob: float = -0.5
     condition_on_previous_text: bool = True
     window_seconds: int = 600  # audio decoded and recognized per window (bounds memory)
     # The speech's glossary names (rostra.pipeline.glossary.asr_hints), given to the decoder

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from rostra.pipeline.asr.base import AsrEngine, ProgressCallback
@@ -157,9 +156,6 @@ def recognize_batched(model, samples, language, options: AsrOptions):
     # The pipeline's own arithmetic: clip start in samples, back to seconds, then frames.
     texts = [per_chunk.get(int(int(clip["start"] * SAMPLE_RATE) / SAMPLE_RATE * frames), [])
              for clip in clips]
-    if options.context_pass != "none":
-        texts = _decode_again_with_context(model, samples, chunks, texts, info.language,
-                                           options)
     return [segment for chunk_segments in texts for segment in chunk_segments], info
 
 
@@ -173,34 +169,6 @@ def _chunks_at_pauses(samples, options: AsrOptions) -> list[Chunk]:
     else:
         regions = [(0, len(samples))]
     return plan_chunks(regions, min_seconds=options.chunk_min_seconds)
-
-
-def _decode_again_with_context(model, samples, chunks, first_pass, language,
-                               options: AsrOptions):
-    """Chunks whose first pass is unsure, decoded as plain faster-whisper decodes a window:
-    with the text before as the prompt, timestamps, and its temperature fallback."""
-    result = []
-    previous_text = options.initial_prompt or ""
-    for chunk, segments in zip(chunks, first_pass):
-        unsure = not segments or min(s.avg_logprob for s in segments) < options.context_logprob
-        if options.context_pass == "all" or unsure:
-            offset = chunk.start / SAMPLE_RATE
-            again, _ = model.transcribe(
-                samples[chunk.start:chunk.end], language=language,
-                beam_size=options.beam_size, word_timestamps=options.word_timestamps,
-                vad_filter=False, initial_prompt=previous_text or None,
-                hotwords=options.hotwords or None)
-            segments = [_shifted(segment, offset) for segment in again]
-        result.append(segments)
-        previous_text = " ".join(segment.text.strip() for segment in segments) or previous_text
-    return result
-
-
-def _shifted(segment, seconds: float):
-    words = [replace(word, start=word.start + seconds, end=word.end + seconds)
-             for word in segment.words or ()]
-    return replace(segment, start=segment.start + seconds, end=segment.end + seconds,
-                   words=words or segment.words)
 
 
 def _convert_segment(segment, offset_ms: int) -> RecognizedSegment:
