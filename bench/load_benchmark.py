@@ -205,22 +205,23 @@ def compare_servers(data_dir: Path, seconds: int) -> None:
         "uvicorn x2 (rostra serve)": [sys.executable, "-m", "rostra", "serve", "--port",
                                       str(port), "--workers", "2", "--no-worker"],
         "granian asgi x2": [sys.executable, "-m", "granian", "--interface", "asgi", "--workers",
-                            "2", "--port", str(port), "--log-level", "error",
-                            "rostra.asgi:application"],
+                            "2", "--port", str(port), "--log-level", "error", "--loop",
+                            "uvloop", "rostra.asgi:application"],
         "gunicorn gthread x2x8 (WSGI)": [sys.executable, "-m", "gunicorn", "-w", "2",
                                          "--threads", "8", "-k", "gthread", "-b",
                                          f"127.0.0.1:{port}", "rostra.wsgi:application"],
     }
     print(f"\nservers at 64 connections (load {load()})")
-    print(f"{'server':30} {'/healthz req/s':>14} {'home req/s':>10} {'home p99 ms':>11}")
+    print(f"{'server':30} " + " ".join(f"{name[:12] + ' req/s':>18} {'p99 ms':>7}"
+                                       for name, _, _ in TARGETS))
     for name, command in servers.items():
         process = start(command, env, base)
         try:
-            ceiling = wrk(base + "/healthz", 64, seconds)
-            home = wrk(base + "/en/", 64, seconds)
+            rows = [wrk(base + path, 64, seconds, headers) for _, path, headers in TARGETS]
         finally:
             stop(process)
-        print(f"{name:30} {ceiling['rate']:>14.0f} {home['rate']:>10.0f} {home['p99_ms']:>11.0f}")
+        print(f"{name:30} " + " ".join(f"{row['rate']:>18.0f} {row['p99_ms']:>7.0f}"
+                                       for row in rows))
 
 
 def serve_command(port: int, workers: int) -> list[str]:
