@@ -119,6 +119,9 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, allow_unicode=True)
     name = models.JSONField(default=dict, help_text="language → name")
     color = models.CharField(max_length=7, blank=True)
+    # Kept by rostra.archive.domain.speech_counts (signals; `rostra program recount` repairs).
+    published_speech_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="published speeches linked to this row")
 
     class Meta:
         ordering = ["event", "slug"]
@@ -148,6 +151,9 @@ class Speaker(models.Model):
                                   help_text="photos/<sha[:2]>/<sha>.<ext> in the media folder")
     photo_source = models.CharField(max_length=1000, blank=True,
                                     help_text="where the program said the photo is")
+    # Kept by rostra.archive.domain.speech_counts (signals; `rostra program recount` repairs).
+    published_speech_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="published speeches linked to this row")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
