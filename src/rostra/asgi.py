@@ -1,7 +1,11 @@
 """The ASGI entry point: the production server and long-lived streams (live captions) use it.
 
-Django's application sits behind rostra.public.front_cache, which answers repeated requests
-for cached public pages without entering Django (ROSTRA_PAGE_CACHE=false turns both off)."""
+``application`` is Django's ASGI application with two layers in front, both measured in
+bench/RESULTS.md ("Production server and load"): rostra.public.front_cache answers repeated
+requests for cached public pages without entering Django (ROSTRA_PAGE_CACHE=false turns it
+off with the page cache), and rostra.core.request_threads runs Django's synchronous code on
+ROSTRA_WEB_THREADS long-lived threads. ``django_application`` is Django's alone (the load
+benchmark's baseline)."""
 
 import os
 
@@ -10,6 +14,16 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
 django_application = get_asgi_application()
 
-from rostra.public.front_cache import FrontPageCache  # noqa: E402  (needs Django set up)
+from django.conf import settings  # noqa: E402  (after Django is set up)
 
-application = FrontPageCache(django_application)
+from rostra.core.request_threads import LongLivedRequestThreads  # noqa: E402
+from rostra.public.front_cache import FrontPageCache  # noqa: E402
+
+
+def layered(app):
+    if settings.ROSTRA_WEB_THREADS > 0:
+        app = LongLivedRequestThreads(app, threads=settings.ROSTRA_WEB_THREADS)
+    return FrontPageCache(app)
+
+
+application = layered(django_application)
