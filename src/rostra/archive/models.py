@@ -260,7 +260,11 @@ class Speech(models.Model):
                    # The home page's and the feeds' latest published speeches: read in index
                    # order and stopped at the limit, instead of sorting every published one.
                    models.Index(fields=["state", "-published_at", "-id"],
-                                name="speech_latest_published")]
+                                name="speech_latest_published"),
+                   # The sitemap index's COUNT and MAX(updated_at) of the published speeches,
+                   # read from the index alone.
+                   models.Index(fields=["state", "updated_at"],
+                                name="speech_published_updated")]
 
     def __str__(self) -> str:
         return self.display_title()
