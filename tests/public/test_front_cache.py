@@ -165,3 +165,18 @@ def test_switched_off_with_the_page_cache(archive, front, settings):
     get(app, "/en/")
     get(app, "/en/")
     assert django.calls == 2
+
+
+def test_the_least_recently_used_pages_go_first_within_the_byte_budget(archive, front):
+    app, django = front
+    get(app, "/en/search/?q=cities")
+    page = app.stored_bytes
+    app.max_bytes = 2 * page + page // 2  # room for two pages of this size
+    get(app, "/en/search/?q=transport")
+    get(app, "/en/search/?q=cities")  # a kept answer: now the most recently used
+    get(app, "/en/search/?q=water")
+    assert django.calls == 3 and len(app.entries) == 2
+    get(app, "/en/search/?q=cities")
+    assert django.calls == 3
+    get(app, "/en/search/?q=transport")
+    assert django.calls == 4  # it was the one let go

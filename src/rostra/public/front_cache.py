@@ -36,6 +36,7 @@ from rostra.public.pagecache import (ENTRY_SECONDS, FRONT_CACHE_HEADER, FRONT_CA
 
 RECHECK_SECONDS = 1.0
 MAX_ENTRIES = 1000
+MAX_BYTES = 64 * 1024 * 1024  # per process: a sitemap file is ~0.6 MB, a page 10-40 KB
 MARK_HEADER = FRONT_CACHE_HEADER.lower().encode("latin-1")
 # Headers that choose the page (besides path and query string).
 KEY_HEADERS = (b"host", b"x-forwarded-host", b"x-forwarded-proto", b"accept-language")
@@ -108,11 +109,13 @@ def _cookie(headers: dict, name: str) -> str | None:
 class FrontPageCache:
     """ASGI middleware around Django's application (see the module docstring)."""
 
-    def __init__(self, app, *, settings=None, max_entries: int = MAX_ENTRIES):
+    def __init__(self, app, *, settings=None, max_entries: int = MAX_ENTRIES,
+                 max_bytes: int = MAX_BYTES):
         self.app = app
         self._settings = settings
-        self.max_entries = max_entries
+        self.max_entries, self.max_bytes = max_entries, max_bytes
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self.stored_bytes = 0
         self.generation = GenerationWatch()
 
     @property
@@ -157,7 +160,7 @@ class FrontPageCache:
             if entry.token == current and time.monotonic() - entry.stored_at < ENTRY_SECONDS:
                 self.entries.move_to_end(key)
                 return await self._replay(entry, scope, send)
-            self.entries.pop(key, None)
+            self._forget(key)
         scope = dict(scope)
         scope[FRONT_CACHE_SCOPE_KEY] = True
         await self.app(scope, receive, self._capturing(key, send))
@@ -191,10 +194,18 @@ class FrontPageCache:
         return capture
 
     def _store(self, key, entry: Entry) -> None:
+        if len(entry.body) > self.max_bytes:
+            return
+        self._forget(key)
         self.entries[key] = entry
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
+        self.stored_bytes += len(entry.body)
+        while len(self.entries) > self.max_entries or self.stored_bytes > self.max_bytes:
+            self._forget(next(iter(self.entries)))  # the least recently used
+
+    def _forget(self, key) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.stored_bytes -= len(entry.body)
 
     async def _replay(self, entry: Entry, scope, send) -> None:
         headers = list(entry.headers)
