@@ -88,9 +88,18 @@ class GenerationWatch:
                 # The stamp is taken before the read: a change committed after the read has
                 # rewritten the file by then, and the next request reads again.
                 read_at = time.monotonic()
-                generation = await sync_to_async(current_generation)()
+                generation = await sync_to_async(_read_generation)()
                 self.token, self.stamp, self.read_at = generation.token, stamp, read_at
             return self.token
+
+
+def _read_generation():
+    """The token, on asgiref's shared thread: outside any request, so nothing else closes a
+    connection there that broke (a database restart) or outlived CONN_MAX_AGE."""
+    from django.db import close_old_connections
+
+    close_old_connections()
+    return current_generation()
 
 
 def _cookie(headers: dict, name: str) -> str | None:
