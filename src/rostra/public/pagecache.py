@@ -19,6 +19,7 @@ changes from the generation file this module rewrites whenever a new token is co
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -140,11 +141,15 @@ def write_generation_file(token: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".generation-")
+    except OSError:
+        return
+    try:
         with os.fdopen(handle, "w") as stream:
             stream.write(token)
         os.replace(temporary, path)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _eligible(request) -> bool:
