@@ -7,11 +7,14 @@ On 2 shared cores that cost 2-4 ms per request (/healthz: 2.3-4.2 ms through the
 against 0.4-0.6 ms through the WSGI one, in one process; bench/RESULTS.md "Production server
 and load"), more than the page itself, and it made each request open its own database
 connection. This wrapper enters the context first, with one of ``threads`` single-thread
-executors that stay (asgiref's ThreadSensitiveContext(executor=), 3.13): a request's sync code
+executors that stay (asgiref's ThreadSensitiveContext(executor=...); an asgiref without it
+keeps Django's thread per request): a request's sync code
 still runs on one thread from start to finish, as Django requires, and each thread keeps its
 database connection between requests (CONN_MAX_AGE). A request goes to the executor with the
 fewest requests in flight, so one slow request holds up at most the few queued behind it on its
 thread, never the others. Streams (live captions) wait on the event loop, not on a thread.
+More threads share one GIL: at 64 connections the speech page's p99 grew with the count (8 was
+worst, 1 and 2 best); 2, so that one request waiting on the database does not stop the rest.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext
 
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 2
 
 
 def executors_supported() -> bool:
