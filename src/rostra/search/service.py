@@ -6,9 +6,12 @@
 2. keyword retrieval (rostra.search.keyword): the query's content words, stop words aside;
 3. semantic retrieval (rostra.search.semantic): its meaning, per language, calibrated, above a
    relevance floor — so a Persian query finds an English speech, and nonsense finds nothing;
-4. fusion (here): reciprocal rank fusion of the keyword list, the list of documents where query
-   words stand close together, and one semantic list per language; grouped by speech;
-5. the page (here): each speech with its best matches, a window hit narrowed to its best cue
+4. feedback (rostra.search.feedback): the best hit found both by meaning and by the query's
+   words lends its full sentence as a second query to the other languages;
+5. fusion (here): reciprocal rank fusion of the keyword list, the list of documents where query
+   words stand close together, one semantic list per language and the feedback's lists;
+   grouped by speech;
+6. the page (here): each speech with its best matches, a window hit narrowed to its best cue
    (rostra.search.passages), snippets in the original script, facets (rostra.search.results).
 
 Notices travel as codes (rostra.search.notices), worded by each surface in its reader's language.
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
+
 from rostra.archive.models import Speech
 from rostra.archive.queries import SpeechFilter
 from rostra.core.errors import UserError
@@ -25,6 +30,7 @@ from rostra.search import notices
 from rostra.search.backends.base import DocumentHit, SearchBackend
 from rostra.search.backends.registry import get_backend
 from rostra.search.embeddings.registry import get_embedding_engine
+from rostra.search.feedback import feedback_hits, feedback_sentence
 from rostra.search.keyword import keyword_candidates
 from rostra.search.normalize import MAX_QUERY_CHARS, query_groups, query_terms, tokenize
 from rostra.search.passages import point_at_cue
@@ -39,8 +45,14 @@ RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
 # A word match is stronger evidence than a nearby meaning: keyword ranks weigh more
 # (bench/search_quality.py: MRR on folding queries 0.94 → 1.00).
 # Query words said close together (rostra.search.keyword) add their own list on top.
-RRF_WEIGHTS = {"keyword": 1.0, "semantic": 0.5, "near": 0.5}
+# Feedback is a guess built on a guess: it weighs half a semantic list (tuning half of
+# bench/search_archive_quality.py: 0.15, 0.25 and 0.5 all give cross-lingual R@10 / MRR
+# 0.88 / 0.71 while the words gate it; without that gate 0.5 fell to 0.59 MRR).
+RRF_WEIGHTS = {"keyword": 1.0, "semantic": 0.5, "near": 0.5, "feedback": 0.25}
 WORD_LISTS = {"keyword", "near"}  # lists of documents that contain the query's words
+# What a reader is told a match came from: words or meaning (feedback is meaning too).
+MATCHED_BY = {"keyword": "keyword", "near": "keyword", "semantic": "semantic",
+              "feedback": "semantic"}
 MATCHES_PER_SPEECH = 3
 MAX_PER_PAGE = 100
 _EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-embed")
@@ -95,8 +107,8 @@ def _present(speech: Speech, entries, texts: dict, terms: set[str], score: float
             start=None if hit.start_ms is None else hit.start_ms / 1000,
             end=None if hit.end_ms is None else hit.end_ms / 1000,
             snippet_html=snippet.html, snippet=snippet.text, score=round(match_score, 6),
-            matched_by=tuple(sorted({"keyword" if name in WORD_LISTS else name
-                                     for name in sources})), segment_id=hit.segment_id,
+            matched_by=tuple(sorted({MATCHED_BY.get(name, name) for name in sources})),
+            segment_id=hit.segment_id,
             transcript_id=hit.transcript_id))
     # What was said comes before what the program says about it.
     matches.sort(key=lambda m: m.kind != "segment")
@@ -159,6 +171,13 @@ def search_archive(query: str, *, filters: SpeechFilter = SpeechFilter(),
                 ranked.setdefault(f"semantic:{hit.language}", []).append(hit)
             for speech_id, found in semantic.matched.items():
                 matched.setdefault(speech_id, set()).update(found)
+            sentence = feedback_sentence(semantic.hits, ranked.get("keyword", []), vector,
+                                         backend)
+            if sentence is not None:
+                for hit in feedback_hits(sentence, engine=engine, backend=backend, scope=scope,
+                                         languages=languages or settings.ROSTRA_LANGUAGES):
+                    ranked.setdefault(f"feedback:{hit.language}", []).append(hit)
+                    matched.setdefault(hit.speech_id, set()).add(hit.language)
     if matched and notices.ONLY_STOP_WORDS in results.notices:
         results.notices.remove(notices.ONLY_STOP_WORDS)
     order, by_speech, scores = _rank_speeches(_fuse(ranked), matched)
