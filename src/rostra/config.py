@@ -191,6 +191,9 @@ SETTINGS: tuple[Setting, ...] = (
             "sitemaps and embed codes; empty uses the host each request came in on."),
     Setting("ROSTRA_WEB_WORKERS", parse_int, 0,
             "Web server processes for rostra serve; 0 picks one per CPU core (at least 2)."),
+    Setting("ROSTRA_WEB_THREADS", parse_int, 2,
+            "Threads per web server process that run Django's synchronous code, kept between "
+            "requests; 0 lets Django start a thread for every request."),
     Setting("ROSTRA_MEDIA_OFFLOAD", parse_choice("none", "x-accel-redirect", "x-sendfile"), "none",
             "Let the front web server send recordings: x-accel-redirect (nginx) or x-sendfile "
             "(Apache, lighttpd); none sends them from rostra itself."),
