@@ -12,7 +12,8 @@ int8, beam 1, VAD). Each room is a process of its own, as `rostra live` runs the
   (measured in the fan-out part: the poller ticks every 0.25 s).
 - WER (jiwer, lower-cased, punctuation removed) of the committed live text and of rostra's
   offline recognition (beam 5, the normal pipeline) of the same file, against the text read.
-- baselines in the same run: one room with the encoder reading Whisper's full padded 30 s
+- baselines in the same run: one room with the previous step policy (PREVIOUS_POLICY), one
+  (with --full-context) with the encoder reading Whisper's full padded 30 s
   (rostra's live path with ROSTRA_LIVE_SHORT_CONTEXT=false), and fixed 3-second chunks
   recognized one by one as they arrive (no overlap, no agreement): the obvious way to
   "stream" Whisper.
@@ -56,6 +57,11 @@ TEXTS = [
     "A map of the trees in the park shows which species need more water.",
     "Engineers tested the tunnel for noise and vibration before it opened.",
 ]
+
+
+# The step policy before 2026-12-02's session: a step per second of new audio, and Whisper's
+# fallback to rising temperatures when a window's text looked unsure.
+PREVIOUS_POLICY = {"min_step_seconds": 1.0, "temperatures": (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)}
 
 
 def percentile(values, q):
@@ -105,7 +111,7 @@ def load_model(path: str, threads: int):
 
 def play_room(args) -> dict:
     """One room: feed the file at real time to the streaming recognizer (see module doc)."""
-    model_path, wav, threads, short_context = args
+    model_path, wav, threads, overrides = args
     from rostra.live.feed import AudioFeed, FedAudio, keep_up
     from rostra.pipeline.audio import decode_audio
     from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
@@ -113,7 +119,7 @@ def play_room(args) -> dict:
     model = load_model(model_path, threads)
     audio = decode_audio(Path(wav))
     recognizer = StreamingRecognizer(model, StreamingOptions(language="en", beam_size=1,
-                                                             short_context=short_context))
+                                                             **overrides))
     feed = AudioFeed(max_ms=30_000)
     chunk = 1600
     started = time.monotonic()
@@ -301,8 +307,11 @@ def main() -> None:
     parser.add_argument("--rooms", default="1,2")
     parser.add_argument("--readers", default="100,500,1000")
     parser.add_argument("--skip-asr", action="store_true")
-    parser.add_argument("--no-full-context", action="store_true",
-                        help="skip the one-room run with Whisper's full 30-s encoder input")
+    parser.add_argument("--no-previous", action="store_true",
+                        help="skip the one-room run with the previous step policy (a step per "
+                             "second of audio, Whisper's temperature fallback)")
+    parser.add_argument("--full-context", action="store_true",
+                        help="also run one room with Whisper's full 30-s encoder input")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="rostra-live-bench-"))
     sys.path.insert(0, str(ROOT / "bench"))
@@ -320,19 +329,23 @@ def main() -> None:
 
         duration = round(len(decode_audio(wav)) / 16000, 1)
         cores = os.cpu_count() or 1
-        # rostra's live defaults for every room count; then, as the baseline in the same run,
-        # one room with the encoder reading Whisper's full padded 30 s (short_context off).
-        runs = [(int(value), True) for value in args.rooms.split(",")]
-        runs += [(1, False)] if not args.no_full_context else []
-        for rooms, short_context in runs:
+        # rostra's live defaults for every room count; then, as baselines in the same run, one
+        # room with the previous step policy, and (asked for) one with the encoder reading
+        # Whisper's full padded 30 s.
+        runs = [(int(value), "defaults", {}) for value in args.rooms.split(",")]
+        if not args.no_previous:
+            runs.append((1, "previous policy", PREVIOUS_POLICY))
+        if args.full_context:
+            runs.append((1, "full 30-s context", {"short_context": False}))
+        for rooms, variant, overrides in runs:
             threads = max(1, cores // rooms)
             with multiprocessing.get_context("spawn").Pool(rooms) as pool:
                 outcomes = pool.map(play_room,
-                                    [(str(spec.path), str(wav), threads, short_context)] * rooms)
+                                    [(str(spec.path), str(wav), threads, overrides)] * rooms)
             for number, outcome in enumerate(outcomes, 1):
                 print(json.dumps({"live": {
                     "rooms": rooms, "room": number, "audio_s": duration, "threads": threads,
-                    "short_context": short_context,
+                    "variant": variant,
                     "latency_p50_s": percentile(outcome["latencies"], 50),
                     "latency_p95_s": percentile(outcome["latencies"], 95),
                     "wer": wer(reference, outcome["text"]), "skipped_ms": outcome["skipped_ms"],

@@ -164,6 +164,7 @@ class ScriptedModel:
         self.unstable = unstable
         self.calls: list[tuple[str, list[str]]] = []  # (prompt, words heard)
         self.longest_buffer_s = 0.0
+        self.temperatures: list = []  # what each call asked for
 
     def transcribe(self, audio, **options):
         from types import SimpleNamespace
@@ -183,6 +184,7 @@ class ScriptedModel:
                                              word=f" w{number}{suffix}", probability=0.9))
                 start = None
         self.calls.append((options.get("initial_prompt") or "", [w.word for w in words]))
+        self.temperatures.append(options.get("temperature", "faster-whisper's default"))
         return iter([SimpleNamespace(words=words)]), SimpleNamespace(language="en")
 
 
@@ -232,3 +234,15 @@ def test_words_that_never_agree_are_committed_at_the_bound_not_cut_away():
     committed = stream_through(StreamingRecognizer(model, options), spoken_stream(6))
     assert word_numbers(committed) == list(range(18))
     assert model.longest_buffer_s <= 5.0
+
+
+def test_a_step_is_decoded_once_greedily_never_again_at_rising_temperatures():
+    # faster-whisper's default retries a window at temperatures 0.2 ... 1.0 when its text looks
+    # unsure, as a buffer cut mid-word often does: one such live step took 10x the others.
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    model = ScriptedModel()
+    recognizer = StreamingRecognizer(model, StreamingOptions(language="en"))
+    stream_through(recognizer, spoken_stream(3))
+    assert model.temperatures and all(t == [0.0] for t in model.temperatures), model.temperatures
+    assert StreamingOptions().as_dict()["temperatures"] == [0.0]  # recorded with the draft
