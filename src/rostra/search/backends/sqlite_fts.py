@@ -97,7 +97,6 @@ def connect_index(path: str | Path):
 
 
 _local = threading.local()
-_vector_counts: dict[tuple[str, str], tuple[int, int]] = {}
 
 
 class SqliteBackend(SearchBackend):
@@ -325,33 +324,16 @@ class SqliteBackend(SearchBackend):
         return {(speech_id, language, kind): count for speech_id, language, kind, count in rows}
 
     def _vector_counts(self, generation: str) -> tuple[int, int]:
-        """(every vector, vectors that are not cues), counted once per index generation."""
-        key = (str(self.path.resolve()), generation)
-        counts = _vector_counts.get(key)
-        if counts is None:
-            counts = self.connection.execute(
+        return vector_cache.vector_counts(
+            str(self.path.resolve()), generation, lambda: self.connection.execute(
                 "SELECT count(*), count(*) FILTER (WHERE kind != ?) FROM search_vec_doc",
-                (CUE_KIND,)).fetchone()
-            _vector_counts.clear()  # one index per process in practice; old generations go
-            _vector_counts[key] = counts = (int(counts[0]), int(counts[1]))
-        return counts
+                (CUE_KIND,)).fetchone())
 
     def _in_process_copy(self):
-        """``(key, generation, load)`` of the in-process copy to search, or None for vec0.
-
-        Every vector while they fit in ``vector_cache.MAX_VECTORS``; beyond that the windows
-        and metadata only (cue vectors then serve to point a window at its sentence, read by
-        transcript from the table), since a vec0 scan of every cue costs seconds per query
-        (bench/search_speed.py: 509k vectors at 514 speeches).
-        """
+        """``(key, generation, load)`` of the in-process copy to search, or None for vec0."""
         generation = self._meta("vector_generation")
-        everything, without_cues = self._vector_counts(generation)
-        key = str(self.path.resolve())
-        if everything <= vector_cache.MAX_VECTORS:
-            return key, generation, self._load_vectors
-        if without_cues <= vector_cache.MAX_VECTORS:
-            return key + "#without-cues", generation, lambda: self._load_vectors(cues=False)
-        return None
+        return vector_cache.copy_for(str(self.path.resolve()), generation,
+                                     self._vector_counts(generation), self._load_vectors)
 
     def vector_search(self, vector, *, signature, speech_ids, languages, limit):
         if (not self._vector_table_exists() or self.vector_signature() != signature
@@ -406,7 +388,7 @@ class SqliteBackend(SearchBackend):
         if not self._vector_table_exists():
             return []
         generation = self._meta("vector_generation")
-        if self._vector_counts(generation)[0] <= vector_cache.MAX_VECTORS:
+        if vector_cache.all_in_memory(self._vector_counts(generation)):
             # The semantic query that found the window has just loaded the copy in memory.
             return vector_cache.cue_vectors(
                 key=str(self.path.resolve()), generation=generation,
