@@ -85,7 +85,7 @@ def child(variant: str, audio: str) -> None:
     else:
         from rostra.pipeline.asr.faster_whisper_engine import FasterWhisperEngine
         from rostra.pipeline.segmentation import cues_from_segments
-        from rostra.pipeline.types import AsrOptions
+        from rostra.pipeline.types import AsrOptions, pause_ms_for
 
         # The same settings `rostra process` reads (ROSTRA_ASR_COMPUTE_TYPE, _BEAM_SIZE…).
         engine = FasterWhisperEngine(
@@ -104,7 +104,8 @@ def child(variant: str, audio: str) -> None:
         if variant != "rostra":
             batched = "true" if variant == "batched" else "false"
         options = AsrOptions(beam_size=asr_setting("ROSTRA_ASR_BEAM_SIZE"),
-                             batched=batched == "true")
+                             batched=batched == "true",
+                             chunk_pause_ms=pause_ms_for(asr_setting("ROSTRA_ASR_CHUNKS")))
         result = engine.transcribe_file(Path(audio), options=options)
         cues_from_segments(result.segments)
         text = result.text

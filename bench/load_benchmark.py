@@ -5,8 +5,9 @@
 
 Builds the web suites' small archive (tests/server/make_archive.py) in a temporary data dir,
 with a 10-minute recording (larger than any socket buffer, so slow readers really hold their
-downloads), starts `rostra serve` twice (page cache on, then ROSTRA_PAGE_CACHE=false, the
-baseline: every page rendered), and runs wrk against the minimal Django view /healthz (the
+downloads), starts `rostra serve` (page cache on), then the previous server path (Django's ASGI
+application alone under the same uvicorn flags: no front cache, a thread per request), then
+`rostra serve` with ROSTRA_PAGE_CACHE=false (the baseline: every page rendered), and runs wrk against the minimal Django view /healthz (the
 ceiling: same server, same middleware, no database), the home page, a speech page, search, a
 feed and a media range request, at 16 and 64 connections. Then 200 slow clients hold media
 downloads open while the home and speech pages are timed. The goals of issue 15 are checked at
@@ -205,27 +206,36 @@ def compare_servers(data_dir: Path, seconds: int) -> None:
         "uvicorn x2 (rostra serve)": [sys.executable, "-m", "rostra", "serve", "--port",
                                       str(port), "--workers", "2", "--no-worker"],
         "granian asgi x2": [sys.executable, "-m", "granian", "--interface", "asgi", "--workers",
-                            "2", "--port", str(port), "--log-level", "error",
-                            "rostra.asgi:application"],
+                            "2", "--port", str(port), "--log-level", "error", "--loop",
+                            "uvloop", "rostra.asgi:application"],
         "gunicorn gthread x2x8 (WSGI)": [sys.executable, "-m", "gunicorn", "-w", "2",
                                          "--threads", "8", "-k", "gthread", "-b",
                                          f"127.0.0.1:{port}", "rostra.wsgi:application"],
     }
     print(f"\nservers at 64 connections (load {load()})")
-    print(f"{'server':30} {'/healthz req/s':>14} {'home req/s':>10} {'home p99 ms':>11}")
+    print(f"{'server':30} " + " ".join(f"{name[:12] + ' req/s':>18} {'p99 ms':>7}"
+                                       for name, _, _ in TARGETS))
     for name, command in servers.items():
         process = start(command, env, base)
         try:
-            ceiling = wrk(base + "/healthz", 64, seconds)
-            home = wrk(base + "/en/", 64, seconds)
+            rows = [wrk(base + path, 64, seconds, headers) for _, path, headers in TARGETS]
         finally:
             stop(process)
-        print(f"{name:30} {ceiling['rate']:>14.0f} {home['rate']:>10.0f} {home['p99_ms']:>11.0f}")
+        print(f"{name:30} " + " ".join(f"{row['rate']:>18.0f} {row['p99_ms']:>7.0f}"
+                                       for row in rows))
 
 
 def serve_command(port: int, workers: int) -> list[str]:
     return [sys.executable, "-m", "rostra", "serve", "--port", str(port), "--workers",
             str(workers), "--no-worker"]
+
+
+def previous_path_command(port: int, workers: int) -> list[str]:
+    """The server as it was before the front cache and the long-lived request threads: the
+    same uvicorn flags as rostra serve, serving Django's ASGI application alone."""
+    return [sys.executable, "-m", "uvicorn", "rostra.asgi:django_application", "--port",
+            str(port), "--workers", str(workers or 2), "--http", "httptools", "--loop", "uvloop",
+            "--lifespan", "off", "--no-access-log", "--log-level", "warning"]
 
 
 def compare_workers(data_dir: Path, seconds: int, counts: list[int]) -> None:
@@ -262,11 +272,16 @@ def main() -> None:
     print(f"wrk on loopback, rostra serve --workers {args.workers or 'default'}, "
           f"{os.cpu_count()} cores, load {load()}")
     goals = []
-    for label, extra in (("page cache on (default)", {}),
-                         ("baseline: ROSTRA_PAGE_CACHE=false", {"ROSTRA_PAGE_CACHE": "false"})):
+    configurations = [
+        ("page cache on (default)", serve_command, {}),
+        ("previous server path: Django's ASGI application alone, page cache on",
+         previous_path_command, {}),
+        ("baseline: ROSTRA_PAGE_CACHE=false", serve_command, {"ROSTRA_PAGE_CACHE": "false"}),
+    ]
+    for label, command, extra in configurations:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        process = start(serve_command(port, args.workers), env_for(data_dir, **extra), base)
+        process = start(command(port, args.workers), env_for(data_dir, **extra), base)
         try:
             print(f"\nload before {label}: {load()}")
             results = run_targets(base, args.seconds, label)

@@ -1,8 +1,29 @@
-"""The ASGI entry point: the production server and long-lived streams (live captions) use it."""
+"""The ASGI entry point: the production server and long-lived streams (live captions) use it.
+
+``application`` is Django's ASGI application with two layers in front, both measured in
+bench/RESULTS.md ("Production server and load"): rostra.public.front_cache answers repeated
+requests for cached public pages without entering Django (ROSTRA_PAGE_CACHE=false turns it
+off with the page cache), and rostra.core.request_threads runs Django's synchronous code on
+ROSTRA_WEB_THREADS long-lived threads. ``django_application`` is Django's alone (the load
+benchmark's baseline)."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from django.conf import settings  # noqa: E402  (after Django is set up)
+
+from rostra.core.request_threads import LongLivedRequestThreads  # noqa: E402
+from rostra.public.front_cache import FrontPageCache  # noqa: E402
+
+
+def layered(app):
+    if settings.ROSTRA_WEB_THREADS > 0:
+        app = LongLivedRequestThreads(app, threads=settings.ROSTRA_WEB_THREADS)
+    return FrontPageCache(app)
+
+
+application = layered(django_application)

@@ -135,6 +135,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_ASR_BATCHED", parse_choice("auto", "true", "false"), "auto",
             "Batched recognition (faster-whisper BatchedInferencePipeline); auto batches "
             "recordings of a minute or more."),
+    Setting("ROSTRA_ASR_CHUNKS", parse_choice("pauses", "vad"), "pauses",
+            "How batched recognition cuts a recording into 30-second chunks: at its pauses, "
+            "each chunk as spoken (fewer wrong words), or faster-whisper's own VAD chunks."),
     Setting("ROSTRA_ASR_GLOSSARY", parse_choice("hotwords", "prompt", "none"), "hotwords",
             "How speech recognition gets the speech's program names (speakers, topics, room, "
             "city): faster-whisper hotwords, its initial prompt, or none."),
@@ -188,6 +191,9 @@ SETTINGS: tuple[Setting, ...] = (
             "sitemaps and embed codes; empty uses the host each request came in on."),
     Setting("ROSTRA_WEB_WORKERS", parse_int, 0,
             "Web server processes for rostra serve; 0 picks one per CPU core (at least 2)."),
+    Setting("ROSTRA_WEB_THREADS", parse_int, 2,
+            "Threads per web server process that run Django's synchronous code, kept between "
+            "requests; 0 lets Django start a thread for every request."),
     Setting("ROSTRA_MEDIA_OFFLOAD", parse_choice("none", "x-accel-redirect", "x-sendfile"), "none",
             "Let the front web server send recordings: x-accel-redirect (nginx) or x-sendfile "
             "(Apache, lighttpd); none sends them from rostra itself."),

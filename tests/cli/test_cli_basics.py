@@ -86,3 +86,14 @@ def test_status_table_names_the_language_of_each_transcripts_row():
         ["transcripts in English (en)", "asr 1, mt 1"],
         ["transcripts in Persian (fa)", "human 1, mt 1"],
     ]
+
+
+def test_status_recount_says_what_it_recounted_and_keeps_json_clean(tmp_path):
+    data = tmp_path / "data"
+    assert run_rostra("init", "--password", "demo-password-1", data_dir=data).returncode == 0
+    plain = run_rostra("status", "--recount", data_dir=data)
+    assert plain.returncode == 0, plain.stderr
+    assert "recounted published speeches for 0 speakers and 0 topics" in plain.stdout
+    scripted = run_rostra("status", "--recount", "--json", data_dir=data)
+    assert scripted.returncode == 0 and scripted.json()["speeches"] == 0
+    assert "recounted" in scripted.stderr

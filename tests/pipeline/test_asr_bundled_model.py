@@ -77,6 +77,38 @@ def test_cues_from_real_words_respect_the_limits(result):
     assert normalized(" ".join(cue.text for cue in cues)) == normalized(SENTENCE)
 
 
+def test_batched_chunks_cut_at_pauses_hear_every_sentence(engine, tmp_path):
+    """The real batched pipeline decodes rostra's chunks (more than one here: the recording is
+    longer than Whisper's 30 s) and every chunk's words come back, in order, once."""
+    import wave
+
+    import numpy as np
+
+    from rostra.pipeline.audio import SAMPLE_RATE, decode_audio
+
+    subprocess.run(["espeak-ng", "-w", str(tmp_path / "once.wav"), SENTENCE], check=True,
+                   capture_output=True)
+    once = decode_audio(tmp_path / "once.wav")
+    pause = np.zeros(2 * SAMPLE_RATE, dtype=np.float32)
+    samples = np.concatenate([once, pause] * 4)
+    assert len(samples) > 30 * SAMPLE_RATE
+    path = tmp_path / "four.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    result = engine.transcribe_file(path, options=AsrOptions(language="en", batched=True))
+    assert result.options["chunk_pause_ms"] > 0
+    assert normalized(result.text).count("city library opened a new science wing") == 4
+    starts = [segment.start_ms for segment in result.segments]
+    assert len(starts) == 2 and starts == sorted(starts)
+    # Each chunk starts where a sentence does (faster-whisper's own chunks cut the fourth
+    # sentence in two: its second chunk begins "Visitors can explore").
+    assert all(normalized(segment.text).startswith("the city library")
+               for segment in result.segments)
+
+
 def test_silence_gives_no_segments_and_is_flagged(engine, tmp_path):
     silent = mediafactory.write_audio(tmp_path / "silence.ogg", seconds=3, silent=True)
     result = engine.transcribe_file(silent, options=AsrOptions(language="en"))

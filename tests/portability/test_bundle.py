@@ -150,6 +150,9 @@ def test_restore_in_process_keeps_provenance_and_history(archive, tmp_path, sett
         "faster-whisper", "editor_all"]
     assert (tmp_path / "other-media" / speech.media.path).read_bytes() == AUDIO
     assert speech.speakers.get().names["fa"] == "سارا کریمی"
+    # The counts kept on the rows (not in the bundle) are right after a restore.
+    assert speech.speakers.get().published_speech_count == 1
+    assert [t.published_speech_count for t in speech.topics.all()] == [1] * speech.topics.count()
 
 
 def test_damaged_bundle_is_refused_naming_the_file_and_nothing_is_written(archive, tmp_path):

@@ -119,6 +119,9 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, allow_unicode=True)
     name = models.JSONField(default=dict, help_text="language → name")
     color = models.CharField(max_length=7, blank=True)
+    # Kept by rostra.archive.domain.speech_counts (signals; `rostra program recount` repairs).
+    published_speech_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="published speeches linked to this row")
 
     class Meta:
         ordering = ["event", "slug"]
@@ -148,6 +151,9 @@ class Speaker(models.Model):
                                   help_text="photos/<sha[:2]>/<sha>.<ext> in the media folder")
     photo_source = models.CharField(max_length=1000, blank=True,
                                     help_text="where the program said the photo is")
+    # Kept by rostra.archive.domain.speech_counts (signals; `rostra program recount` repairs).
+    published_speech_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="published speeches linked to this row")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -254,7 +260,11 @@ class Speech(models.Model):
                    # The home page's and the feeds' latest published speeches: read in index
                    # order and stopped at the limit, instead of sorting every published one.
                    models.Index(fields=["state", "-published_at", "-id"],
-                                name="speech_latest_published")]
+                                name="speech_latest_published"),
+                   # The sitemap index's COUNT and MAX(updated_at) of the published speeches,
+                   # read from the index alone.
+                   models.Index(fields=["state", "updated_at"],
+                                name="speech_published_updated")]
 
     def __str__(self) -> str:
         return self.display_title()

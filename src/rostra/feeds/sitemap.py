@@ -24,6 +24,8 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 MAIN_PAGES = ("public:home", "public:program", "public:speakers", "public:browse", "public:about")
 SLUG_PLACEHOLDER = "--slug--"
+# Anything the generation token does not see (a raw UPDATE) shows within this bound.
+STAMPS_SECONDS = 600
 
 
 def _languages() -> list[str]:
@@ -44,12 +46,28 @@ def _xml_response(write) -> HttpResponse:
     return response
 
 
+def published_stamps() -> dict:
+    """How many speeches are published and when one last changed: counted, not listed (a
+    stepped slice of a queryset reads every id into Python), and kept per content generation
+    (rostra.public.pagecache), since a COUNT and a MAX over every published speech grow with
+    the archive while the token read is one row."""
+    from django.core.cache import cache
+
+    from rostra.public.pagecache import current_generation
+
+    key = "sitemap-stamps:" + current_generation().token
+    stamps = cache.get(key)
+    if stamps is None:
+        stamps = published_speeches().aggregate(latest=Max("updated_at"), total=Count("pk"))
+        cache.set(key, stamps, STAMPS_SECONDS)
+    return stamps
+
+
 def sitemap_index(request):
     """``/sitemap.xml``: the main pages' file, then one file per SPEECHES_PER_FILE speeches."""
     root = site_root(request)
     size = speeches_per_file()
-    # Counted, not listed: a stepped slice of a queryset reads every id into Python first.
-    stamps = published_speeches().aggregate(latest=Max("updated_at"), total=Count("pk"))
+    stamps = published_stamps()
     files = -(-stamps["total"] // size)  # ceiling division
 
     def write(handler):

@@ -59,6 +59,19 @@ class RecognizedSegment:
     no_speech_prob: float = 0.0
 
 
+# Batched chunks end at a pause of at least this long (ROSTRA_ASR_CHUNKS=pauses): shorter
+# ones are the gaps between words, longer ones are rarer than sentences (bench/RESULTS.md).
+PAUSE_MS = 500
+
+
+def pause_ms_for(chunks_setting: str) -> int:
+    """AsrOptions.chunk_pause_ms for a ROSTRA_ASR_CHUNKS value ("pauses" or "vad")."""
+    return PAUSE_MS if chunks_setting == "pauses" else 0
+
+
+BATCH_ONLY_OPTIONS = ("chunk_pause_ms", "chunk_min_seconds")
+
+
 @dataclass(frozen=True)
 class AsrOptions:
     """What a recognition run was asked to do; recorded with its result and in fingerprints."""
@@ -69,6 +82,10 @@ class AsrOptions:
     word_timestamps: bool = True
     batched: bool = False
     batch_size: int = 8
+    # Batched chunks: 0 = faster-whisper's own (VAD regions glued up to 30 s); otherwise
+    # stretches of the recording cut at pauses of at least this many ms (asr/chunking.py).
+    chunk_pause_ms: int = PAUSE_MS
+    chunk_min_seconds: float = 10.0
     condition_on_previous_text: bool = True
     window_seconds: int = 600  # audio decoded and recognized per window (bounds memory)
     # The speech's glossary names (rostra.pipeline.glossary.asr_hints), given to the decoder
@@ -80,6 +97,9 @@ class AsrOptions:
         options = asdict(self)
         for name in ("hotwords", "initial_prompt"):  # absent when unused: older runs match
             if not options[name]:
+                del options[name]
+        if not self.batched:  # how batches are cut means nothing to a sequential run
+            for name in BATCH_ONLY_OPTIONS:
                 del options[name]
         return options
 

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from rostra.archive.models import Speech
 from rostra.pipeline.asr.base import BATCH_FROM_MS, AsrEngine, asr_engine_class
-from rostra.pipeline.types import AsrOptions
+from rostra.pipeline.types import AsrOptions, pause_ms_for
 
 _engines: dict[tuple, AsrEngine] = {}
 _lock = threading.Lock()
@@ -45,6 +45,7 @@ def asr_options_for(speech: Speech) -> AsrOptions:
         beam_size=settings.ROSTRA_ASR_BEAM_SIZE,
         batched=batched == "true",
         batch_size=settings.ROSTRA_ASR_BATCH_SIZE,
+        chunk_pause_ms=pause_ms_for(settings.ROSTRA_ASR_CHUNKS),
         **glossary_hint_options(speech, language),
     )
 

@@ -11,13 +11,20 @@ in every worker process and on every machine sharing the database.
 The comment form's CSRF token is per reader: it is stored as a placeholder and filled in for
 each reader. Each answer carries an ETag and Last-Modified, so a browser that has the page gets
 304 Not Modified without the page being rebuilt.
+
+In front of Django, rostra.public.front_cache answers repeated requests for the pages this
+middleware marks (no per-reader CSRF token in them) on the server's event loop; it learns of
+changes from the generation file this module rewrites whenever a new token is committed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import timezone as dt_timezone
 
@@ -36,6 +43,11 @@ CACHE_ALIAS = "pages"
 # Anything a signal does not see (a raw UPDATE) shows within this bound anyway.
 ENTRY_SECONDS = 600
 CSRF_PLACEHOLDER = "__rostra_csrf_token__"
+# The generation a replayed page was rendered under, for rostra.public.front_cache; that
+# wrapper removes the header before the answer leaves the server.
+FRONT_CACHE_HEADER = "X-Rostra-Page-Generation"
+FRONT_CACHE_SCOPE_KEY = "rostra.front_cache"
+GENERATION_FILE_NAME = "page-generation"
 CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
 PAGE_CACHE_CONTROL = {"no_cache": True}  # a browser keeps it and asks again (304 when unchanged)
@@ -96,11 +108,13 @@ def content_changed(**_ignored) -> None:
     if not updated:
         ContentGeneration.objects.get_or_create(pk=1, defaults={"token": token,
                                                                 "changed_at": now})
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        write_generation_file(token)
     # The change may still be rolled back: then the token goes back too, and the pages cached
     # meanwhile name a token that will never come again. After commit, once more, for pages
     # rendered by other processes between this write and the commit (once per transaction,
     # however many rows it wrote).
-    connection = transaction.get_connection()
     pending = any(entry[1] is _bump_after_commit for entry in connection.run_on_commit)
     if connection.in_atomic_block and not pending:
         transaction.on_commit(_bump_after_commit)
@@ -109,8 +123,33 @@ def content_changed(**_ignored) -> None:
 def _bump_after_commit() -> None:
     from rostra.public.models import ContentGeneration
 
-    ContentGeneration.objects.filter(pk=1).update(token=secrets.token_hex(16),
-                                                  changed_at=timezone.now())
+    token = secrets.token_hex(16)
+    ContentGeneration.objects.filter(pk=1).update(token=token, changed_at=timezone.now())
+    write_generation_file(token)
+
+
+def generation_file():
+    return settings.DATA_DIR / "cache" / GENERATION_FILE_NAME
+
+
+def write_generation_file(token: str) -> None:
+    """Tell every server process on this machine that the committed token changed (they read
+    this small file on each request; the database stays the authority). Replaced in one step,
+    so a reader never sees half a token. A data dir that cannot be written only costs the
+    front cache's freshness bound (front_cache.RECHECK_SECONDS) instead of "at once"."""
+    path = generation_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".generation-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(token)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _eligible(request) -> bool:
@@ -151,7 +190,12 @@ class PublicPageCacheMiddleware:
             entry = self._store(request, key, response, generation)
             if entry is None:
                 return response
-        return self._replay(request, entry, options)
+        response = self._replay(request, entry, options)
+        scope = getattr(request, "scope", None)
+        if (scope is not None and scope.get(FRONT_CACHE_SCOPE_KEY) and not entry["has_csrf"]
+                and response.status_code == 200):
+            response[FRONT_CACHE_HEADER] = generation.token
+        return response
 
     def _store(self, request, key, response, generation):
         if response.status_code != 200 or response.streaming or response.cookies:

@@ -57,12 +57,16 @@ def latest_speeches(limit: int = 12) -> list:
     return with_comment_counts(speech_cards().order_by("-published_at", "-pk")[:limit])
 
 
-def page_of(request, items, per_page: int):
+def page_of(request, items, per_page: int, *, count: int | None = None):
     """The ``?page=`` page of ``items`` (a bad or too high number gives the nearest page) and
-    the query string to keep in the page links."""
+    the query string to keep in the page links. ``count``: how many ``items`` there are, when
+    a count kept on a row says so (a COUNT over a join grows with the archive)."""
     from django.core.paginator import Paginator
 
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is never computed
+    page = paginator.get_page(request.GET.get("page"))
     kept = request.GET.copy()
     kept.pop("page", None)
     return page, (kept.urlencode() + "&" if kept else "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from rostra.archive.domain.speech_counts import recount_for_speeches
 from rostra.archive.models import Speech
 from rostra.archive.signals import speech_changed
 
@@ -20,7 +21,9 @@ def set_speech_state(speech: Speech, state: str, *, reason: str = "",
     ``reason`` is kept only with ``failed``. Publishing also sets ``published_languages``
     (the languages readers see) and, the first time, ``published_at``.
 
-    Side effects: one UPDATE; sends ``speech_changed`` after commit. Returns whether it changed.
+    Side effects: one UPDATE (and the recount of its
+    speakers' and topics' published_speech_count, in the same transaction); sends
+    ``speech_changed`` after commit. Returns whether it changed.
     """
     changes = {"state": state, "failure_reason": reason if state == Speech.State.FAILED else ""}
     if state == Speech.State.PUBLISHED:
@@ -31,6 +34,8 @@ def set_speech_state(speech: Speech, state: str, *, reason: str = "",
     if state in PUBLIC_STATES:
         changes["updated_at"] = timezone.now()
     Speech.objects.filter(pk=speech.pk).update(**changes)
+    # Always, not only when entering or leaving published: this copy's state may be stale.
+    recount_for_speeches([speech.pk])
     for name, value in changes.items():
         setattr(speech, name, value)
     transaction.on_commit(lambda: speech_changed.send(sender=Speech, speech=speech))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from rostra.cli.database import ensure_database
-from rostra.cli.output import console, print_json
+from rostra.cli.output import console, error_console, print_json
 
 
 def register(subparsers, common):
     parser = subparsers.add_parser("status", parents=[common], help="what the archive holds")
     parser.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.add_argument("--recount", action="store_true",
+                        help="first recompute the published-speech counts kept on speakers and "
+                             "topics from their links (safe at any time, e.g. after SQL edits)")
     parser.set_defaults(handler=run)
 
 
@@ -128,6 +131,13 @@ def status_table(status: dict):
 
 def run(args) -> int:
     ensure_database()
+    if args.recount:
+        from rostra.archive.domain.speech_counts import recount_all
+
+        speakers, topics = recount_all()
+        (error_console if args.json else console).print(
+            f"recounted published speeches for {speakers} speakers and {topics} topics",
+            markup=False)
     status = archive_status()
     if args.json:
         print_json(status)

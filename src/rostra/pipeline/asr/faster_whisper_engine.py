@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from rostra.pipeline.asr.base import AsrEngine, ProgressCallback
+from rostra.pipeline.asr.chunking import MAX_CHUNK_SECONDS, SAMPLE_RATE, Chunk, plan_chunks
 from rostra.pipeline.audio import iter_audio_windows, probe_audio
 from rostra.pipeline.weights import choose_device, resolve_asr_model
 from rostra.pipeline.types import (AsrOptions, ModelUnavailable, RecognizedSegment,
@@ -124,14 +125,50 @@ class FasterWhisperEngine(AsrEngine):
         if options.initial_prompt:
             common["initial_prompt"] = options.initial_prompt
         if options.batched:
-            from faster_whisper import BatchedInferencePipeline
-
-            pipeline = BatchedInferencePipeline(model)
-            found, info = pipeline.transcribe(samples, batch_size=options.batch_size, **common)
+            found, info = recognize_batched(model, samples, language, options)
         else:
             found, info = model.transcribe(
                 samples, condition_on_previous_text=options.condition_on_previous_text, **common)
         return found, info
+
+
+def recognize_batched(model, samples, language, options: AsrOptions):
+    """Batched recognition of one window: (segments in time order, faster-whisper's info)."""
+    from faster_whisper import BatchedInferencePipeline
+
+    common = dict(language=language, beam_size=options.beam_size,
+                  word_timestamps=options.word_timestamps, batch_size=options.batch_size)
+    if options.hotwords:
+        common["hotwords"] = options.hotwords
+    if options.initial_prompt:
+        common["initial_prompt"] = options.initial_prompt
+    pipeline = BatchedInferencePipeline(model)
+    chunks = _chunks_at_pauses(samples, options) if options.chunk_pause_ms else []
+    if not chunks:  # faster-whisper's own chunks (also what it makes of a silent window)
+        found, info = pipeline.transcribe(samples, vad_filter=options.vad_filter, **common)
+        return list(found), info
+    clips = [dict(zip(("start", "end"), chunk.seconds)) for chunk in chunks]
+    found, info = pipeline.transcribe(samples, clip_timestamps=clips, vad_filter=False, **common)
+    per_chunk: dict[int, list] = {}
+    for segment in found:  # a segment's seek is its chunk's start, in frames
+        per_chunk.setdefault(segment.seek, []).append(segment)
+    frames = model.frames_per_second
+    # The pipeline's own arithmetic: clip start in samples, back to seconds, then frames.
+    texts = [per_chunk.get(int(int(clip["start"] * SAMPLE_RATE) / SAMPLE_RATE * frames), [])
+             for clip in clips]
+    return [segment for chunk_segments in texts for segment in chunk_segments], info
+
+
+def _chunks_at_pauses(samples, options: AsrOptions) -> list[Chunk]:
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if options.vad_filter:
+        vad = VadOptions(min_silence_duration_ms=options.chunk_pause_ms, speech_pad_ms=200,
+                         max_speech_duration_s=MAX_CHUNK_SECONDS - 1)
+        regions = [(r["start"], r["end"]) for r in get_speech_timestamps(samples, vad)]
+    else:
+        regions = [(0, len(samples))]
+    return plan_chunks(regions, min_seconds=options.chunk_min_seconds)
 
 
 def _convert_segment(segment, offset_ms: int) -> RecognizedSegment:

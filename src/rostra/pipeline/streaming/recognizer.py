@@ -51,11 +51,15 @@ class StreamingOptions:
     behind_max_buffer_seconds: float = 8.0  # the smaller window used when behind
     # The encoder reads the buffer's length, not Whisper's padded 30 s (audio_context.py).
     short_context: bool = True
+    # Greedy decoding only: Whisper's fallback re-decodes a window at rising temperatures
+    # when its text looks repetitive or unsure, which a buffer cut mid-word often does; one
+    # such step measured 10x the others (5-7 s), and the next step re-reads the audio anyway.
+    temperatures: tuple[float, ...] = (0.0,)
 
     def as_dict(self) -> dict:
         return {"language": self.language, "beam_size": self.beam_size, "vad": self.vad,
                 "policy": "local-agreement-2", "trim_seconds": self.trim_seconds,
-                "short_context": self.short_context,
+                "short_context": self.short_context, "temperatures": list(self.temperatures),
                 "max_buffer_seconds": self.max_buffer_seconds}
 
 
@@ -212,6 +216,7 @@ class StreamingRecognizer:
             segments, info = self.model.transcribe(
                 self.buffer, language=self.options.language, beam_size=self.options.beam_size,
                 word_timestamps=True, vad_filter=self.options.vad,
+                temperature=list(self.options.temperatures),
                 condition_on_previous_text=False, initial_prompt=self._prompt())
             for segment in segments:
                 for word in segment.words or ():

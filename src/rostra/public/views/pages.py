@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -32,8 +32,9 @@ def current_event():
 @public_page
 def home(request):
     event = current_event()
-    topics = (Topic.objects.annotate(speech_count=Count("speeches", filter=PUBLISHED))
-              .filter(speech_count__gt=0).order_by("-speech_count", "slug"))
+    topics = (Topic.objects.filter(published_speech_count__gt=0)
+              .annotate(speech_count=F("published_speech_count"))
+              .order_by("-published_speech_count", "slug"))
     total = published_speeches().count()
     return render(request, "public/home.html", {
         "event": event,
@@ -79,7 +80,9 @@ def topic(request, slug):
     if not topics:
         raise Http404("no such topic")
     speeches = speech_cards().filter(topics__in=topics).order_by("starts_at", "slug").distinct()
-    page, page_query = page_of(request, speeches, LIST_PAGE)
+    # A speech belongs to one event and so to at most one of these topics: the kept counts add.
+    page, page_query = page_of(request, speeches, LIST_PAGE,
+                               count=sum(t.published_speech_count for t in topics))
     return render(request, "public/topic.html", {
         "topic": topics[0], "speeches": with_comment_counts(page), "page": page,
         "page_query": page_query})
@@ -108,9 +111,8 @@ def speaker_photo(request, slug):
 
 @public_page
 def speakers(request):
-    people = (Speaker.objects.annotate(speech_count=Count("speeches", filter=PUBLISHED,
-                                                          distinct=True))
-              .filter(speech_count__gt=0).order_by("slug"))
+    people = (Speaker.objects.filter(published_speech_count__gt=0)
+              .annotate(speech_count=F("published_speech_count")).order_by("slug"))
     page, page_query = page_of(request, people, SPEAKERS_PAGE)
     return render(request, "public/speakers.html",
                   {"speakers": list(page), "page": page, "page_query": page_query})
