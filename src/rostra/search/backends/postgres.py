@@ -48,6 +48,10 @@ VECTOR_COLUMNS = ("speech_id bigint NOT NULL, scope text NOT NULL, kind text NOT
                   "field text NOT NULL DEFAULT '', language text NOT NULL, transcript_id bigint, "
                   "segment_id bigint, start_ms bigint, end_ms bigint")
 
+# What a vector hit carries, in vector_cache.Metadata's order.
+METADATA_COLUMNS = ("speech_id, kind, field, language, transcript_id, segment_id, start_ms, "
+                    "end_ms")
+
 # tsvector positions stop at 16383 and a lexeme at 2 KB: long texts keep their first terms.
 MAX_POSITIONS = 16000
 MAX_TERM_BYTES = 1000
@@ -302,30 +306,47 @@ class PostgresBackend(SearchBackend):
         if self.vector_signature() != signature:
             return []
         query = np.asarray(vector, dtype=np.float32)
-        columns = ("speech_id, kind, field, language, transcript_id, segment_id, start_ms, "
-                   "end_ms")
-        filters, params = self._filters(speech_ids, languages)
         if self.has_pgvector():
+            filters, params = self._filters(speech_ids, languages)
             literal = "[" + ",".join(f"{x:.7g}" for x in query) + "]"
             with self._cursor() as cursor:
                 cursor.execute(
-                    f"SELECT {columns}, 1 - (embedding <=> %s::vector) AS score FROM search_vec "
-                    f"WHERE true{filters} ORDER BY embedding <=> %s::vector LIMIT %s",
-                    [literal, *params, literal, int(limit)])
+                    f"SELECT {METADATA_COLUMNS}, 1 - (embedding <=> %s::vector) AS score "
+                    f"FROM search_vec WHERE true{filters} ORDER BY embedding <=> %s::vector "
+                    "LIMIT %s", [literal, *params, literal, int(limit)])
                 rows = cursor.fetchall()
             return [DocumentHit(speech_id=r[0], kind=r[1], field=r[2], language=r[3],
                                 transcript_id=r[4], segment_id=r[5], start_ms=r[6], end_ms=r[7],
                                 score=float(r[8])) for r in rows]
-        return self._vector_search_in_process(query, columns, speech_ids, languages, limit)
+        key, generation, load = self._in_process_copy()
+        return vector_cache.search(key=key, generation=generation, load=load, query=query,
+                                   speech_ids=speech_ids, languages=languages, limit=limit)
+
+    def _vector_counts(self, generation: str) -> tuple[int, int]:
+        def count():
+            with self._cursor() as cursor:
+                cursor.execute("SELECT count(*), count(*) FILTER (WHERE kind != %s) "
+                               "FROM search_vec", [CUE_KIND])
+                return cursor.fetchone()
+
+        return vector_cache.vector_counts(self._cache_key, generation, count)
+
+    def _in_process_copy(self):
+        """The copy to search without pgvector (the windows alone beyond the limit: there is
+        no other scan here)."""
+        generation = self._meta("vector_generation")
+        return vector_cache.copy_for(self._cache_key, generation,
+                                     self._vector_counts(generation), self._load_vectors,
+                                     windows_beyond_limit=True)
 
     def cue_vectors(self, *, transcript_id, start_ms, end_ms):
         if not self.has_pgvector() and self.vector_signature():
-            columns = ("speech_id, kind, field, language, transcript_id, segment_id, start_ms, "
-                       "end_ms")
-            return vector_cache.cue_vectors(
-                key=self._cache_key, generation=self._meta("vector_generation"),
-                load=lambda: self._load_vectors(columns), transcript_id=transcript_id,
-                start_ms=start_ms, end_ms=end_ms)
+            generation = self._meta("vector_generation")
+            if vector_cache.all_in_memory(self._vector_counts(generation)):
+                return vector_cache.cue_vectors(
+                    key=self._cache_key, generation=generation,
+                    load=lambda: self._load_vectors(True), transcript_id=transcript_id,
+                    start_ms=start_ms, end_ms=end_ms)
         self.ensure_schema()
         with self._cursor() as cursor:
             if not self._vector_table_exists(cursor):
@@ -347,28 +368,22 @@ class PostgresBackend(SearchBackend):
             return super().vector_search_by_language(vector, signature=signature,
                                                      speech_ids=speech_ids,
                                                      languages=languages, limit=limit)
-        columns = ("speech_id, kind, field, language, transcript_id, segment_id, start_ms, "
-                   "end_ms")
+        key, generation, load = self._in_process_copy()
         return vector_cache.search_by_language(
-            key=self._cache_key, generation=self._meta("vector_generation"),
-            load=lambda: self._load_vectors(columns), query=np.asarray(vector, dtype=np.float32),
+            key=key, generation=generation, load=load, query=np.asarray(vector, dtype=np.float32),
             speech_ids=speech_ids, languages=languages, limit=limit)
 
-    def _load_vectors(self, columns: str) -> tuple[list, np.ndarray]:
+    def _load_vectors(self, cues: bool = True) -> tuple[list, np.ndarray]:
         with self._cursor() as cursor:
-            cursor.execute(f"SELECT {columns}, embedding FROM search_vec ORDER BY id")
+            cursor.execute(f"SELECT {METADATA_COLUMNS}, embedding FROM search_vec"
+                           + ("" if cues else " WHERE kind != %s") + " ORDER BY id",
+                           [] if cues else [CUE_KIND])
             rows = cursor.fetchall()
         if not rows:
             return [], np.zeros((0, 1), dtype=np.float32)
         matrix = np.frombuffer(b"".join(bytes(row[8]) for row in rows),
                                dtype=np.float32).reshape(len(rows), -1)
         return [tuple(row[:8]) for row in rows], matrix
-
-    def _vector_search_in_process(self, query, columns, speech_ids, languages, limit):
-        return vector_cache.search(
-            key=self._cache_key, generation=self._meta("vector_generation"),
-            load=lambda: self._load_vectors(columns), query=query, speech_ids=speech_ids,
-            languages=languages, limit=limit)
 
     def indexed_entries(self):
         self.ensure_schema()

@@ -81,6 +81,10 @@ def sqlite_module():
     return dbapi2
 
 
+INDEX_MMAP_BYTES = 1 << 34  # address space, not memory: pages are the OS page cache's
+INDEX_CACHE_KIB = 64 * 1024
+
+
 def connect_index(path: str | Path):
     """A connection to an index file with sqlite-vec loaded."""
     import sqlite_vec
@@ -93,11 +97,16 @@ def connect_index(path: str | Path):
     connection.enable_load_extension(False)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
+    # SQLite's own page cache is 2 MB by default: a keyword query's documents lie scattered
+    # over an index of hundreds of MB, and re-reading their pages through read() cost ~20 ms
+    # a query at 514 speeches (cProfile, bench/search_speed.py). Mapping the file serves them
+    # from the OS page cache; a bigger cache keeps the FTS pages a query reads again.
+    connection.execute(f"PRAGMA mmap_size={INDEX_MMAP_BYTES}")
+    connection.execute(f"PRAGMA cache_size=-{INDEX_CACHE_KIB}")
     return connection
 
 
 _local = threading.local()
-_vector_counts: dict[tuple[str, str], tuple[int, int]] = {}
 
 
 class SqliteBackend(SearchBackend):
@@ -325,33 +334,16 @@ class SqliteBackend(SearchBackend):
         return {(speech_id, language, kind): count for speech_id, language, kind, count in rows}
 
     def _vector_counts(self, generation: str) -> tuple[int, int]:
-        """(every vector, vectors that are not cues), counted once per index generation."""
-        key = (str(self.path.resolve()), generation)
-        counts = _vector_counts.get(key)
-        if counts is None:
-            counts = self.connection.execute(
+        return vector_cache.vector_counts(
+            str(self.path.resolve()), generation, lambda: self.connection.execute(
                 "SELECT count(*), count(*) FILTER (WHERE kind != ?) FROM search_vec_doc",
-                (CUE_KIND,)).fetchone()
-            _vector_counts.clear()  # one index per process in practice; old generations go
-            _vector_counts[key] = counts = (int(counts[0]), int(counts[1]))
-        return counts
+                (CUE_KIND,)).fetchone())
 
     def _in_process_copy(self):
-        """``(key, generation, load)`` of the in-process copy to search, or None for vec0.
-
-        Every vector while they fit in ``vector_cache.MAX_VECTORS``; beyond that the windows
-        and metadata only (cue vectors then serve to point a window at its sentence, read by
-        transcript from the table), since a vec0 scan of every cue costs seconds per query
-        (bench/search_speed.py: 509k vectors at 514 speeches).
-        """
+        """``(key, generation, load)`` of the in-process copy to search, or None for vec0."""
         generation = self._meta("vector_generation")
-        everything, without_cues = self._vector_counts(generation)
-        key = str(self.path.resolve())
-        if everything <= vector_cache.MAX_VECTORS:
-            return key, generation, self._load_vectors
-        if without_cues <= vector_cache.MAX_VECTORS:
-            return key + "#without-cues", generation, lambda: self._load_vectors(cues=False)
-        return None
+        return vector_cache.copy_for(str(self.path.resolve()), generation,
+                                     self._vector_counts(generation), self._load_vectors)
 
     def vector_search(self, vector, *, signature, speech_ids, languages, limit):
         if (not self._vector_table_exists() or self.vector_signature() != signature
@@ -406,7 +398,7 @@ class SqliteBackend(SearchBackend):
         if not self._vector_table_exists():
             return []
         generation = self._meta("vector_generation")
-        if self._vector_counts(generation)[0] <= vector_cache.MAX_VECTORS:
+        if vector_cache.all_in_memory(self._vector_counts(generation)):
             # The semantic query that found the window has just loaded the copy in memory.
             return vector_cache.cue_vectors(
                 key=str(self.path.resolve()), generation=generation,

@@ -6,8 +6,9 @@ through the database engine for every query — about 50 ms for 46,000 384-d vec
 takes ~5 ms (bench/search_speed.py). The copy is loaded on the first semantic query
 (71 MB for a 514-speech conference at 384 dimensions) and reloaded when the index's
 *generation* (a random token the backend writes with every vector change) differs, so every
-process sees every change. Above ``MAX_VECTORS`` SQLite asks vec0's KNN scan instead;
-PostgreSQL uses this copy only when pgvector is not installed.
+process sees every change. Above ``MAX_VECTORS`` the copy holds the windows and metadata only
+(:func:`copy_for`) and a window's cue vectors are read by transcript from the table; beyond
+that SQLite asks vec0's KNN scan. PostgreSQL uses this copy only when pgvector is not installed.
 """
 
 from __future__ import annotations
@@ -122,6 +123,45 @@ def cue_vectors(*, key: str, generation: str,
               if rows[i][6] >= start_ms and rows[i][7] <= end_ms]
     return [(rows[i][5], rows[i][6], rows[i][7], entry.matrix[i])
             for i in sorted(inside, key=lambda i: rows[i][6])]
+
+
+_counts: dict[tuple[str, str], tuple[int, int]] = {}
+
+
+def vector_counts(key: str, generation: str, count: Callable[[], tuple[int, int]]
+                  ) -> tuple[int, int]:
+    """``(every vector, vectors that are not cues)`` of index ``key``, counted once per
+    generation (counting 5 million rows costs more than a query)."""
+    counts = _counts.get((key, generation))
+    if counts is None:
+        everything, without_cues = count()
+        with _lock:
+            _counts.clear()  # one index per process in practice; old generations go
+            _counts[(key, generation)] = counts = (int(everything), int(without_cues))
+    return counts
+
+
+def all_in_memory(counts: tuple[int, int]) -> bool:
+    """Whether the copy holds the cue vectors too (else they are read from the table)."""
+    return counts[0] <= MAX_VECTORS
+
+
+def copy_for(key: str, generation: str, counts: tuple[int, int],
+             load: Callable[[bool], tuple[list[Metadata], np.ndarray]], *,
+             windows_beyond_limit: bool = False):
+    """``(key, generation, load)`` of the in-process copy to search, or None.
+
+    Every vector while they fit in ``MAX_VECTORS``; beyond that the windows and metadata only
+    (cue vectors then serve to point a window at its sentence, read by transcript), since
+    scanning every cue costs seconds per query (bench/search_speed.py: 509k vectors at 514
+    speeches). ``load(cues)`` reads the vectors. Windows beyond the limit too: None, unless
+    ``windows_beyond_limit`` (a backend with no scan of its own).
+    """
+    if all_in_memory(counts):
+        return key, generation, lambda: load(True)
+    if counts[1] <= MAX_VECTORS or windows_beyond_limit:
+        return key + "#without-cues", generation, lambda: load(False)
+    return None
 
 
 def forget(key: str) -> None:
