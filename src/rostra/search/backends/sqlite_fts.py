@@ -81,10 +81,6 @@ def sqlite_module():
     return dbapi2
 
 
-INDEX_MMAP_BYTES = 1 << 34  # address space, not memory: pages are the OS page cache's
-INDEX_CACHE_KIB = 64 * 1024
-
-
 def connect_index(path: str | Path):
     """A connection to an index file with sqlite-vec loaded."""
     import sqlite_vec
@@ -97,12 +93,6 @@ def connect_index(path: str | Path):
     connection.enable_load_extension(False)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
-    # SQLite's own page cache is 2 MB by default: a keyword query's documents lie scattered
-    # over an index of hundreds of MB, and re-reading their pages through read() cost ~20 ms
-    # a query at 514 speeches (cProfile, bench/search_speed.py). Mapping the file serves them
-    # from the OS page cache; a bigger cache keeps the FTS pages a query reads again.
-    connection.execute(f"PRAGMA mmap_size={INDEX_MMAP_BYTES}")
-    connection.execute(f"PRAGMA cache_size=-{INDEX_CACHE_KIB}")
     return connection
 
 
