@@ -96,9 +96,12 @@ class GenerationWatch:
 def _read_generation():
     """The token, on asgiref's shared thread: outside any request, so nothing else closes a
     connection there that broke (a database restart) or outlived CONN_MAX_AGE."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
-    close_old_connections()
+    # Inside a transaction (a test's, which wraps this thread's work) the connection is in use,
+    # and closing it for its autocommit state would end that transaction (PostgreSQL).
+    if not connection.in_atomic_block:
+        close_old_connections()
     return current_generation()
 
 
