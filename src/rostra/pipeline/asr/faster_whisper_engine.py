@@ -118,30 +118,29 @@ class FasterWhisperEngine(AsrEngine):
             processing_seconds=round(time.monotonic() - started, 2))
 
     def _recognize_window(self, model, samples, language, options: AsrOptions):
-        common = dict(language=language, beam_size=options.beam_size,
-                      word_timestamps=options.word_timestamps, vad_filter=options.vad_filter)
-        if options.hotwords:
-            common["hotwords"] = options.hotwords
-        if options.initial_prompt:
-            common["initial_prompt"] = options.initial_prompt
         if options.batched:
-            found, info = recognize_batched(model, samples, language, options)
-        else:
-            found, info = model.transcribe(
-                samples, condition_on_previous_text=options.condition_on_previous_text, **common)
-        return found, info
+            return recognize_batched(model, samples, language, options)
+        return model.transcribe(samples, vad_filter=options.vad_filter,
+                                condition_on_previous_text=options.condition_on_previous_text,
+                                **decoding_options(language, options))
+
+
+def decoding_options(language, options: AsrOptions) -> dict:
+    """What sequential and batched recognition both pass to faster-whisper."""
+    common = dict(language=language, beam_size=options.beam_size,
+                  word_timestamps=options.word_timestamps)
+    if options.hotwords:
+        common["hotwords"] = options.hotwords
+    if options.initial_prompt:
+        common["initial_prompt"] = options.initial_prompt
+    return common
 
 
 def recognize_batched(model, samples, language, options: AsrOptions):
     """Batched recognition of one window: (segments in time order, faster-whisper's info)."""
     from faster_whisper import BatchedInferencePipeline
 
-    common = dict(language=language, beam_size=options.beam_size,
-                  word_timestamps=options.word_timestamps, batch_size=options.batch_size)
-    if options.hotwords:
-        common["hotwords"] = options.hotwords
-    if options.initial_prompt:
-        common["initial_prompt"] = options.initial_prompt
+    common = dict(decoding_options(language, options), batch_size=options.batch_size)
     pipeline = BatchedInferencePipeline(model)
     chunks = _chunks_at_pauses(samples, options) if options.chunk_pause_ms else []
     if not chunks:  # faster-whisper's own chunks (also what it makes of a silent window)
