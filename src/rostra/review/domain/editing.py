@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from rostra.core.errors import UserError
 from rostra.review.domain import segment_ops
@@ -163,8 +164,9 @@ def revert_to_revision(transcript: Transcript, *, user, number: int, base_revisi
     require_edit_right(user, transcript)
     revision = TranscriptRevision.objects.filter(transcript=transcript, number=number).first()
     if revision is None:
-        raise UserError(f"{transcript} has no revision {number}; see its history for the "
-                        "revisions it has")
+        raise UserError(gettext_noop("%(transcript)s has no revision %(number)s; see its "
+                                     "history for the revisions it has"),
+                        params={"transcript": str(transcript), "number": number})
     return edit_segments(transcript, user=user, base_revision=base_revision,
                          changes=segments_from_snapshot(revision.segments),
                          note=f"reverted to revision {number}", via=via)

@@ -103,8 +103,9 @@ def publish(speech: Speech, *, user, languages: list[str], allow_machine: bool =
         raise UserError(gettext_noop("choose at least one language to publish"), params={})
     unknown = [code for code in languages if code not in settings.ROSTRA_LANGUAGES]
     if unknown:
-        raise UserError(f"{', '.join(unknown)} is not an archive language "
-                        f"({', '.join(settings.ROSTRA_LANGUAGES)})")
+        raise UserError(gettext_noop("%(codes)s is not an archive language (%(languages)s)"),
+                        params={"codes": ", ".join(unknown),
+                                "languages": ", ".join(settings.ROSTRA_LANGUAGES)})
     if not roles.can_publish(user, languages):
         raise PermissionDenied("you may not publish " + ", ".join(languages))
     if speech.state == Speech.State.WITHDRAWN and not roles.can_withdraw(user):
