@@ -33,3 +33,27 @@ def test_the_api_answer_stays_one_english_error_body(client):
     assert response.status_code == 400
     assert response.json()["error"]["message"] == (
         "the parameter 'event' holds a control character (such as NUL); remove it and retry")
+
+
+def test_a_text_field_of_an_upload_form_is_refused_too(client):
+    """Multipart forms (the media upload) carry text fields beside the file: a NUL in one is
+    refused at the edge like any other form field."""
+    response = client.post("/fa/speeches/x/comments/",
+                           {"body": "water\x00 in cities", "attachment": _upload()})
+    assert response.status_code == 400
+    assert "«body»" in response.content.decode("utf-8")
+
+
+def test_an_unreadable_upload_form_is_one_line_in_the_readers_language(client):
+    response = client.post("/fa/speeches/x/comments/", b"--x\r\n\r\nabc",
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    text = response.content.decode("utf-8")
+    assert text.count("\n") == 1 and "Traceback" not in text
+    assert "فرم ارسال‌شده خوانده نمی‌شود" in text
+
+
+def _upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("notes.txt", b"plain notes", content_type="text/plain")

@@ -61,6 +61,10 @@ def validation_message(errors: list[dict]) -> tuple[str, str | None]:
     return f"{where}{message}", field
 
 
+BAD_MULTIPART = ("the multipart body cannot be read (it needs a Content-Type with a boundary, "
+                 "and parts that use it); send the file as multipart/form-data")
+
+
 def install_handlers(api) -> None:
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
@@ -101,9 +105,7 @@ def install_handlers(api) -> None:
 
     @api.exception_handler(MultiPartParserError)
     def on_bad_multipart(request, exc):
-        return error_response(400, "the multipart body cannot be read (it needs a "
-                              "Content-Type with a boundary, and parts that use it); "
-                              "send the file as multipart/form-data", field="file")
+        return error_response(400, BAD_MULTIPART, field="file")
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):

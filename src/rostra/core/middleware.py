@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from django.http import HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rostra.core.params import CONTROL, has_control_characters
+
+
+# Text fields of an upload form (multipart) are read here too: Django parses the body once and
+# the view gets the parsed copy, so this costs no second read of the file.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def refuse_control_characters(get_response):
@@ -21,7 +27,8 @@ def refuse_control_characters(get_response):
             if request.path.startswith("/api/"):
                 from rostra.api.errors import error_response
 
-                return error_response(400, _api_message(kind, name))
+                return error_response(400, _api_message(kind, name),
+                                      field="file" if kind == "multipart" else None)
             # Before LocaleMiddleware: the reader's language from the address or the browser.
             with translation.override(translation.get_language_from_request(
                     request, check_path=True)):
@@ -33,12 +40,19 @@ def refuse_control_characters(get_response):
 
 
 def _api_message(kind: str, name: str) -> str:
+    if kind == "multipart":
+        from rostra.api.errors import BAD_MULTIPART
+
+        return BAD_MULTIPART
     where = {"address": "the address", "parameter": f"the parameter {name!r}",
              "field": f"the form field {name!r}", "json": "a text in the JSON body"}[kind]
     return f"{where} holds a control character (such as NUL); remove it and retry"
 
 
 def _page_message(kind: str, name: str):
+    if kind == "multipart":
+        return _("The uploaded form cannot be read (it was cut off or badly formed); reload "
+                 "the page and send it again.")
     if kind == "parameter":
         return _("The parameter “%(name)s” holds a control character (such as NUL); remove it "
                  "and try again.") % {"name": name}
@@ -55,8 +69,12 @@ def _hostile_part(request) -> tuple[str, str] | None:
     for name, values in request.GET.lists():
         if has_control_characters(name) or any(has_control_characters(v) for v in values):
             return "parameter", _printable(name)
-    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
-        for name, values in request.POST.lists():
+    if request.method == "POST" and request.content_type in FORM_TYPES:
+        try:
+            fields = request.POST.lists()
+        except MultiPartParserError:
+            return "multipart", ""
+        for name, values in fields:
             if has_control_characters(name) or any(has_control_characters(v) for v in values):
                 return "field", _printable(name)
     if request.method in ("POST", "PUT", "PATCH") and _hostile_json(request):
