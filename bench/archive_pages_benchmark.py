@@ -84,11 +84,15 @@ def use_database(wrapper) -> None:
 
 
 def connection_to(path: Path):
+    """A connection of its own to ``path``. Its settings are a copy: Django's
+    ``create_connection`` hands every wrapper the one settings dict, so naming the second file
+    there renamed the first too, and the first connection reopened on the 5,140 file once
+    CONN_MAX_AGE had passed (60 s, inside a run)."""
     from django.db import connections
+    from django.db.utils import load_backend
 
-    wrapper = connections.create_connection("default")
-    wrapper.settings_dict["NAME"] = str(path)
-    return wrapper
+    settings_dict = dict(connections.settings["default"], NAME=str(path))
+    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
 
 
 def render(client, path: str) -> tuple[float, bytes]:
