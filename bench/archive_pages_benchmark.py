@@ -63,8 +63,14 @@ def build(count: int) -> None:
         Comment(speech=speech, name="Reader", body="Thank you for the clear talk.",
                 status="approved") for speech in speeches[::5] for _ in range(3))
     # The rows were written in bulk, past the signals that keep the published-speech counts
-    # on speakers and topics: count them as `rostra status --recount` does.
+    # on speakers and topics and the speeches' language rows: rebuild them as
+    # `rostra status --recount` does (a tree without the language rows has nothing to rebuild).
     recount_all()
+    try:
+        from rostra.archive.domain.speech_languages import rebuild_all
+    except ImportError:
+        return
+    rebuild_all()
 
 
 SCALES = (514, 5140)
