@@ -159,6 +159,11 @@ def main() -> None:
         build(scale)
     load_before = os.getloadavg()[0]
     figures = measure(Client(), databases, args.runs)
+    from rostra.archive.models import Speech
+
+    for scale, database in databases.items():  # each connection still reads its own file
+        use_database(database)
+        assert Speech.objects.count() == scale, (scale, Speech.objects.count())
     print(f"{args.runs} renders per page and scale, interleaved, page cache off; load "
           f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(f"{'page':18} {'p95 514':>8} {'p95 5140':>9} {'ratio':>6} {'p50 514':>8} "
