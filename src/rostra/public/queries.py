@@ -94,19 +94,21 @@ def related_speech_ids(speech, limit: int) -> list[int]:
     a handful of speeches, so the first step is a few rows whatever the archive's size; the
     second walks the published speeches newest first and stops at the limit.
     """
-    shared: dict[int, int] = {}
-    speaker_ids = list(SpeechSpeaker.objects.filter(speech=speech).values_list("speaker_id",
-                                                                               flat=True))
-    for other in (SpeechSpeaker.objects.filter(speaker_id__in=speaker_ids)
-                  .exclude(speech_id=speech.pk).values_list("speech_id", flat=True)):
-        shared[other] = shared.get(other, 0) + 1
-    # By primary key (and the state read here): filtered on the state in SQL, the planner walks
-    # every published speech's index entry instead. A published speech without a date (rows
-    # written past set_speech_state) sorts as the oldest.
-    rows = Speech.objects.filter(pk__in=list(shared)).values_list("pk", "state", "published_at")
-    found = sorted(((-shared[pk], -published_at.timestamp() if published_at else float("inf"),
-                     pk) for pk, state, published_at in rows if state == Speech.State.PUBLISHED))
-    ids = [pk for _, _, pk in found[:limit]]
+    links = getattr(speech, "speaker_links", None)  # prefetched by speech_page()
+    speaker_ids = ([link.speaker_id for link in links] if links is not None else
+                   SpeechSpeaker.objects.filter(speech=speech).values("speaker_id"))
+    # From the speakers' links, with the state read here: filtered on the state in SQL, the
+    # planner walks every published speech's index entry instead.
+    shared: dict[int, list] = {}
+    for other, state, published_at in (
+            SpeechSpeaker.objects.filter(speaker_id__in=speaker_ids).exclude(speech_id=speech.pk)
+            .values_list("speech_id", "speech__state", "speech__published_at")):
+        if state == Speech.State.PUBLISHED:
+            # A published speech without a date (written past set_speech_state): the oldest.
+            entry = shared.setdefault(other, [0, -published_at.timestamp() if published_at
+                                              else float("inf"), other])
+            entry[0] -= 1
+    ids = [pk for _, _, pk in sorted(shared.values())[:limit]]
     if len(ids) < limit:
         on_topics = (Speech.topics.through.objects
                      .filter(topic_id__in=Speech.topics.through.objects.filter(speech=speech)
