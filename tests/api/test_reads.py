@@ -88,6 +88,50 @@ def test_pagination_and_filters(client, event, speech, tokens):
     assert client.get("/api/events").json()["items"][0]["slug"] == "cities-2026"
 
 
+def language_filter(client, language, **extra):
+    body = client.get(f"/api/speeches?language={language}", **extra).json()
+    slugs = [item["slug"] for item in body["items"]]
+    assert body["count"] == len(slugs)
+    return slugs
+
+
+def test_the_language_filter_follows_every_change_of_the_languages(client, event, speech,
+                                                                   editor_all, tokens):
+    """Published in, or spoken in (rostra.archive.domain.speech_languages keeps the rows)."""
+    from rostra.archive.domain.speech_languages import rebuild_all
+    from rostra.archive.models import SpeechLanguage
+
+    for n, (published, spoken) in enumerate([(["en", "fa"], "en"), (["ar"], "fa"), ([], "ar")]):
+        Speech.objects.create(event=event, slug=f"talk-{n}", title={"en": f"Talk {n}"},
+                              original_language=spoken, state=Speech.State.PUBLISHED,
+                              published_languages=published)
+    assert language_filter(client, "fa") == ["talk-0", "talk-1"]
+    assert language_filter(client, "ar") == ["talk-1", "talk-2"]
+    assert language_filter(client, "en") == ["talk-0"]
+    # The review suite's speech (spoken in Persian, not yet published): token holders only.
+    assert language_filter(client, "fa", **bearer(tokens["editor"])) == [
+        "smart-cities", "talk-0", "talk-1"]
+    publishing.publish(speech, user=editor_all, languages=["en"], allow_machine=True)
+    assert language_filter(client, "en") == ["smart-cities", "talk-0"]
+    publishing.publish(speech, user=editor_all, languages=["ar"], allow_machine=True)
+    assert "smart-cities" not in language_filter(client, "en")
+    assert "smart-cities" in language_filter(client, "ar")
+    talk = Speech.objects.get(slug="talk-2")
+    talk.original_language = "en"
+    talk.save(update_fields=["original_language"])
+    assert language_filter(client, "en") == ["talk-0", "talk-2"]
+    assert "talk-2" not in language_filter(client, "ar")
+    Speech.objects.get(slug="talk-0").delete()
+    assert language_filter(client, "en") == ["talk-2"]
+    # Writes past the signals (bulk, raw): the rebuild repairs them.
+    Speech.objects.filter(slug="talk-1").update(published_languages=["en"])
+    assert "talk-1" not in language_filter(client, "en")
+    rebuild_all()
+    assert language_filter(client, "en") == ["talk-1", "talk-2"]
+    assert set(SpeechLanguage.objects.filter(speech__slug="talk-1")
+               .values_list("language", flat=True)) == {"en", "fa"}
+
+
 def test_validation_and_unknown_paths_share_the_error_shape(client):
     error = assert_error(client.get("/api/speeches?limit=1000"), 422, "invalid")
     assert error["field"] == "limit"

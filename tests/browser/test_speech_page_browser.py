@@ -212,6 +212,37 @@ def test_comment_held_then_approved_then_reply_threaded(browser, page, site):
     moderator.context.close()
 
 
+def test_the_comment_form_gets_its_token_when_used(page, site):
+    """The page carries no CSRF token (the page caches keep it whole): the form asks for the
+    reader's own on focus, then posts the comment in one step."""
+    open_speech(page, site, "en")
+    assert page.get_attribute("[data-comment-token]", "value") == ""
+    page.fill("#comment-name", "Sara")
+    wait_until(page, "() => document.querySelector('[data-comment-token]').value !== ''")
+    assert page.get_attribute("#comment-form", "action").endswith("/smart-cities/post/")
+    page.fill("#comment-body", "Useful figures on district heating.")
+    page.click(".comment-form button[type=submit]")
+    page.wait_for_selector("#comment-posted")
+    assert Comment.objects.get(name="Sara").body == "Useful figures on district heating."
+    assert page.js_errors == []
+
+
+def test_without_javascript_a_comment_is_posted_after_a_confirmation(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + SPEECH.format(lang="en"))
+    page.fill("#comment-name", "Kaveh")
+    page.fill("#comment-body", "Posted from a browser without scripts.")
+    page.click(".comment-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/smart-cities/confirm/$"))
+    assert not Comment.objects.filter(name="Kaveh").exists()
+    assert page.input_value("#comment-body") == "Posted from a browser without scripts."
+    page.click(".comment-form button[type=submit]")
+    page.wait_for_selector("#comment-posted")
+    assert Comment.objects.get(name="Kaveh").status == "held"
+    context.close()
+
+
 def test_script_and_bidi_override_in_a_comment_show_as_text(page, site):
     body = ("<script>window.pwned = 1</script><img src=x onerror=\"window.pwned=2\"> "
             "\u202eabc\u202c done")

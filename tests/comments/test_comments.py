@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -126,6 +128,56 @@ def test_csrf_is_enforced(archive):
 
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(POST, form()).status_code == 403
+
+
+TOKEN = "/en/comments/token/"
+CONFIRM = "/en/comments/smart-cities/confirm/"
+TOKEN_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+
+def test_the_speech_page_carries_no_token_and_the_form_fetches_one(archive):
+    """The page is the same for every reader (so the page caches keep it); the token comes
+    from comments:token, with its cookie, and only then does a post go through."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get(SPEECH)
+    html = page.content.decode()
+    assert TOKEN_FIELD.findall(html) == [""] and "csrftoken" not in page.cookies
+    assert f'data-token-url="{TOKEN}"' in html and f'action="{CONFIRM}"' in html
+    assert strict.post(POST, form(csrfmiddlewaretoken="")).status_code == 403
+    assert not Comment.objects.exists()
+    answer = strict.get(TOKEN)
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
+    assert answer.cookies["csrftoken"].value
+    token = answer.json()["token"]
+    assert strict.post(POST, form(csrfmiddlewaretoken=token)).status_code == 303
+    assert Comment.objects.get().body == "Very clear talk, thank you."
+    # A token without its cookie (another reader's, or one read by another site) is refused.
+    assert Client(enforce_csrf_checks=True).post(
+        POST, form(csrfmiddlewaretoken=token)).status_code == 403
+    assert Comment.objects.count() == 1
+
+
+def test_without_javascript_the_form_is_confirmed_in_one_more_step(archive):
+    from django.test import Client
+
+    parent = post_comment(speech=archive.speech, name="Omid", body="First", ip_address="1.1.1.1")
+    moderate_comment(comment=parent, status="approved")
+    strict = Client(enforce_csrf_checks=True)
+    strict.get(SPEECH)
+    step = strict.post(CONFIRM, form(body="Without a script", parent=str(parent.pk)))
+    assert step.status_code == 200 and not Comment.objects.filter(name="Leila").exists()
+    html = step.content.decode()
+    assert "Without a script" in html and f'action="{POST}"' in html
+    assert f'name="parent" value="{parent.pk}"' in html
+    token = TOKEN_FIELD.findall(html)[0]
+    assert token
+    response = strict.post(POST, form(body="Without a script", parent=str(parent.pk),
+                                      csrfmiddlewaretoken=token))
+    assert response.status_code == 303
+    assert Comment.objects.get(name="Leila").parent == parent
+    assert strict.get(CONFIRM).status_code == 405
 
 
 def test_moderation_off_publishes_at_once(client, archive, settings):

@@ -47,12 +47,13 @@ def test_speech_page_query_count(client, archive, django_assert_max_num_queries)
     # A fixed number per page, whatever the length of the transcript or the archive: the page
     # cache's generation token, the speech with speakers and topics, the transcripts and their
     # segments, the audio tracks and web renditions, the comments, and the related speeches
-    # (with their speakers, topics and comment counts), and whether the title or abstract is
-    # a reviewed machine translation. On PostgreSQL the search index shares the database, so
+    # (the speakers' other speeches, the latest on the topics, then their cards with speakers,
+    # topics and comment counts: rostra.public.queries.related_speech_ids), and whether the
+    # title or abstract is a reviewed machine translation. On PostgreSQL the search index shares the database, so
     # the similar-speeches lookup's two reads of index metadata (the entry table is there, the
     # vectors' signature) count too; on SQLite the index is a file of its own.
     warm_up_search_index(client)
-    with django_assert_max_num_queries(15 + index_queries_in_django_database()):
+    with django_assert_max_num_queries(17 + index_queries_in_django_database()):
         assert client.get("/en/speeches/smart-cities/?tl=fa&with=en").status_code == 200
 
 

@@ -89,12 +89,30 @@ def test_a_new_rendition_shows_in_the_download_panel_at_once(client, archive):
 
 
 def test_each_reader_gets_a_csrf_token_of_their_own(client, archive):
+    """The kept speech page has none in it; each reader's comes from comments:token."""
     from django.test import Client
 
     first = client.get("/en/speeches/smart-cities/")
     second = Client().get("/en/speeches/smart-cities/")
-    token = 'name="csrfmiddlewaretoken" value="'
-    assert token in first.content.decode()
+    assert first.content == second.content and not first.cookies and not second.cookies
+    assert 'name="csrfmiddlewaretoken" value=""' in first.content.decode()
+    tokens = [reader.get("/en/comments/token/") for reader in (client, Client())]
+    assert tokens[0].cookies["csrftoken"].value != tokens[1].cookies["csrftoken"].value
+
+
+def test_a_page_with_a_token_in_it_gets_each_readers_own(client, archive, monkeypatch):
+    """A @public_page that does render a token keeps a placeholder for it."""
+    from django.test import Client
+
+    from rostra.comments import views
+
+    original = views.comment_section
+    monkeypatch.setattr("rostra.public.views.speech.comment_section",
+                        lambda request, speech: {**original(request, speech),
+                                                 "token_in_form": True})
+    first = client.get("/en/speeches/smart-cities/")
+    second = Client().get("/en/speeches/smart-cities/")
+    assert 'name="csrfmiddlewaretoken" value="' in first.content.decode()
     assert "__rostra_csrf_token__" not in second.content.decode()
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
 

@@ -9,10 +9,13 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         from rostra.archive.domain import speech_counts as counts
+        from rostra.archive.domain import speech_languages
         from rostra.archive.models import Speaker, Speech, SpeechSpeaker, Topic
         from rostra.archive.signals import speeches_written
 
         post_save.connect(counts.on_speech_saved, sender=Speech, dispatch_uid="counts-speech")
+        post_save.connect(speech_languages.on_speech_saved, sender=Speech,
+                          dispatch_uid="languages-speech")
         pre_delete.connect(counts.on_speech_deleting, sender=Speech,
                            dispatch_uid="counts-speech-deleting")
         post_delete.connect(counts.on_speech_deleted, sender=Speech,

@@ -264,7 +264,11 @@ class Speech(models.Model):
                    # The sitemap index's COUNT and MAX(updated_at) of the published speeches,
                    # read from the index alone.
                    models.Index(fields=["state", "updated_at"],
-                                name="speech_published_updated")]
+                                name="speech_published_updated"),
+                   # The API's speech list in its order, read from the index and stopped at
+                   # the limit instead of sorting every published speech.
+                   models.Index(fields=["state", "starts_at", "slug"],
+                                name="speech_listed_in_order")]
 
     def __str__(self) -> str:
         return self.display_title()
@@ -277,6 +281,23 @@ class Speech(models.Model):
         if self.starts_at is None:
             return None
         return self.starts_at.astimezone(zone_for(self.timezone or self.event.timezone))
+
+
+class SpeechLanguage(models.Model):
+    """A language ``?language=`` finds a speech in (rostra.archive.queries.in_language): each
+    one it is published in, and the one spoken. A row per language, so the filter is an index
+    lookup instead of a test of every speech's JSON list. Kept by
+    rostra.archive.domain.speech_languages wherever either field changes."""
+
+    speech = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="language_rows")
+    language = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["language", "speech"],
+                                               name="speech_language_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.speech_id}:{self.language}"
 
 
 class SpeechSpeaker(models.Model):

@@ -78,19 +78,8 @@ class SpeechFilter:
 
 
 def in_language(speeches, language: str):
-    """Speeches published in ``language`` or spoken in it, decided by the database.
-
-    ``published_languages`` is a JSON list: PostgreSQL tests membership with jsonb ``@>``;
-    SQLite (whose JSON fields have no ``contains`` lookup) with json_each.
-    """
-    from django.db import connections
-    from django.db.models import Q
-
-    if connections[speeches.db].vendor == "postgresql":
-        return speeches.filter(Q(published_languages__contains=[language])
-                               | Q(original_language=language))
-    table = speeches.model._meta.db_table
-    return speeches.extra(
-        where=[f'(EXISTS (SELECT 1 FROM json_each("{table}"."published_languages") '
-               f'WHERE json_each.value = %s) OR "{table}"."original_language" = %s)'],
-        params=[language, language])
+    """Speeches published in ``language`` or spoken in it: one indexed lookup in their
+    language rows (rostra.archive.domain.speech_languages keeps them), instead of a test of
+    every speech's ``published_languages`` JSON list. One row per (speech, language), so the
+    join never repeats a speech."""
+    return speeches.filter(language_rows__language=language)

@@ -7,12 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from rostra.archive.domain.publishing import published_speeches
 from rostra.comments.domain import (CommentRejected, RateLimited, approved_comments,
@@ -48,18 +51,51 @@ def comment_section(request, speech) -> dict:
         "moderated": current_policy().moderation,
         "honeypot_field": HONEYPOT_FIELD,
         "form_values": {},
+        # The speech page is kept whole by the page caches: no per-reader token in it (see
+        # comments/form.html and ``token``).
+        "token_in_form": False,
         "posted_notices": [str(message) for message in messages.get_messages(request)
                            if POSTED_TAG in message.tags],
     }
 
 
+@never_cache
+@require_GET
+def token(request):
+    """The reader's CSRF token for the comment form, which the cached speech page leaves out;
+    the CSRF middleware sets the matching cookie on this answer. Another site cannot read it
+    (same-origin policy, no CORS), so this is as strong as the token in the page was."""
+    return JsonResponse({"token": get_token(request)})
+
+
+def _values(request) -> dict:
+    return {"name": request.POST.get("name", ""), "email": request.POST.get("email", ""),
+            "body": request.POST.get("body", "")}
+
+
+def _parent(request, speech):
+    parent_id = number_or_default(request.POST.get("parent"))
+    if parent_id is None:
+        return None
+    return Comment.objects.filter(pk=parent_id, speech=speech).first()
+
+
+@csrf_exempt  # it writes nothing: it only hands back the form, now with the reader's token
+@require_POST
+def confirm(request, slug):
+    """The comment form posted without a token (a reader without JavaScript, see
+    comments/form.html): the same comment in a form that carries one, to post from here."""
+    speech = get_object_or_404(published_speeches(), slug=slug)
+    context = comment_section(request, speech)
+    context.update(speech=speech, reply_to=_parent(request, speech), token_in_form=True,
+                   form_values=_values(request))
+    return render(request, "comments/confirm.html", context)
+
+
 @require_POST
 def post(request, slug):
     speech = get_object_or_404(published_speeches(), slug=slug)
-    parent = None
-    parent_id = number_or_default(request.POST.get("parent"))
-    if parent_id is not None:
-        parent = Comment.objects.filter(pk=parent_id, speech=speech).first()
+    parent = _parent(request, speech)
     try:
         comment = post_comment(
             speech=speech, name=request.POST.get("name", ""), body=request.POST.get("body", ""),
@@ -69,10 +105,8 @@ def post(request, slug):
         )
     except CommentRejected as error:
         context = comment_section(request, speech)
-        context.update(speech=speech, error=str(error), reply_to=parent,
-                       form_values={"name": request.POST.get("name", ""),
-                                    "email": request.POST.get("email", ""),
-                                    "body": request.POST.get("body", "")})
+        context.update(speech=speech, error=str(error), reply_to=parent, token_in_form=True,
+                       form_values=_values(request))
         status = 429 if isinstance(error, RateLimited) else 400
         return render(request, "comments/rejected.html", context, status=status)
     speech_url = reverse("public:speech", args=[speech.slug])

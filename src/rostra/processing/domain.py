@@ -34,6 +34,7 @@ from django.db import close_old_connections, transaction
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 
+from rostra.archive.domain import speech_languages
 from rostra.archive.domain.states import set_speech_state
 from rostra.archive.models import Speech
 from rostra.core.languages import ENGLISH_NAMES
@@ -386,6 +387,7 @@ def _run_asr(speech: Speech, run: StageRun, on_progress: StageProgress | None) -
             fingerprint=fingerprint, flags=result.flags)
         if not speech.original_language and result.language:
             Speech.objects.filter(pk=speech.pk).update(original_language=result.language)
+            speech_languages.sync_speeches([speech.pk])
             speech.original_language = result.language
         speech.refresh_from_db(fields=["state", "failure_reason"])
         if speech.state in MOVABLE_STATES:

@@ -8,8 +8,9 @@ ContentGeneration token (signals connected in PublicConfig.ready), and a cached 
 only under the token it was rendered with: publishing, editing or a new comment shows at once,
 in every worker process and on every machine sharing the database.
 
-The comment form's CSRF token is per reader: it is stored as a placeholder and filled in for
-each reader. Each answer carries an ETag and Last-Modified, so a browser that has the page gets
+A CSRF token in a page is per reader: it is stored as a placeholder and filled in for each
+reader (the speech page's comment form carries none: it fetches the reader's own when used, see
+comments/form.html, so that page is the same for everyone). Each answer carries an ETag and Last-Modified, so a browser that has the page gets
 304 Not Modified without the page being rebuilt.
 
 In front of Django, rostra.public.front_cache answers repeated requests for the pages this

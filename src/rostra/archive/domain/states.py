@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rostra.archive.domain.speech_counts import recount_for_speeches
+from rostra.archive.domain.speech_languages import sync_speeches
 from rostra.archive.models import Speech
 from rostra.archive.signals import speech_changed
 
@@ -22,7 +23,8 @@ def set_speech_state(speech: Speech, state: str, *, reason: str = "",
     (the languages readers see) and, the first time, ``published_at``.
 
     Side effects: one UPDATE (and the recount of its
-    speakers' and topics' published_speech_count, in the same transaction); sends
+    speakers' and topics' published_speech_count, and its language rows when publishing, in
+    the same transaction); sends
     ``speech_changed`` after commit. Returns whether it changed.
     """
     changes = {"state": state, "failure_reason": reason if state == Speech.State.FAILED else ""}
@@ -36,6 +38,8 @@ def set_speech_state(speech: Speech, state: str, *, reason: str = "",
     Speech.objects.filter(pk=speech.pk).update(**changes)
     # Always, not only when entering or leaving published: this copy's state may be stale.
     recount_for_speeches([speech.pk])
+    if "published_languages" in changes:
+        sync_speeches([speech.pk])
     for name, value in changes.items():
         setattr(speech, name, value)
     transaction.on_commit(lambda: speech_changed.send(sender=Speech, speech=speech))

@@ -11,7 +11,9 @@ def register(subparsers, common):
     parser.add_argument("--json", action="store_true", help="print a JSON object")
     parser.add_argument("--recount", action="store_true",
                         help="first recompute the published-speech counts kept on speakers and "
-                             "topics from their links (safe at any time, e.g. after SQL edits)")
+                             "topics from their links, and each speech's language rows (the "
+                             "API's ?language= filter) from its fields (safe at any time, e.g. "
+                             "after SQL edits)")
     parser.set_defaults(handler=run)
 
 
@@ -133,11 +135,13 @@ def run(args) -> int:
     ensure_database()
     if args.recount:
         from rostra.archive.domain.speech_counts import recount_all
+        from rostra.archive.domain.speech_languages import rebuild_all
 
         speakers, topics = recount_all()
+        speeches = rebuild_all()
         (error_console if args.json else console).print(
-            f"recounted published speeches for {speakers} speakers and {topics} topics",
-            markup=False)
+            f"recounted published speeches for {speakers} speakers and {topics} topics; "
+            f"rebuilt the language rows of {speeches} speeches", markup=False)
     status = archive_status()
     if args.json:
         print_json(status)

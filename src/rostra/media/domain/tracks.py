@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from rostra.archive.domain import speech_languages
 from rostra.archive.domain.media import add_media_file
 from rostra.archive.models import MediaAsset, Speech
 from rostra.core.errors import UserError
@@ -89,6 +90,7 @@ def add_recording_tracks(speech: Speech, *, languages: dict[int, str] | None = N
     floor_language = languages.get(1) or speech.original_language or found[0].language
     if floor_language and not speech.original_language:
         Speech.objects.filter(pk=speech.pk).update(original_language=floor_language)
+        speech_languages.sync_speeches([speech.pk])
         speech.original_language = floor_language
     elif languages.get(1) and languages[1] != speech.original_language:
         raise UserError(f"--track 1={languages[1]}: {speech.slug} is spoken in "

@@ -354,6 +354,36 @@
     });
   }
 
+  // The cached page's comment form has no CSRF token (comments/form.html): fetch the reader's
+  // own when the form is first used, then post to the comment itself. Until then, or if the
+  // fetch fails, the form goes to the confirmation step that works without this script.
+  function bindCommentToken() {
+    var form = document.getElementById("comment-form");
+    var field = form && form.querySelector("[data-comment-token]");
+    if (!field) return;
+    var pending = null;
+    function fetchToken() {
+      if (!pending) {
+        pending = fetch(form.getAttribute("data-token-url"), {
+          headers: { "Accept": "application/json" }, credentials: "same-origin"
+        }).then(function (response) {
+          if (!response.ok) throw new Error("token " + response.status);
+          return response.json();
+        }).then(function (body) {
+          field.value = body.token;
+          form.action = form.getAttribute("data-post-action");
+        }).catch(function () { pending = null; });
+      }
+      return pending;
+    }
+    form.addEventListener("focusin", fetchToken);
+    form.addEventListener("submit", function (event) {
+      if (field.value) return;
+      event.preventDefault();
+      fetchToken().then(function () { form.submit(); });
+    });
+  }
+
   // "1:05 / 12:30" (h:mm:ss past an hour) in the reader's digits, from the page's data-digits.
   function clock(seconds, digits) {
     var total = Math.max(0, Math.floor(seconds || 0));
@@ -398,4 +428,5 @@
   bindShortcuts();
   bindShare();
   bindReplies();
+  bindCommentToken();
 })();
