@@ -248,3 +248,20 @@ def test_persian_and_arabic_opus_models_install_as_their_pair(tmp_path):
         assert model.needs_conversion and model.repo_id == f"Helsinki-NLP/{name}"
         assert install_path(tmp_path, name, "opus-mt") == \
             tmp_path / "translation" / "opus-mt" / folder
+
+
+def test_the_docs_list_every_catalogued_model():
+    from pathlib import Path
+
+    from rostra.pipeline.mt.catalogue import CATALOGUE
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "translation.md").read_text()
+    rows: dict[str, str] = {}
+    for line in docs.splitlines():  # the catalogue table comes first; keep its rows
+        if line.startswith("| `"):
+            rows.setdefault(line.split("|")[1].strip().split()[0].strip("`"), line)
+    for model in CATALOGUE:
+        row = rows.get(model.name)
+        assert row is not None, f"docs/translation.md has no row for {model.name}"
+        assert model.licence.split()[0] in row or "README" in row, model.name
+        assert "MB" in row or "GB" in row, model.name
