@@ -12,6 +12,8 @@ RESULTS.md come from asr_benchmark.py under the quiet lock. Variants:
   fw-vad-sil:MS       the same with VAD min_silence_duration_ms=MS
   pauses:MS[:MIN]     rostra's chunks: contiguous audio cut at the longest pause of at least MS
                       ms, each chunk MIN..30 s (default MIN 15)
+  packed:MS[:CAP]     the same VAD regions packed into as few <= 30-s chunks as fit, cut
+                      where the pauses are longest (each counted up to CAP s, default 2)
 
 The second-pass variants in RESULTS.md (+ctx, +ctx-low:LP: chunks decoded again by plain
 faster-whisper with the previous chunk's text as prompt) were measured with this script at
@@ -49,9 +51,19 @@ def run(variant: str, model, path: Path) -> tuple[str, float]:
                 vad_filter=True, vad_parameters=vad, batch_size=8)
             texts.extend(segment.text.strip() for segment in found)
             continue
+        if kind == "packed" and len(numbers) > 1:
+            from rostra.pipeline.asr.chunking import plan_packed_chunks
+
+            cap = float(numbers[1])
+            engine.plan_packed_chunks = lambda regions, cap=cap: plan_packed_chunks(
+                regions, pause_cap_seconds=cap)
+        else:
+            engine.plan_packed_chunks = PLAN_PACKED
         options = AsrOptions(language="en", batched=True,
+                             chunk_plan="packed" if kind == "packed" else "longest",
                              chunk_pause_ms=int(numbers[0]),
                              chunk_min_seconds=float(numbers[1]) if len(numbers) > 1 else 15.0)
+        CHUNK_COUNTS.append(len(engine._chunks_at_pauses(window.samples, options)))
         found, _ = engine.recognize_batched(model, window.samples, "en", options)
         texts.extend(segment.text.strip() for segment in found)
         LOGPROBS.extend(segment.avg_logprob for segment in found)
@@ -59,7 +71,10 @@ def run(variant: str, model, path: Path) -> tuple[str, float]:
     return " ".join(texts), time.monotonic() - started
 
 
+from rostra.pipeline.asr.chunking import plan_packed_chunks as PLAN_PACKED  # noqa: E402
+
 CPU_SECONDS: list[float] = []  # CPU time of the variant: steadier than wall time under load
+CHUNK_COUNTS: list[int] = []  # chunks planned per window (each costs a full 30-s encoder pass)
 LOGPROBS: list[float] = []  # of the variant's segments, to choose the second pass's threshold
 
 
@@ -80,13 +95,15 @@ def main() -> None:
     for variant in sys.argv[1:]:
         redone.clear()
         LOGPROBS.clear()
+        CHUNK_COUNTS.clear()
         text, seconds = run(variant, model, path)
         safe = variant.replace(":", "_").replace("+", "_")
         (CACHE / f"hyp-v-{safe}-long-600.txt").write_text(text + "\n")
         deciles = " ".join(f"{q:.2f}" for q in quantiles(LOGPROBS, n=10)) \
             if len(LOGPROBS) > 1 else "-"
         print(f"{variant:28} WER {wer(reference, text) * 100:5.2f}%  run {seconds:6.1f} s  "
-              f"cpu {CPU_SECONDS[-1]:6.1f} s  chunks decoded again {len(redone)}  "
+              f"cpu {CPU_SECONDS[-1]:6.1f} s  chunks {sum(CHUNK_COUNTS)}  "
+              f"chunks decoded again {len(redone)}  "
               f"avg_logprob deciles {deciles}", flush=True)
 
 

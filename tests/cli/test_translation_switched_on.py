@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from clirunner import run_rostra
+from clirunner import one_error_line, run_rostra
 
 from rostra.pipeline.mt.catalogue import find_catalogue_model
 from rostra.pipeline.mt.tiny_model import build_tiny_model
@@ -89,5 +89,44 @@ def test_fetch_then_process_publishes_in_three_languages(tmp_path, hub):
     processed = run_rostra("process", "solar-rooftops", data_dir=data)
     assert processed.returncode == 0, processed.stdout + processed.stderr
     assert processed.stdout.splitlines()[0] == "translation: on (m2m100-418m, MIT)"
+    pages = publish_and_read_pages(data).split("\n")
+    assert "fa 200 mt" in pages and "ar 200 mt" in pages and "en 200 asr" in pages
+
+
+def test_argos_packages_from_their_index_publish_in_three_languages(tmp_path):
+    """The same path with Argos Translate packages fetched from a stand-in of their index."""
+    from rostra.pipeline.mt.tiny_model import build_tiny_argos_package
+    from tests.pipeline.argos_server import ArgosIndexServer
+
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is missing (.ci/run installs it)")
+    index = ArgosIndexServer().start()
+    try:
+        for seed, target in enumerate(("fa", "ar")):
+            package = build_tiny_argos_package(tmp_path / f"en_{target}.argosmodel",
+                                               source="en", target=target, seed=seed)
+            index.add(package, source="en", target=target, version="1.0")
+        data = tmp_path / "data"
+        env = {"ROSTRA_ARGOS_INDEX": index.index_url}
+        for name in ("argos-en-fa", "argos-en-ar"):
+            fetched = run_rostra("models", "fetch", name, data_dir=data, env=env)
+            assert fetched.returncode == 0, fetched.stderr
+            assert f"{name}: 1 files" in fetched.stdout and "index.json" in fetched.stdout
+        on = "translation: on (argos, licence in each package's README.md)"
+        assert on in fetched.stdout
+        listed = run_rostra("models", "list", data_dir=data)
+        assert "en→fa direct" in listed.stdout and "fa→ar not covered" in listed.stdout
+        bad = run_rostra("models", "fetch", "argos-fa-en", data_dir=data, env=env)
+        assert one_error_line(bad).endswith("lists no fa → en package")
+    finally:
+        index.stop()
+    clip = tmp_path / "solar-rooftops.wav"
+    subprocess.run(["espeak-ng", "-v", "en", "-s", "150", "-w", str(clip), SPOKEN], check=True)
+    assert run_rostra("import", str(DEMO / "program.csv"), data_dir=data).returncode == 0
+    added = run_rostra("media", "add", str(clip), "--speech", "solar-rooftops", data_dir=data)
+    assert added.returncode == 0, added.stderr
+    processed = run_rostra("process", "solar-rooftops", data_dir=data)
+    assert processed.returncode == 0, processed.stdout + processed.stderr
+    assert processed.stdout.splitlines()[0] == on
     pages = publish_and_read_pages(data).split("\n")
     assert "fa 200 mt" in pages and "ar 200 mt" in pages and "en 200 asr" in pages

@@ -1,4 +1,4 @@
-"""Batched recognition's chunks: whole stretches of speech cut at the longest pause."""
+"""Batched recognition's chunks: whole stretches of speech, as few as fit, cut at long pauses."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from rostra.pipeline.asr import faster_whisper_engine
-from rostra.pipeline.asr.chunking import SAMPLE_RATE, Chunk, plan_chunks
+from rostra.pipeline.asr.chunking import SAMPLE_RATE, Chunk, plan_chunks, plan_packed_chunks
 from rostra.pipeline.types import BATCH_ONLY_OPTIONS, PAUSE_MS, AsrOptions, pause_ms_for
 
 
@@ -113,3 +113,43 @@ def test_how_chunks_are_cut_is_recorded_for_batched_runs_only():
     # A sequential run's fingerprint is what it was before batched chunking had options.
     assert not set(BATCH_ONLY_OPTIONS) & set(AsrOptions(batched=False).as_dict())
     assert (pause_ms_for("pauses"), pause_ms_for("vad")) == (PAUSE_MS, 0)
+
+
+def test_packing_uses_as_few_chunks_as_fit_and_cuts_at_the_longest_pauses():
+    # Greedy filling cuts after 29 s (a 0.2-s pause); packing also needs two chunks and cuts
+    # at the 2-s pause after 18 s instead.
+    regions = samples((0, 18), (20, 24), (24.2, 29), (29.2, 35))
+    assert seconds(plan_packed_chunks(regions)) == [(0, 18), (20, 35)]
+    # Where a longer pause would cost a third chunk, the count wins.
+    regions = samples((0, 10), (12, 28), (28.2, 40), (40.1, 55))
+    assert len(plan_chunks(regions, min_seconds=5)) == 3
+    assert len(plan_packed_chunks(regions)) == 2
+
+
+def test_packed_chunks_fit_the_window_and_keep_the_speech_in_order():
+    rng = np.random.default_rng(7)
+    edges = np.cumsum(rng.uniform(0.1, 9, size=200))
+    regions = samples(*zip(edges[0::2], edges[1::2]))
+    chunks = plan_packed_chunks(regions)
+    assert all(0 < chunk.end - chunk.start <= 30 * SAMPLE_RATE for chunk in chunks)
+    assert all(a.end <= b.start for a, b in zip(chunks, chunks[1:]))
+    assert chunks[0].start == regions[0][0] and chunks[-1].end == regions[-1][1]
+    assert len(chunks) <= len(plan_chunks(regions, min_seconds=30))  # never more than greedy
+    assert plan_packed_chunks([]) == []
+    assert seconds(plan_packed_chunks(samples((0, 70)))) == [(0, 30), (30, 60), (60, 70)]
+
+
+def test_batched_recognition_packs_chunks_by_default(fake_pipeline, monkeypatch):
+    # Regions that the longest-pause plan cuts into three chunks and packing into two.
+    monkeypatch.setattr(
+        faster_whisper.vad, "get_speech_timestamps",
+        lambda audio, options: [dict(zip(("start", "end"), span))
+                                for span in samples((0, 10), (12, 28), (28.2, 40), (40.1, 55))])
+    model = SimpleNamespace(frames_per_second=100)
+    audio = np.zeros(56 * SAMPLE_RATE, dtype=np.float32)
+    faster_whisper_engine.recognize_batched(model, audio, "en", AsrOptions(batched=True))
+    faster_whisper_engine.recognize_batched(
+        model, audio, "en", AsrOptions(batched=True, chunk_plan="longest", chunk_min_seconds=5))
+    packed, longest = fake_pipeline.calls
+    assert len(packed["clip_timestamps"]) == 2 and len(longest["clip_timestamps"]) == 3
+    assert AsrOptions(batched=True).as_dict()["chunk_plan"] == "packed"

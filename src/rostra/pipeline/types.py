@@ -69,7 +69,11 @@ def pause_ms_for(chunks_setting: str) -> int:
     return PAUSE_MS if chunks_setting == "pauses" else 0
 
 
-BATCH_ONLY_OPTIONS = ("chunk_pause_ms", "chunk_min_seconds")
+BATCH_ONLY_OPTIONS = ("chunk_pause_ms", "chunk_min_seconds", "chunk_plan")
+# How chunks are cut at pauses (asr/chunking.py): "packed" = as few <= 30-s chunks as fit,
+# cut where the pauses are longest (each chunk costs a full 30-s encoder pass, however short);
+# "longest" = each chunk ends at the longest pause once chunk_min_seconds long (more chunks).
+CHUNK_PLANS = ("packed", "longest")
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,8 @@ class AsrOptions:
     # Batched chunks: 0 = faster-whisper's own (VAD regions glued up to 30 s); otherwise
     # stretches of the recording cut at pauses of at least this many ms (asr/chunking.py).
     chunk_pause_ms: int = PAUSE_MS
-    chunk_min_seconds: float = 10.0
+    chunk_min_seconds: float = 10.0  # "longest" only
+    chunk_plan: str = "packed"
     condition_on_previous_text: bool = True
     window_seconds: int = 600  # audio decoded and recognized per window (bounds memory)
     # The speech's glossary names (rostra.pipeline.glossary.asr_hints), given to the decoder

@@ -57,3 +57,49 @@ def plan_chunks(regions: list[tuple[int, int]], *, min_seconds: float,
         chunks.append(Chunk(start, pieces[last][1]))
         first = last + 1
     return chunks
+
+
+def plan_packed_chunks(regions: list[tuple[int, int]], *,
+                       max_seconds: float = MAX_CHUNK_SECONDS,
+                       pause_cap_seconds: float = 2.0) -> list[Chunk]:
+    """As few chunks as fit the speech ``regions`` in ``max_seconds`` windows, cut at pauses.
+
+    Every batch item is padded to Whisper's 30-s window, so a 12-s chunk costs the encoder as
+    much as a full one: the number of chunks is the cost. Among the cuttings with the fewest
+    chunks (each a contiguous stretch of the recording ending at a gap between regions), this
+    one makes the cut pauses as long as possible (their sum, each counted up to
+    ``pause_cap_seconds`` so one long silence does not outweigh several good cuts).
+    """
+    limit = int(max_seconds * SAMPLE_RATE)
+    cap = int(pause_cap_seconds * SAMPLE_RATE)
+    pieces: list[tuple[int, int]] = []
+    for start, end in regions:
+        while end - start > limit:
+            pieces.append((start, start + limit))
+            start += limit
+        if end > start:
+            pieces.append((start, end))
+    count = len(pieces)
+    if not count:
+        return []
+    # best[i]: (chunks, -pause score) for pieces[i:], and where the first chunk ends.
+    best: list[tuple[int, int]] = [(0, 0)] * (count + 1)
+    ends = [0] * count
+    for first in range(count - 1, -1, -1):
+        choice = None
+        for last in range(first, count):
+            if pieces[last][1] - pieces[first][0] > limit:
+                break
+            chunks, score = best[last + 1]
+            pause = 0 if last + 1 == count else min(cap, pieces[last + 1][0] - pieces[last][1])
+            candidate = (chunks + 1, score - pause)
+            if choice is None or candidate < choice[0]:
+                choice = (candidate, last)
+        assert choice is not None  # a piece alone always fits
+        best[first], ends[first] = choice
+    chunks, first = [], 0
+    while first < count:
+        last = ends[first]
+        chunks.append(Chunk(pieces[first][0], pieces[last][1]))
+        first = last + 1
+    return chunks

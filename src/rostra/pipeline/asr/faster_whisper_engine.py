@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from rostra.pipeline.asr.base import AsrEngine, ProgressCallback
-from rostra.pipeline.asr.chunking import MAX_CHUNK_SECONDS, SAMPLE_RATE, Chunk, plan_chunks
+from rostra.pipeline.asr.chunking import (MAX_CHUNK_SECONDS, SAMPLE_RATE, Chunk, plan_chunks,
+                                          plan_packed_chunks)
 from rostra.pipeline.audio import iter_audio_windows, probe_audio
 from rostra.pipeline.weights import choose_device, resolve_asr_model
 from rostra.pipeline.types import (AsrOptions, ModelUnavailable, RecognizedSegment,
@@ -167,7 +168,9 @@ def _chunks_at_pauses(samples, options: AsrOptions) -> list[Chunk]:
         regions = [(r["start"], r["end"]) for r in get_speech_timestamps(samples, vad)]
     else:
         regions = [(0, len(samples))]
-    return plan_chunks(regions, min_seconds=options.chunk_min_seconds)
+    if options.chunk_plan == "longest":
+        return plan_chunks(regions, min_seconds=options.chunk_min_seconds)
+    return plan_packed_chunks(regions)
 
 
 def _convert_segment(segment, offset_ms: int) -> RecognizedSegment:

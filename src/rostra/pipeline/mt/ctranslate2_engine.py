@@ -1,15 +1,18 @@
-"""Translation with CTranslate2 sequence-to-sequence models (NLLB-200, M2M100, MADLAD-400, OPUS-MT).
+"""Translation with CTranslate2 sequence-to-sequence models (NLLB-200, M2M100, MADLAD-400,
+OPUS-MT, Argos Translate).
 
 ``ROSTRA_MT_MODEL`` names either one converted model folder (a multilingual NLLB, M2M100 or
-MADLAD-400 model, or one OPUS-MT pair) or a folder of OPUS-MT pair folders named
-``opus-mt-SRC-TGT``. A pair with no model of its own is translated through English when both
+MADLAD-400 model, or one pair model) or a folder of pair folders named ``opus-mt-SRC-TGT`` or
+``argos-SRC-TGT``. A pair with no model of its own is translated through English when both
 halves exist (``fa → en → ar``). Each folder holds what ``ct2-transformers-converter`` writes
 (``model.bin``, ``config.json``, the vocabulary) plus the SentencePiece model(s) of the
-original, copied with ``--copy_files``.
+original, copied with ``--copy_files``; an Argos Translate package is installed as its
+``model/`` folder with the package's ``sentencepiece.model`` and ``metadata.json`` beside it.
 
 How a sentence goes through: SentencePiece pieces → the family's language tokens added
 (``pes_Arab``/``__fa__`` as first source token and target prefix, ``<2fa>`` before the source,
-nothing for OPUS-MT) → batches of similar length → beam search → language and special tokens
+nothing for OPUS-MT and Argos, ``>>pes<<`` for a multi-target OPUS-MT model; an Argos
+package's optional target prefix) → batches of similar length → beam search → language and special tokens
 dropped → SentencePiece detokenization.
 """
 
@@ -23,10 +26,11 @@ from typing import Any, Sequence
 
 from rostra.pipeline.mt.base import (TranslationEngine, TranslationError, TranslationModelError,
                                      TranslationProvenance, UnsupportedLanguagePair)
-from rostra.pipeline.mt.languages import (M2M100, MADLAD, NLLB, NLLB_CODES, OPUS_MT,
-                                          PIVOT_LANGUAGE,
-                                          family_from_vocabulary, language_token,
-                                          opus_pair_dir_name, parse_opus_pair_dir_name)
+from rostra.pipeline.mt.languages import (ARGOS, M2M100, MADLAD, NLLB, NLLB_CODES,
+                                          OPUS_MT, OPUS_TARGET_LABELS, PAIR_FAMILIES,
+                                          PIVOT_LANGUAGE, family_from_vocabulary,
+                                          language_token, opus_pair_dir_name,
+                                          pair_family_of_dir_name, parse_pair_dir_name)
 
 SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<unk>"})
 # SentencePiece files as the original models name them; the first one found is used.
@@ -44,7 +48,8 @@ class _LoadedModel:
     source_tokenizer: Any
     target_tokenizer: Any
     vocabulary: frozenset[str]
-    pair: tuple[str, str] | None = None  # OPUS-MT only
+    pair: tuple[str, str] | None = None  # pair models (OPUS-MT, Argos) only
+    target_prefix: str = ""  # Argos: metadata.json's target_prefix, forced as first token
 
 
 def _read_vocabulary(directory: Path) -> list[str]:
@@ -60,13 +65,35 @@ def _read_vocabulary(directory: Path) -> list[str]:
     return tokens
 
 
+ARGOS_METADATA = "metadata.json"
+
+
 def is_ctranslate2_model_dir(directory: Path) -> bool:
-    return (directory / "model.bin").is_file() and (directory / "config.json").is_file()
+    """model.bin with config.json, or, for an Argos package, with its metadata.json.
+
+    An Argos package's model/ is accepted without config.json (packages converted by older
+    CTranslate2 versions may lack one); whether it loads is then CTranslate2's to say, and
+    that case was not tried here: every package rostra's tests build has a config.json.
+    """
+    return (directory / "model.bin").is_file() and (
+        (directory / "config.json").is_file() or (directory / ARGOS_METADATA).is_file())
+
+
+def is_argos_dir(directory: Path) -> bool:
+    return (directory / ARGOS_METADATA).is_file() and (directory / "sentencepiece.model").is_file()
 
 
 def is_opus_pair_dir(directory: Path) -> bool:
-    return ((directory / "source.spm").is_file()
-            or parse_opus_pair_dir_name(directory.name) is not None)
+    return ((directory / "source.spm").is_file() or is_argos_dir(directory)
+            or parse_pair_dir_name(directory.name) is not None)
+
+
+def read_argos_metadata(directory: Path) -> dict[str, Any]:
+    try:
+        metadata = json.loads((directory / ARGOS_METADATA).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
 
 
 class CTranslate2Engine(TranslationEngine):
@@ -118,7 +145,8 @@ class CTranslate2Engine(TranslationEngine):
         if self.family_setting:
             return self.family_setting
         if self._pairs:
-            return OPUS_MT
+            families = {self._family_of(path) for path in self._pairs.values()}
+            return families.pop() if len(families) == 1 else OPUS_MT
         return self._family_of(self.model_path)
 
     def provenance(self, source: str | None = None, target: str | None = None
@@ -143,17 +171,17 @@ class CTranslate2Engine(TranslationEngine):
         if not is_ctranslate2_model_dir(path) and not self._find_pair_dirs():
             raise TranslationModelError(
                 f"{path} is not a CTranslate2 model folder (no model.bin and config.json) "
-                "and holds no opus-mt-SRC-TGT model folders")
+                "and holds no opus-mt-SRC-TGT or argos-SRC-TGT model folders")
 
     def _find_pair_dirs(self) -> dict[tuple[str, str], Path]:
-        """OPUS-MT pair models by (source, target): the folder itself or its subfolders."""
+        """Pair models (OPUS-MT, Argos) by (source, target): the folder itself or its subfolders."""
         path = self.model_path
         if is_ctranslate2_model_dir(path):
-            pair = parse_opus_pair_dir_name(path.name)
+            pair = parse_pair_dir_name(path.name)
             return {pair: path} if pair and is_opus_pair_dir(path) else {}
         pairs = {}
         for child in sorted(path.iterdir()) if path.is_dir() else ():
-            pair = parse_opus_pair_dir_name(child.name)
+            pair = parse_pair_dir_name(child.name)
             if pair and is_ctranslate2_model_dir(child):
                 pairs[pair] = child
         return pairs
@@ -161,7 +189,8 @@ class CTranslate2Engine(TranslationEngine):
     def describe_layout(self) -> str:
         """One line on what the folder holds, read without loading any weights."""
         if self._pairs:
-            return "OPUS-MT pair models: " + ", ".join(f"{s}→{t}" for s, t in sorted(self._pairs))
+            what = "Argos Translate" if self.family == ARGOS else "OPUS-MT"
+            return f"{what} pair models: " + ", ".join(f"{s}→{t}" for s, t in sorted(self._pairs))
         vocabulary = self._vocabulary(self.model_path)
         family = self._family_of(self.model_path)
         if not any((self.model_path / name).is_file() for name in SENTENCEPIECE_NAMES):
@@ -183,15 +212,18 @@ class CTranslate2Engine(TranslationEngine):
         """The family of one model folder, from its files and vocabulary (no weights read)."""
         if (directory / "source.spm").is_file():
             return OPUS_MT
+        if is_argos_dir(directory):
+            return ARGOS
         vocabulary = self._vocabulary(directory)
-        family = (self.family_setting if self.family_setting not in (None, OPUS_MT)
+        family = (self.family_setting if self.family_setting not in (None, *PAIR_FAMILIES)
                   else family_from_vocabulary(vocabulary))
-        if family is None and parse_opus_pair_dir_name(directory.name):
-            family = OPUS_MT
+        if family is None:
+            family = pair_family_of_dir_name(directory.name)
         if family is None:
             raise TranslationModelError(
                 f"cannot tell which model family {directory} is: its vocabulary has no NLLB, "
-                "M2M100 or MADLAD-400 language tokens and it is not an opus-mt-SRC-TGT folder")
+                "M2M100 or MADLAD-400 language tokens and it is not an opus-mt-SRC-TGT folder "
+                "or an Argos Translate package")
         return family
 
     def _direct_model(self, source: str, target: str) -> Path | None:
@@ -265,8 +297,12 @@ class CTranslate2Engine(TranslationEngine):
         except (RuntimeError, OSError, ValueError) as exc:
             raise TranslationModelError(f"cannot load the translation model in {directory}: "
                                         f"{exc}") from None
+        target_prefix = ""
+        if family == ARGOS:
+            target_prefix = str(read_argos_metadata(directory).get("target_prefix") or "")
         return _LoadedModel(directory, family, translator, source_tokenizer, target_tokenizer,
-                            self._vocabulary(directory), parse_opus_pair_dir_name(directory.name))
+                            self._vocabulary(directory), parse_pair_dir_name(directory.name),
+                            target_prefix)
 
     # --- translating ---------------------------------------------------------------------
 
@@ -279,7 +315,8 @@ class CTranslate2Engine(TranslationEngine):
 
     def _translate_hop(self, model: _LoadedModel, texts: list[str], source: str,
                        target: str) -> list[str]:
-        target_token = language_token(model.family, target)
+        target_token = language_token(model.family, target) or model.target_prefix or None
+        label = self.target_label(model, target)
         tokenized: list[list[str] | None] = []
         for text in texts:
             if not text.strip():
@@ -290,8 +327,12 @@ class CTranslate2Engine(TranslationEngine):
                 pieces = [language_token(model.family, source)] + pieces
             elif model.family == MADLAD:
                 pieces = [target_token] + pieces  # MADLAD names the *target* language
-            tokenized.append(pieces + ["</s>"])
-        prefix = [target_token] if model.family in (NLLB, M2M100) else None
+            elif label:
+                pieces = [label] + pieces  # a multi-target OPUS-MT model
+            # OpenNMT-py models (Argos) were trained without an end token on the source.
+            tokenized.append(pieces if model.family == ARGOS else pieces + ["</s>"])
+        prefix = ([target_token] if model.family in (NLLB, M2M100)
+                  or (model.family == ARGOS and target_token) else None)
         results = ["" for _ in texts]
         for batch in self._length_batches(tokenized):
             sources = [tokenized[index] for index in batch]
@@ -310,6 +351,16 @@ class CTranslate2Engine(TranslationEngine):
             for index, result in zip(batch, output):
                 results[index] = self._detokenize(model, result.hypotheses[0], target_token)
         return results
+
+    @staticmethod
+    def target_label(model: _LoadedModel, target: str) -> str | None:
+        """``>>pes<<`` for a multi-target OPUS-MT model whose vocabulary has it, else None."""
+        if model.family != OPUS_MT:
+            return None
+        for code in OPUS_TARGET_LABELS.get(target, (target,)):
+            if f">>{code}<<" in model.vocabulary:
+                return f">>{code}<<"
+        return None
 
     def _length_batches(self, tokenized: list[list[str] | None]) -> list[list[int]]:
         """Indices grouped so each batch holds sentences of similar length (less padding)."""

@@ -206,6 +206,11 @@ def fetch_catalogue_model(model: CatalogueModel, *, cache: Path, replace: bool =
     model folder into place. ``on_plan(files, bytes)`` is called once the hub has answered.
     Raises ModelInstallError with one line (offline, out of disk, bad checksum, conversion).
     """
+    if model.from_argos:  # Argos Translate's own index, not the hub
+        from rostra.pipeline.mt.argos import fetch_argos_model
+
+        return fetch_argos_model(model, cache=cache, replace=replace, on_progress=on_progress,
+                                 on_plan=on_plan)
     installed = find_installed(cache, model.name)
     if installed is not None and not replace:
         return installed

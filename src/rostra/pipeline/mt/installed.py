@@ -5,6 +5,8 @@ Layout under ``MODEL_CACHE/translation``::
     m2m100-418m/                 one multilingual model (model.bin, vocabulary, SentencePiece)
       rostra-model.json          manifest: name, family, source, licence, files with sha256
     opus-mt/opus-mt-en-ar/       OPUS-MT pairs share one folder, so one engine sees them all
+    argos/argos-en-fa/           Argos Translate packages likewise (model/ unpacked, with the
+                                 package's sentencepiece.model and metadata.json)
     .staging-*/                  work in progress; renamed into place only once complete
 
 A model appears under its name only through one ``os.replace`` of a complete, validated
@@ -26,11 +28,15 @@ from typing import Any
 from rostra.core.digests import sha256_of
 from rostra.pipeline.mt.base import TranslationModelError
 from rostra.pipeline.mt.catalogue import CATALOGUE, DEFAULT_MODEL, find_catalogue_model
-from rostra.pipeline.mt.languages import OPUS_MT, PIVOT_LANGUAGE, parse_opus_pair_dir_name
+from rostra.pipeline.mt.languages import (ARGOS, OPUS_MT, PAIR_FAMILIES, PIVOT_LANGUAGE,
+                                          parse_opus_pair_dir_name)
 
 MANIFEST = "rostra-model.json"
 OPUS_FOLDER = "opus-mt"
-ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
+ARGOS_FOLDER = "argos"
+PAIR_FOLDERS = {OPUS_MT: OPUS_FOLDER, ARGOS: ARGOS_FOLDER}
+ARGOS_SUFFIX = ".argosmodel"  # a zip archive: one folder with model/, sentencepiece.model, ...
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ARGOS_SUFFIX)
 
 
 class ModelInstallError(TranslationModelError):
@@ -50,8 +56,8 @@ class InstalledModel:
 
     @property
     def engine_path(self) -> Path:
-        """The folder to give the CTranslate2 engine: OPUS-MT pairs are used together."""
-        return self.path.parent if self.family == OPUS_MT else self.path
+        """The folder to give the CTranslate2 engine: pair models are used together."""
+        return self.path.parent if self.family in PAIR_FAMILIES else self.path
 
 
 def translation_cache(model_cache: Path) -> Path:
@@ -69,10 +75,13 @@ def describe_model_dir(directory: Path) -> tuple[str, str]:
     if not is_ctranslate2_model_dir(directory):
         raise ModelInstallError(f"{directory.name} is not a CTranslate2 model (it needs "
                                 "model.bin and config.json)")
-    try:
-        json.loads((directory / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise ModelInstallError(f"{directory.name}/config.json is not valid JSON") from None
+    for name in ("config.json", "metadata.json"):
+        if not (directory / name).is_file():
+            continue
+        try:
+            json.loads((directory / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise ModelInstallError(f"{directory.name}/{name} is not valid JSON") from None
     if (directory / "model.bin").stat().st_size == 0:
         raise ModelInstallError(f"{directory.name}/model.bin is empty")
     engine = CTranslate2Engine(directory, device="cpu")
@@ -116,8 +125,12 @@ def verify_manifest(directory: Path, manifest: dict[str, Any]) -> None:
 
 
 def install_path(cache: Path, name: str, family: str) -> Path:
-    if family == OPUS_MT:
-        return translation_cache(cache) / OPUS_FOLDER / name
+    """Where model ``name`` goes: the catalogue's folder, else by family."""
+    catalogued = find_catalogue_model(name)
+    if catalogued is not None and catalogued.family == family:
+        return translation_cache(cache) / catalogued.folder
+    if family in PAIR_FOLDERS:
+        return translation_cache(cache) / PAIR_FOLDERS[family] / name
     return translation_cache(cache) / name
 
 
@@ -155,7 +168,7 @@ def installed_models(cache: Path) -> list[InstalledModel]:
         for child in sorted(root.iterdir()):
             if child.name.startswith("."):
                 continue
-            if child.name == OPUS_FOLDER:
+            if child.name in PAIR_FOLDERS.values():
                 folders += [pair for pair in sorted(child.iterdir()) if not
                             pair.name.startswith(".")]
             else:
@@ -240,7 +253,7 @@ def export_model(cache: Path, name: str, archive: Path) -> Path:
 def _unpack(archive: Path, into: Path) -> None:
     name = archive.name.lower()
     try:
-        if name.endswith(".zip"):
+        if name.endswith((".zip", ARGOS_SUFFIX)):
             with zipfile.ZipFile(archive) as zipped:
                 for member in zipped.infolist():
                     target = (into / member.filename).resolve()
@@ -253,8 +266,10 @@ def _unpack(archive: Path, into: Path) -> None:
                 # "data" refuses absolute paths, "..", links out of the folder and devices.
                 tar.extractall(into, filter="data")
     except (tarfile.TarError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelInstallError(f"{archive.name} is not a readable archive ({exc}); export it "
-                                "again with `rostra models export`") from None
+        again = ("download it again" if name.endswith(ARGOS_SUFFIX)
+                 else "export it again with `rostra models export`")
+        raise ModelInstallError(f"{archive.name} is not a readable archive ({exc}); "
+                                f"{again}") from None
 
 
 def _model_root(unpacked: Path) -> Path:
@@ -287,6 +302,11 @@ def add_model(cache: Path, source: Path, *, name: str | None = None,
     if is_archive and not source.name.lower().endswith(ARCHIVE_SUFFIXES):
         raise ModelInstallError(f"{source.name} is neither a folder nor a .tar.gz/.tar/.zip "
                                 "archive")
+    from rostra.pipeline.mt.argos import install_argos_package, is_argos_package
+
+    if is_argos_package(source):
+        return install_argos_package(cache, source, name=name, replace=replace,
+                                     source=f"added from {source.name}")
     staging = new_staging_dir(cache, "add")
     try:
         if is_archive:
@@ -301,8 +321,9 @@ def add_model(cache: Path, source: Path, *, name: str | None = None,
         chosen = (name or (manifest or {}).get("name") or root.name).strip().lower()
         if not chosen or chosen.startswith(".") or "/" in chosen:
             raise ModelInstallError(f"{chosen!r} cannot be a model name; pass --name")
-        if family == OPUS_MT and parse_opus_pair_dir_name(chosen) is None:
-            raise ModelInstallError(f"an OPUS-MT pair model must be named opus-mt-SRC-TGT, "
+        folder = install_path(cache, chosen, family).name
+        if family in PAIR_FAMILIES and parse_opus_pair_dir_name(folder, family=family) is None:
+            raise ModelInstallError(f"a {family} pair model must be named {family}-SRC-TGT, "
                                     f"not {chosen!r}; pass --name")
         model_dir = staging / "model"
         if is_archive:

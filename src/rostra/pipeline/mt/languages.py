@@ -6,7 +6,12 @@ rostra speaks ISO 639-1 (``fa``, ``ar``, ``en``); models do not:
   given as the first source token and as the target prefix.
 - M2M100: ``__fa__`` tokens, same places.
 - MADLAD-400: ``<2fa>`` prepended to the source; no target prefix.
-- OPUS-MT (Marian): one model per pair, in folders named ``opus-mt-SRC-TGT``; no tokens.
+- OPUS-MT (Marian): one model per pair, in folders named ``opus-mt-SRC-TGT``; no tokens,
+  except that a model with several target languages (``opus-mt-en-iir``, the ``tc-big``
+  English → Arabic model) wants ``>>pes<<``/``>>ara<<`` before the source (its vocabulary says so).
+- Argos Translate packages (OpenNMT-py): one model per pair, in folders named
+  ``argos-SRC-TGT``; no tokens, no end-of-sentence token added to the source, an optional
+  target prefix from the package's ``metadata.json``.
 
 LibreTranslate and OpenAI-compatible chat engines take ISO codes and English language names.
 """
@@ -17,7 +22,9 @@ NLLB = "nllb"
 M2M100 = "m2m100"
 MADLAD = "madlad"
 OPUS_MT = "opus-mt"
-FAMILIES = (NLLB, M2M100, MADLAD, OPUS_MT)
+ARGOS = "argos"
+FAMILIES = (NLLB, M2M100, MADLAD, OPUS_MT, ARGOS)
+PAIR_FAMILIES = (OPUS_MT, ARGOS)  # one model per language pair, in folders FAMILY-SRC-TGT
 
 PIVOT_LANGUAGE = "en"
 
@@ -48,6 +55,10 @@ M2M100_EXCEPTIONS: dict[str, str] = {}
 MADLAD_EXCEPTIONS: dict[str, str] = {"ckb": "ckb", "he": "iw"}
 # Helsinki-NLP OPUS-MT folder names use ISO 639-1 where one exists.
 OPUS_EXCEPTIONS: dict[str, str] = {}
+# Target-language labels of multi-target OPUS-MT models (ISO 639-3 as Tatoeba writes them),
+# tried in order: ``>>pes<<`` is Western Persian in opus-mt-en-iir.
+OPUS_TARGET_LABELS: dict[str, tuple[str, ...]] = {
+    "ar": ("ara", "arb"), "fa": ("pes", "fas"), "en": ("eng",)}
 
 
 def model_language_code(family: str, language: str) -> str:
@@ -61,14 +72,14 @@ def model_language_code(family: str, language: str) -> str:
         return f"__{M2M100_EXCEPTIONS.get(language, language)}__"
     if family == MADLAD:
         return f"<2{MADLAD_EXCEPTIONS.get(language, language)}>"
-    if family == OPUS_MT:
+    if family in PAIR_FAMILIES:
         return OPUS_EXCEPTIONS.get(language, language)
     raise KeyError(f"unknown model family {family!r}; one of {', '.join(FAMILIES)}")
 
 
 def language_token(family: str, language: str) -> str | None:
-    """The vocabulary token naming ``language`` in ``family``, or None (OPUS-MT has none)."""
-    if family == OPUS_MT:
+    """The vocabulary token naming ``language`` in ``family``, or None (pair models have none)."""
+    if family in PAIR_FAMILIES:
         return None
     try:
         return model_language_code(family, language)
@@ -82,9 +93,28 @@ def opus_pair_dir_name(source: str, target: str) -> str:
             f"{model_language_code(OPUS_MT, target)}")
 
 
-def parse_opus_pair_dir_name(name: str) -> tuple[str, str] | None:
+def argos_pair_dir_name(source: str, target: str) -> str:
+    """The folder rostra installs an Argos Translate package into: ``argos-fa-en``."""
+    return f"argos-{source}-{target}"
+
+
+def pair_family_of_dir_name(name: str) -> str | None:
+    """OPUS_MT or ARGOS when ``name`` is a pair folder name of that family, else None."""
+    for family in PAIR_FAMILIES:
+        if parse_opus_pair_dir_name(name, family=family) is not None:
+            return family
+    return None
+
+
+def parse_pair_dir_name(name: str) -> tuple[str, str] | None:
+    """``'opus-mt-fa-en'`` or ``'argos-fa-en'`` → ``('fa', 'en')``; None otherwise."""
+    family = pair_family_of_dir_name(name)
+    return parse_opus_pair_dir_name(name, family=family) if family else None
+
+
+def parse_opus_pair_dir_name(name: str, *, family: str = OPUS_MT) -> tuple[str, str] | None:
     """``'opus-mt-fa-en'`` → ``('fa', 'en')``; None for names that are not a pair."""
-    prefix = "opus-mt-"
+    prefix = f"{family}-"
     if not name.startswith(prefix):
         return None
     parts = name[len(prefix):].split("-")

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rostra.pipeline.mt.catalogue import DEFAULT_MODEL, find_catalogue_model
-from rostra.pipeline.mt.installed import OPUS_FOLDER, find_installed, preferred_model
-from rostra.pipeline.mt.languages import OPUS_MT
+from rostra.pipeline.mt.installed import PAIR_FOLDERS, find_installed, preferred_model
 
 AUTO = "auto"
 NONE = "none"
@@ -72,8 +71,8 @@ def choose_translation(engine: str, model: str, *, model_cache: Path) -> Transla
 
 
 def _choice_of(engine: str, installed) -> TranslationChoice:
-    # OPUS-MT pairs are used together (their shared folder), so the choice names the family.
-    name = OPUS_FOLDER if installed.family == OPUS_MT else installed.name
+    # Pair models are used together (their shared folder), so the choice names the family.
+    name = PAIR_FOLDERS.get(installed.family, installed.name)
     return TranslationChoice(engine, CTRANSLATE2, str(installed.engine_path), name,
                              installed.licence)
 

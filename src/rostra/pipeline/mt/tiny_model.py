@@ -11,10 +11,13 @@ loading, tokenization, batching, language tokens, pivoting and detokenization, n
 from __future__ import annotations
 
 import io
+import json
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from rostra.pipeline.mt.languages import (M2M100, MADLAD, NLLB, OPUS_MT, language_token,
+from rostra.pipeline.mt.languages import (ARGOS, M2M100, MADLAD, NLLB, OPUS_MT, language_token,
                                           opus_pair_dir_name)
 
 TRAINING_SENTENCES = (
@@ -35,8 +38,9 @@ TRAINING_SENTENCES = (
 
 SPECIALS = ("<s>", "<pad>", "</s>", "<unk>")
 SENTENCEPIECE_FILE = {NLLB: "sentencepiece.bpe.model", M2M100: "sentencepiece.bpe.model",
-                      MADLAD: "spiece.model"}
-DECODER_START = {NLLB: "</s>", M2M100: "</s>", MADLAD: "<pad>", OPUS_MT: "</s>"}
+                      MADLAD: "spiece.model", ARGOS: "sentencepiece.model"}
+# OpenNMT-py (Argos) decoders start from <s>.
+DECODER_START = {NLLB: "</s>", M2M100: "</s>", MADLAD: "<pad>", OPUS_MT: "</s>", ARGOS: "<s>"}
 
 
 def train_sentencepiece(sentences: Iterable[str] = TRAINING_SENTENCES, *,
@@ -108,11 +112,16 @@ def _random_transformer(vocabulary: Sequence[str], *, d_model: int, ffn: int, la
 def build_tiny_model(directory: str | Path, *, family: str,
                      languages: Sequence[str] = ("en", "fa", "ar"), seed: int = 0,
                      d_model: int = 32, layers: int = 1, heads: int = 2,
-                     sentences: Iterable[str] = TRAINING_SENTENCES) -> Path:
-    """Write a tiny random model of ``family`` (nllb, m2m100, madlad, opus-mt) into ``directory``.
+                     sentences: Iterable[str] = TRAINING_SENTENCES,
+                     target_labels: Sequence[str] = ()) -> Path:
+    """Write a tiny random model of ``family`` (nllb, m2m100, madlad, opus-mt, argos) into
+    ``directory``.
 
     For opus-mt this is one pair model; name the folder ``opus-mt-SRC-TGT`` (or use
-    :func:`build_tiny_opus_pairs`). Returns the folder.
+    :func:`build_tiny_opus_pairs`); ``target_labels`` (``"pes"``) adds ``>>pes<<`` tokens as a
+    multi-target OPUS-MT model has. For argos it is the ``model/`` folder of a package with
+    ``sentencepiece.model`` beside the weights (see :func:`build_tiny_argos_package`).
+    Returns the folder.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -122,8 +131,9 @@ def build_tiny_model(directory: str | Path, *, family: str,
     processor = sentencepiece.SentencePieceProcessor(model_proto=sentencepiece_model)
     pieces = [processor.id_to_piece(index) for index in range(processor.get_piece_size())]
     vocabulary = list(SPECIALS) + [piece for piece in pieces if piece not in SPECIALS]
-    if family != OPUS_MT:
+    if family not in (OPUS_MT, ARGOS):
         vocabulary += [language_token(family, language) for language in languages]
+    vocabulary += [f">>{label}<<" for label in target_labels]
     spec = _random_transformer(vocabulary, d_model=d_model, ffn=2 * d_model, layers=layers,
                                heads=heads, seed=seed, decoder_start=DECODER_START[family])
     spec.save(str(directory))
@@ -133,6 +143,37 @@ def build_tiny_model(directory: str | Path, *, family: str,
     else:
         (directory / SENTENCEPIECE_FILE[family]).write_bytes(sentencepiece_model)
     return directory
+
+
+def build_tiny_argos_package(archive: str | Path, *, source: str, target: str,
+                             version: str = "1.0", target_prefix: str = "", seed: int = 0
+                             ) -> Path:
+    """A tiny ``.argosmodel`` laid out like a published package; returns its path.
+
+    A zip of one folder ``translate-SRC_TGT-VERSION/`` with ``metadata.json``, ``model/`` (a
+    random CTranslate2 model), ``sentencepiece.model``, ``stanza/`` (a placeholder) and
+    ``README.md``.
+    """
+    archive = Path(archive)
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    code = f"translate-{source}_{target}-{version.replace('.', '_')}"
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary) / code
+        model = build_tiny_model(folder / "model", family=ARGOS, seed=seed)
+        (model / "sentencepiece.model").replace(folder / "sentencepiece.model")
+        metadata = {"package_version": version, "argos_version": "1.0", "from_code": source,
+                    "from_name": source, "to_code": target, "to_name": target}
+        if target_prefix:
+            metadata["target_prefix"] = target_prefix
+        (folder / "metadata.json").write_text(json.dumps(metadata, indent=4), encoding="utf-8")
+        (folder / "README.md").write_text("Tiny test package: random weights, no quality.\n",
+                                          encoding="utf-8")
+        (folder / "stanza").mkdir()
+        (folder / "stanza" / "placeholder.txt").write_text("not a real stanza model\n")
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+            for path in sorted(folder.rglob("*")):
+                zipped.write(path, path.relative_to(Path(temporary)).as_posix())
+    return archive
 
 
 def build_tiny_opus_pairs(root: str | Path, pairs: Sequence[tuple[str, str]]) -> list[Path]:
