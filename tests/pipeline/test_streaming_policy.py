@@ -246,3 +246,42 @@ def test_a_step_is_decoded_once_greedily_never_again_at_rising_temperatures():
     stream_through(recognizer, spoken_stream(3))
     assert model.temperatures and all(t == [0.0] for t in model.temperatures), model.temperatures
     assert StreamingOptions().as_dict()["temperatures"] == [0.0]  # recorded with the draft
+
+
+class LoopingModel(ScriptedModel):
+    """Hears the scripted words, then, at the end of the last reading (where the stream has
+    ended and the buffer holds only silence after them), loops as greedy Whisper does."""
+
+    def __init__(self, loop_from_call: int):
+        super().__init__()
+        self.loop_from_call = loop_from_call
+
+    def transcribe(self, audio, **options):
+        from types import SimpleNamespace
+
+        segments, info = super().transcribe(audio, **options)
+        words = list(segments)[0].words
+        if len(self.calls) > self.loop_from_call:
+            end = len(audio) / SAMPLE_RATE
+            words = words + [SimpleNamespace(start=end - 0.3 + index * 0.01,
+                                             end=end - 0.29 + index * 0.01,
+                                             word=text, probability=0.5)
+                             for index, text in enumerate([" it", " needs", " new"] * 6)]
+        return iter([SimpleNamespace(words=words)]), info
+
+
+def test_a_looping_reading_is_cut_where_the_loop_starts_and_never_committed():
+    from rostra.pipeline.streaming.agreement import without_loop
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    audio = spoken_stream(4)
+    model = LoopingModel(loop_from_call=0)
+    committed = stream_through(StreamingRecognizer(model, StreamingOptions(language="en")),
+                               audio)
+    assert word_numbers(committed) == list(range(12)), texts(committed)
+    # A word said twice, or a run said twice, is speech; three times in a row is a loop.
+    said = hyp((0, " very"), (300, " very"), (600, " good"), (900, " good"), (1200, " bye"))
+    assert without_loop(said) == said
+    looped = hyp((0, " it"), (300, " needs"), (600, " it"), (900, " needs"), (1200, " it"),
+                 (1500, " needs"))
+    assert without_loop(hyp((0, " so")) + looped) == hyp((0, " so"))
