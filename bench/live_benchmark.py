@@ -2,6 +2,14 @@
 with, and Server-Sent Events fan-out.
 
     python bench/live_benchmark.py [--seconds 30] [--rooms 1,2] [--readers 100,500,1000]
+    python bench/live_benchmark.py --virtual-clock [--step-cost model] [--repeat 2] \
+        [--seconds 180] [--dump DIR]
+
+With --virtual-clock, nothing waits on the wall clock: audio arrives at real-time pace on a
+simulated clock and each recognizer step advances it by its measured CPU time (one thread
+per room; --cpu-scale), or with --step-cost model by a cost fitted to such measurements
+(STEP_COST), which makes a run exactly repeatable. Latency and WER then measure the policy,
+not the machine's load; the previous policy runs beside it on the same clock.
 
 English speech read by espeak-ng (texts below) is fed at real time, 100 ms at a time, to
 rostra's streaming recognizer (LocalAgreement-2 over the bundled Whisper base model, CPU
@@ -12,7 +20,7 @@ int8, beam 1, VAD). Each room is a process of its own, as `rostra live` runs the
   (measured in the fan-out part: the poller ticks every 0.25 s).
 - WER (jiwer, lower-cased, punctuation removed) of the committed live text and of rostra's
   offline recognition (beam 5, the normal pipeline) of the same file, against the text read.
-- baselines in the same run: one room with the previous step policy (PREVIOUS_POLICY), one
+- baselines in the same run: one room with the previous policy (PREVIOUS_POLICY), one
   (with --full-context) with the encoder reading Whisper's full padded 30 s
   (rostra's live path with ROSTRA_LIVE_SHORT_CONTEXT=false), and fixed 3-second chunks
   recognized one by one as they arrive (no overlap, no agreement): the obvious way to
@@ -99,16 +107,17 @@ VARIED_RATES = (150, 170, 140)  # espeak-ng words per minute, by sentence in tur
 VARIED_PAUSES = (8000, 4800, 14400)  # samples of silence after each sentence: 0.5, 0.3, 0.9 s
 
 
-# --step-cost model: a reading's clock cost in CPU seconds, a + b * buffer seconds + c * words
-# heard, fitted (least squares) to the measured CPU times of one thread on this project's
+# --step-cost model: a reading's clock cost in CPU seconds, a + b * buffer seconds + c * tokens
+# decoded, fitted (least squares) to the measured CPU times of one thread on this project's
 # 2-core VM (see bench/RESULTS.md, 2026-12-02 virtual clock): the same code and audio then
 # give the same clock, step positions, latency and WER on every run, whatever the load.
-STEP_COST = (0.0, 0.0, 0.0)
+STEP_COST = (0.1993, -0.0083, 0.011)  # 506 readings, residual p95 0.14 s
 
 # The live policy as it stood at the start of 2026-12-02 07:45's session (greedy steps every
 # 0.7 s, buffer cut at 4 s): each change since is an option, turned off here, so this room
 # measures what the changes bring, side by side in the same run.
-PREVIOUS_POLICY = {"drop_loops": False}
+PREVIOUS_POLICY = {"drop_loops": False, "commit_at_silence_ms": 0, "max_tokens_per_second": 0,
+                   "trim_seconds": 4.0, "keep_seconds": 0}
 
 
 def percentile(values, q):
@@ -242,15 +251,16 @@ def play_room_virtual(args) -> dict:
     clock, fed = 0.0, 0
     latencies, words, lags, costs, skipped = [], [], [], [], 0
     trace = []
-    read = recognizer._recognize_buffer
-    heard = []  # (buffer seconds, words) of each reading in the step
+    transcribe = model.transcribe
+    heard = []  # (buffer seconds, tokens decoded) of each reading in the step
 
-    def counted():
-        words = read()
-        heard.append((len(recognizer.buffer) / 16000, len(words)))
-        return words
+    def counted(audio, **options):
+        segments, info = transcribe(audio, **options)
+        segments = list(segments)
+        heard.append((len(audio) / 16000, sum(len(segment.tokens) for segment in segments)))
+        return iter(segments), info
 
-    recognizer._recognize_buffer = counted
+    model.transcribe = counted
 
     def timed(call):
         nonlocal clock
@@ -469,6 +479,9 @@ def main() -> None:
     parser.add_argument("--speech", choices=("short", "varied"), default=None,
                         help="test speech: the 12 sentences repeated (default on the wall "
                              "clock) or the 32 varied ones (default on the virtual clock)")
+    parser.add_argument("--also", action="append", default=[], metavar="JSON",
+                        help="virtual clock: one more room with these StreamingOptions "
+                             "overrides, e.g. '{\"trim_seconds\": 12}' (repeatable)")
     parser.add_argument("--dump", type=Path, default=None,
                         help="write each room's committed text, reference and step trace here")
     args = parser.parse_args()
@@ -485,7 +498,7 @@ def main() -> None:
 
         model_cache = folder / "data" / "models"
         spec = resolve_asr_model("bundled-base", model_cache=model_cache)
-        wav, reference = synthesize(folder, args.seconds)
+        wav, reference = synthesize(folder, args.seconds, args.speech or "short")
         from rostra.pipeline.audio import decode_audio
 
         duration = round(len(decode_audio(wav)) / 16000, 1)
@@ -548,6 +561,11 @@ def main_virtual(args) -> None:
         runs.append(("previous policy", PREVIOUS_POLICY))
     if args.full_context:
         runs.append(("full 30-s context", {"short_context": False}))
+    for overrides in args.also:
+        try:
+            runs.append((overrides, json.loads(overrides)))
+        except ValueError:
+            sys.exit(f"--also: not a JSON object: {overrides}")
     jobs = [(variant, overrides) for variant, overrides in runs for _ in range(args.repeat)]
     with multiprocessing.get_context("spawn").Pool(min(len(jobs), os.cpu_count() or 1)) as pool:
         outcomes = pool.map(play_room_virtual, [(str(spec.path), str(wav), 1, overrides,
@@ -567,7 +585,7 @@ def main_virtual(args) -> None:
             "load": os.getloadavg()[0]}}), flush=True)
         if args.dump:
             args.dump.mkdir(parents=True, exist_ok=True)
-            name = f"{number}-{variant.replace(' ', '-')}"
+            name = str(number) + "-" + re.sub(r"[^\w]+", "-", variant).strip("-")
             (args.dump / f"{name}.txt").write_text(outcome["text"].strip() + "\n")
             (args.dump / f"{name}.trace.json").write_text(json.dumps(outcome["trace"], indent=0))
     if args.step_cost == "measured":  # the fit that STEP_COST takes (steps of one reading)
