@@ -165,11 +165,14 @@ class ScriptedModel:
         self.calls: list[tuple[str, list[str]]] = []  # (prompt, words heard)
         self.longest_buffer_s = 0.0
         self.temperatures: list = []  # what each call asked for
+        self.buffers_s: list[float] = []  # the buffer each call read
+        self.max_new_tokens: list = []
 
     def transcribe(self, audio, **options):
         from types import SimpleNamespace
 
         self.longest_buffer_s = max(self.longest_buffer_s, len(audio) / SAMPLE_RATE)
+        self.buffers_s.append(len(audio) / SAMPLE_RATE)
         frame = 160
         values = [float(audio[index:index + frame].max(initial=0))
                   for index in range(0, len(audio), frame)]
@@ -185,6 +188,7 @@ class ScriptedModel:
                 start = None
         self.calls.append((options.get("initial_prompt") or "", [w.word for w in words]))
         self.temperatures.append(options.get("temperature", "faster-whisper's default"))
+        self.max_new_tokens.append(options.get("max_new_tokens"))
         return iter([SimpleNamespace(words=words)]), SimpleNamespace(language="en")
 
 
@@ -220,7 +224,8 @@ def test_without_punctuation_the_buffer_is_cut_at_pauses_and_no_word_is_lost_or_
     from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
 
     model = ScriptedModel()
-    recognizer = StreamingRecognizer(model, StreamingOptions(language="en", trim_seconds=3))
+    recognizer = StreamingRecognizer(model, StreamingOptions(language="en", trim_seconds=3,
+                                                             keep_seconds=1.5))
     committed = stream_through(recognizer, spoken_stream(12))  # 22.8 s, never a full stop
     assert word_numbers(committed) == list(range(36))
     assert model.longest_buffer_s < 6.5  # cut near 3 s at a pause, not at the 20 s bound
@@ -246,3 +251,88 @@ def test_a_step_is_decoded_once_greedily_never_again_at_rising_temperatures():
     stream_through(recognizer, spoken_stream(3))
     assert model.temperatures and all(t == [0.0] for t in model.temperatures), model.temperatures
     assert StreamingOptions().as_dict()["temperatures"] == [0.0]  # recorded with the draft
+
+
+class LoopingModel(ScriptedModel):
+    """Hears the scripted words, then, at the end of the last reading (where the stream has
+    ended and the buffer holds only silence after them), loops as greedy Whisper does."""
+
+    def __init__(self, loop_from_call: int):
+        super().__init__()
+        self.loop_from_call = loop_from_call
+
+    def transcribe(self, audio, **options):
+        from types import SimpleNamespace
+
+        segments, info = super().transcribe(audio, **options)
+        words = list(segments)[0].words
+        if len(self.calls) > self.loop_from_call:
+            end = len(audio) / SAMPLE_RATE
+            words = words + [SimpleNamespace(start=end - 0.3 + index * 0.01,
+                                             end=end - 0.29 + index * 0.01,
+                                             word=text, probability=0.5)
+                             for index, text in enumerate([" it", " needs", " new"] * 6)]
+        return iter([SimpleNamespace(words=words)]), info
+
+
+def test_a_looping_reading_is_cut_where_the_loop_starts_and_never_committed():
+    from rostra.pipeline.streaming.agreement import without_loop
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    audio = spoken_stream(4)
+    model = LoopingModel(loop_from_call=0)
+    committed = stream_through(StreamingRecognizer(model, StreamingOptions(language="en")),
+                               audio)
+    assert word_numbers(committed) == list(range(12)), texts(committed)
+    # A word said twice, or a run said twice, is speech; three times in a row is a loop.
+    said = hyp((0, " very"), (300, " very"), (600, " good"), (900, " good"), (1200, " bye"))
+    assert without_loop(said) == said
+    looped = hyp((0, " it"), (300, " needs"), (600, " it"), (900, " needs"), (1200, " it"),
+                 (1500, " needs"))
+    assert without_loop(hyp((0, " so")) + looped) == hyp((0, " so"))
+
+
+def test_words_that_silence_follows_are_committed_at_their_first_reading():
+    # Agreement waits for a second reading; after a pause nothing said later can change the
+    # words before it, so that wait is a step of latency at every pause.
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    audio = spoken_stream(2)  # w0 0-400, w1 500-900, w2 1000-1400, silence to 1900 ms
+    recognizer = StreamingRecognizer(ScriptedModel(), StreamingOptions(language="en"))
+    recognizer.append(audio[:1500 * 16])  # only 100 ms of silence after w2: not yet a pause
+    assert recognizer.step().committed == ()
+    recognizer.append(audio[1500 * 16:1800 * 16])  # 400 ms of silence after w2
+    assert word_numbers(recognizer.step().committed) == [0, 1, 2]
+    fresh = StreamingRecognizer(ScriptedModel(), StreamingOptions(language="en"))
+    fresh.append(audio[:1800 * 16])  # the whole pause in the first reading
+    assert word_numbers(fresh.step().committed) == [0, 1, 2]
+    off = StreamingRecognizer(ScriptedModel(),
+                              StreamingOptions(language="en", commit_at_silence_ms=0))
+    off.append(audio[:1800 * 16])
+    assert off.step().committed == ()  # LocalAgreement alone: a second reading is needed
+
+
+def test_the_buffer_is_cut_so_that_the_newest_seconds_stay_as_context():
+    # Cut just before the words still being heard, the buffer made Whisper read them with no
+    # context ("When the rain is heavy" -> "When parade is heavy"): the cut leaves keep_seconds.
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    model = ScriptedModel()
+    options = StreamingOptions(language="en", trim_seconds=7, keep_seconds=4.5)
+    committed = stream_through(StreamingRecognizer(model, options), spoken_stream(16))
+    assert word_numbers(committed) == list(range(48))
+    first_cut = next(index for index, (before, after) in
+                     enumerate(zip(model.buffers_s, model.buffers_s[1:])) if after < before)
+    assert min(model.buffers_s[first_cut + 1:]) >= 4.5, model.buffers_s
+    assert model.longest_buffer_s < 9.5
+
+
+def test_a_reading_decodes_at_most_a_few_tokens_per_second_of_buffer():
+    # A one-token loop ("____...") ran to Whisper's 448 tokens: a 3.5-s reading cost 3.6 CPU-s.
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    model = ScriptedModel()
+    stream_through(StreamingRecognizer(model, StreamingOptions(language="en")), spoken_stream(4))
+    assert all(limit is not None and limit <= 10 + 10 * seconds
+               for limit, seconds in zip(model.max_new_tokens, model.buffers_s)), \
+        model.max_new_tokens

@@ -21,11 +21,31 @@ MAX_REPEATED_WORDS = 5
 REPEAT_WINDOW_MS = 1000
 
 _PUNCTUATION = re.compile(r"[^\w]+", re.UNICODE)
+# A run of 1 to LOOP_MAX_WORDS words said LOOP_REPEATS times in a row is Whisper looping:
+# greedy decoding (no temperature fallback, recognizer.py) accepts "it needs new inventions,
+# it needs new inventions, ..." to the end of the window, and the end of the stream commits it.
+LOOP_MAX_WORDS = 4
+LOOP_REPEATS = 3
 
 
 def word_key(word: Word) -> str:
     """The word as compared between hypotheses: case and punctuation do not count."""
     return _PUNCTUATION.sub("", word.text).casefold()
+
+
+def without_loop(words: list[Word]) -> list[Word]:
+    """``words`` up to where a loop starts (LOOP_REPEATS repetitions of a run of words): the
+    loop and all after it are hallucinated; the next reading goes on from there."""
+    keys = [word_key(word) for word in words]
+    for start in range(len(keys)):
+        for size in range(1, LOOP_MAX_WORDS + 1):
+            run = keys[start:start + size]
+            if len(run) < size or not all(run):
+                break
+            if all(keys[start + size * repeat:start + size * (repeat + 1)] == run
+                   for repeat in range(1, LOOP_REPEATS)):
+                return words[:start]
+    return words
 
 
 class LocalAgreement:

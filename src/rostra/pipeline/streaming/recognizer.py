@@ -16,7 +16,7 @@ import numpy as np
 
 from rostra.pipeline.audio import SAMPLE_RATE
 from rostra.pipeline.segmentation import ends_sentence
-from rostra.pipeline.streaming.agreement import LocalAgreement
+from rostra.pipeline.streaming.agreement import LocalAgreement, without_loop
 from rostra.pipeline.streaming.audio_context import (FULL_FRAMES, context_frames,
                                                       short_audio_context)
 from rostra.pipeline.types import Word
@@ -33,6 +33,12 @@ PROMPT_CONTEXT_CHARS = 200
 PAUSE_CUTS_BUFFER_MS = 300
 # A word ending this near the end of the audio received may be cut in the middle.
 WORD_MAY_BE_CUT_MS = 500
+# Audio is quiet where a 10-ms frame's RMS is below this share of the buffer's loud frames
+# (their 95th percentile), or below QUIET_FLOOR_RMS; a fixed level would not follow the
+# source's gain.
+QUIET_SHARE = 0.1
+QUIET_FLOOR_RMS = 0.002
+FRAME_MS = 10
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ class StreamingOptions:
     min_step_seconds: float = 0.7
     # Buffer length from which it is cut at a committed sentence end or pause: short, since
     # a step's decoding grows with the words in the buffer (4 s measured best, bench/RESULTS.md).
-    trim_seconds: float = 4.0
+    trim_seconds: float = 8.0
     max_buffer_seconds: float = 20.0  # hard bound: cut at the last committed word
     behind_max_buffer_seconds: float = 8.0  # the smaller window used when behind
     # The encoder reads the buffer's length, not Whisper's padded 30 s (audio_context.py).
@@ -59,13 +65,35 @@ class StreamingOptions:
     # when its text looks repetitive or unsure, which a buffer cut mid-word often does; one
     # such step measured 10x the others (5-7 s), and the next step re-reads the audio anyway.
     temperatures: tuple[float, ...] = (0.0,)
+    # Greedy decoding accepts Whisper's loops ("it needs new inventions, it needs new
+    # inventions, ..."): a reading is cut where one starts (agreement.without_loop). On the
+    # virtual clock, 180 s of speech: one run committed 190 looped words at the stream's end.
+    drop_loops: bool = True
+    # A tentative word the audio shows silence after (this many ms, read from the samples,
+    # not from Whisper's timestamps) is committed at its first reading: nothing said after it
+    # can change it, so the second reading LocalAgreement waits for is a step of latency
+    # spent for nothing at every pause. 0 turns it off.
+    commit_at_silence_ms: int = 400
+    # Tokens a reading may decode: 10 + this many per second of buffer (0: Whisper's 448).
+    # Speech runs at 3-6 tokens a second; a loop of one token ("____...") ran to the limit and
+    # made a 3.5-s reading cost 3.6 CPU-s against 0.3 for its neighbours (virtual clock).
+    max_tokens_per_second: float = 10.0
+    # Cut the buffer once it is this long (at a committed sentence end or pause), at the
+    # newest such point that leaves ``keep_seconds`` of audio: Whisper re-reading a buffer
+    # cut just before the next words heard them without context and garbled them ("When the
+    # rain is heavy" -> "When parade is heavy"); the kept, committed words cost a reading
+    # little (about 9 ms a word, the encoder reads at least 15 s anyway).
+    keep_seconds: float = 4.0
 
     def as_dict(self) -> dict:
         return {"language": self.language, "beam_size": self.beam_size, "vad": self.vad,
                 "policy": "local-agreement-2",
                 "min_step_seconds": self.min_step_seconds, "trim_seconds": self.trim_seconds,
                 "short_context": self.short_context, "temperatures": list(self.temperatures),
-                "max_buffer_seconds": self.max_buffer_seconds}
+                "max_buffer_seconds": self.max_buffer_seconds, "drop_loops": self.drop_loops,
+                "commit_at_silence_ms": self.commit_at_silence_ms,
+                "max_tokens_per_second": self.max_tokens_per_second,
+                "keep_seconds": self.keep_seconds}
 
 
 @dataclass(frozen=True)
@@ -135,6 +163,7 @@ class StreamingRecognizer:
         self._pending_flush: list[Word] = []
         self._gap_sentences: list[CommittedSentence] = []
         self._pause_end_ms: int | None = None
+        self._cut_points: list[int] = []  # committed sentence ends and pauses, in order
         self._last_committed_end_ms: int | None = None
 
     def append(self, samples: np.ndarray, *, at_ms: int | None = None) -> None:
@@ -156,9 +185,11 @@ class StreamingRecognizer:
         self.read_to_ms = self.received_to_ms
         hypothesis = self._recognize_buffer() if len(self.buffer) else []
         committed = self.agreement.update(hypothesis)
+        committed = committed + self._commit_before_silence()
         sentences = self.sentences.add(committed)
         if sentences:
             self._sentence_end_ms = sentences[-1].end_ms
+            self._cut_points += [sentence.end_ms for sentence in sentences]
         self._note_pauses(committed)
         self._note_scrolled(committed)
         forced = self._trim(recognized_words=bool(hypothesis))
@@ -222,7 +253,8 @@ class StreamingRecognizer:
                 self.buffer, language=self.options.language, beam_size=self.options.beam_size,
                 word_timestamps=True, vad_filter=self.options.vad,
                 temperature=list(self.options.temperatures),
-                condition_on_previous_text=False, initial_prompt=self._prompt())
+                condition_on_previous_text=False, initial_prompt=self._prompt(),
+                max_new_tokens=self._max_new_tokens())
             for segment in segments:
                 for word in segment.words or ():
                     words.append(Word(self.buffer_start_ms + round(word.start * 1000),
@@ -230,7 +262,46 @@ class StreamingRecognizer:
                                       word.word, float(word.probability)))
         if not self.language:
             self.language = info.language
-        return words
+        return without_loop(words) if self.options.drop_loops else words
+
+    def _commit_before_silence(self) -> list[Word]:
+        """Commit the tentative words up to the last one that silence follows (the option's
+        doc): ``commit_at_silence_ms`` of quiet samples right after its end, none of the next
+        word's time inside that stretch."""
+        silence = self.options.commit_at_silence_ms
+        tentative = self.agreement.tentative
+        if not silence or not tentative:
+            return []
+        quiet = self._quiet_mask()
+        through = None
+        for index, word in enumerate(tentative):
+            until = word.end_ms + silence
+            following = tentative[index + 1].start_ms if index + 1 < len(tentative) else None
+            if until > self.received_to_ms or (following is not None and following < until):
+                continue
+            first = (word.end_ms - self.buffer_start_ms) // FRAME_MS
+            last = (until - self.buffer_start_ms) // FRAME_MS
+            if first >= 0 and quiet[first:last].all():
+                through = word.end_ms
+        return self.agreement.commit_through(through) if through is not None else []
+
+    def _quiet_mask(self) -> np.ndarray:
+        """Per 10-ms frame of the buffer: is the audio quiet there (QUIET_SHARE)."""
+        frame = SAMPLE_RATE * FRAME_MS // 1000
+        count = len(self.buffer) // frame
+        if not count:
+            return np.zeros(0, dtype=bool)
+        frames = self.buffer[:count * frame].reshape(count, frame)
+        rms = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
+        return rms < max(QUIET_FLOOR_RMS, QUIET_SHARE * float(np.percentile(rms, 95)))
+
+    def _max_new_tokens(self) -> int | None:
+        per_second = self.options.max_tokens_per_second
+        if not per_second:
+            return None
+        # At most 200: with faster-whisper's longest prompt (223 tokens) that stays within
+        # Whisper's 448.
+        return min(200, 10 + int(per_second * len(self.buffer) / SAMPLE_RATE))
 
     def _note_scrolled(self, committed: list[Word]) -> None:
         # Enough words to fill the prompt even after a long buffer is cut away.
@@ -242,6 +313,7 @@ class StreamingRecognizer:
         for word in committed:
             if previous_end is not None and word.start_ms - previous_end >= PAUSE_CUTS_BUFFER_MS:
                 self._pause_end_ms = previous_end
+                self._cut_points.append(previous_end)
             previous_end = word.end_ms
         self._last_committed_end_ms = previous_end
 
@@ -277,7 +349,13 @@ class StreamingRecognizer:
             self.buffer_start_ms = cut_ms
 
     def _last_cut_point(self) -> int | None:
-        """The newest committed sentence end or pause inside the buffer (None if none)."""
-        inside = [end for end in (self._sentence_end_ms, self._pause_end_ms)
-                  if end is not None and end > self.buffer_start_ms]
+        """The newest committed sentence end or pause inside the buffer that leaves
+        ``keep_seconds`` of audio after it (None if none)."""
+        keep_until = self.received_to_ms - int(self.options.keep_seconds * 1000)
+        self._cut_points = sorted(point for point in self._cut_points
+                                  if point > self.buffer_start_ms)[-50:]
+        inside = [end for end in self._cut_points if end <= keep_until]
+        if self.options.keep_seconds <= 0:
+            inside = [end for end in (self._sentence_end_ms, self._pause_end_ms)
+                      if end is not None and end > self.buffer_start_ms]
         return max(inside) if inside else None
