@@ -154,6 +154,42 @@ def test_facets_count_matching_speeches(library, search_backend):
     assert facets["event"] == {"science-week": 4}
 
 
+def test_facets_follow_every_change_to_topics_and_speakers(library, search_backend):
+    """The facet map is kept per process: a change shows in the next search's counts."""
+    from rostra.archive.models import Speaker, Speech
+
+    reindex_all(backend=search_backend, engine=None)
+
+    def facets():
+        results = search_archive("energy", mode="keyword", backend=search_backend)
+        return {name: {f.value: f.count for f in values}
+                for name, values in results.facets.items()}
+
+    assert facets()["topic"] == {"energy": 3, "culture": 1}
+    tides = Speech.objects.get(slug="tides")
+    tides.topics.add(*Speech.objects.get(slug="city-libraries").topics.all())
+    Speaker.objects.filter(slug="mina").update(country="EG")  # no signal: a bulk update
+    tides.speakers.add(Speaker.objects.get(slug="mina"))
+    after = facets()
+    assert after["topic"] == {"energy": 3, "culture": 2}
+    assert after["speaker"] == {"omar": 2, "mina": 2}
+    assert after["country"] == {"EG": 4}
+
+
+def test_facets_read_the_archive_once_per_content_generation(library, search_backend):
+    """A repeated search counts facets from memory, with no grouped query over its matches
+    (four of them cost ~20 % of a keyword query at 514 speeches: bench/RESULTS.md)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reindex_all(backend=search_backend, engine=None)
+    first = search_archive("energy", mode="keyword", backend=search_backend)
+    with CaptureQueriesContext(connection) as queries:
+        again = search_archive("energy", mode="keyword", backend=search_backend)
+    assert again.facets == first.facets
+    assert not [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"].upper()]
+
+
 def test_pagination(library, search_backend):
     reindex_all(backend=search_backend, engine=None)
     pages = [search_archive("energy", mode="keyword", per_page=3, page=page,
