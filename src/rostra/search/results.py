@@ -157,6 +157,9 @@ class FacetMap:
     token: str
     loaded_at: float
     values: dict[int, SpeechFacetValues]
+    # slug → name texts (picked in the reader's language when shown); of topics sharing a
+    # slug across events the last in Topic's order, as the labels' query used to give
+    names: dict[str, dict[str, dict]]
     absent: frozenset = frozenset()  # matched ids not in the archive when this map was read
 
 
@@ -195,10 +198,13 @@ def _load_facet_map(token: str) -> FacetMap:
         speakers=tuple(sorted(speakers.get(speech_id, ()))),
         countries=tuple(sorted(countries.get(speech_id, ()))))
         for speech_id, event in Speech.objects.values_list("pk", "event__slug")}
-    return FacetMap(token=token, loaded_at=time.monotonic(), values=values)
+    names = {"topic": dict(Topic.objects.values_list("slug", "name")),
+             "speaker": dict(Speaker.objects.values_list("slug", "names")),
+             "event": dict(Event.objects.values_list("slug", "name"))}
+    return FacetMap(token=token, loaded_at=time.monotonic(), values=values, names=names)
 
 
-def facet_values(speech_ids: list[int]) -> dict[int, SpeechFacetValues]:
+def facet_map(speech_ids: list[int]) -> FacetMap:
     """Every speech's facet values, current for ``speech_ids`` (one indexed read of the content
     generation per call; the whole map again only after a change)."""
     from rostra.public.pagecache import current_generation
@@ -216,13 +222,13 @@ def facet_values(speech_ids: list[int]) -> dict[int, SpeechFacetValues]:
             current.absent = frozenset(speech_id for speech_id in unknown
                                        if speech_id not in current.values)
             _facet_map = current
-    return current.values
+    return current
 
 
 def speech_facets(speech_ids: Iterable[int], languages: dict[int, set[str]]) -> dict:
     """Counts of matched speeches per language, topic, speaker, country and event.
 
-    Exact counts over every matched speech, from this process's facet map (``facet_values``).
+    Exact counts over every matched speech, from this process's facet map (``facet_map``).
     Only the ``FACET_LIMIT`` biggest values of each facet are returned, and only their labels
     are loaded (a common word can match thousands of speeches and speakers).
     """
@@ -231,22 +237,21 @@ def speech_facets(speech_ids: Iterable[int], languages: dict[int, set[str]]) -> 
         return {name: [] for name in ("language", "topic", "speaker", "country", "event")}
     languages_top = _top(Counter(code for speech_id in speech_ids
                                  for code in languages.get(speech_id, ())))
-    values = facet_values(speech_ids)
+    facets = facet_map(speech_ids)
+    values = facets.values
     matched = [values[speech_id] for speech_id in speech_ids if speech_id in values]
     topics_top = _top(Counter(chain.from_iterable(v.topics for v in matched)))
     speakers_top = _top(Counter(chain.from_iterable(v.speakers for v in matched)))
     countries_top = _top(Counter(chain.from_iterable(v.countries for v in matched)))
     events_top = _top(Counter(v.event for v in matched))
-    topic_labels = {slug: pick(name) or slug for slug, name in Topic.objects.filter(
-        slug__in=[slug for slug, _ in topics_top]).values_list("slug", "name")}
-    speaker_labels = {slug: pick(names) or slug for slug, names in Speaker.objects.filter(
-        slug__in=[slug for slug, _ in speakers_top]).values_list("slug", "names")}
-    event_labels = {slug: pick(name) or slug for slug, name in Event.objects.filter(
-        slug__in=[slug for slug, _ in events_top]).values_list("slug", "name")}
+    def labels(facet: str, top: list[tuple[str, int]]) -> dict:
+        names = facets.names[facet]
+        return {slug: pick(names[slug]) or slug for slug, _ in top if slug in names}
+
     return {
         "language": _facet(languages_top, {code: native_name(code) for code, _ in languages_top}),
-        "topic": _facet(topics_top, topic_labels),
-        "speaker": _facet(speakers_top, speaker_labels),
+        "topic": _facet(topics_top, labels("topic", topics_top)),
+        "speaker": _facet(speakers_top, labels("speaker", speakers_top)),
         "country": _facet(countries_top, {}),
-        "event": _facet(events_top, event_labels),
+        "event": _facet(events_top, labels("event", events_top)),
     }
