@@ -317,6 +317,7 @@ def test_sqlite_vec_scan_and_in_process_copy_find_the_same_neighbours(library, d
     arguments = dict(signature=engine.signature, speech_ids=None, languages=None, limit=5)
     in_process = backend.vector_search(query, **arguments)
     monkeypatch.setattr(vector_cache, "MAX_VECTORS", 0)
+    monkeypatch.setattr(vector_cache, "MAX_WINDOW_VECTORS", 0)
     scanned = backend.vector_search(query, **arguments)
     assert [(h.key, round(h.score, 4)) for h in in_process] == \
         [(h.key, round(h.score, 4)) for h in scanned]
@@ -327,6 +328,31 @@ def test_sqlite_vec_scan_and_in_process_copy_find_the_same_neighbours(library, d
     solar |= {hit.speech.pk for hit in search_archive(
         "الشمسية", mode="keyword", include_unpublished=True, backend=backend).hits}
     assert in_process[0].speech_id in solar
+
+
+def test_sqlite_keeps_the_windows_in_memory_beyond_the_limit(library, data_dir, monkeypatch):
+    """Windows over MAX_VECTORS stay in memory up to MAX_WINDOW_VECTORS: vec0's scan reads
+    every cue too (5.09 million vectors, ~60 s a hybrid query at 5,140 speeches)."""
+    from rostra.search.backends import vector_cache
+    from rostra.search.backends.base import CUE_KIND
+    from rostra.search.backends.sqlite_fts import SqliteBackend
+    from rostra.search.embeddings.registry import get_embedding_engine
+
+    backend = SqliteBackend(data_dir / "search-index.sqlite3")
+    reindex_all(backend=backend)
+    engine = get_embedding_engine()
+    query = engine.embed_query("Batteries keep the energy for the night.")
+    arguments = dict(signature=engine.signature, speech_ids=None, languages=None, limit=500)
+    windows = backend._vector_counts(backend._meta("vector_generation"))[1]
+    scans = []
+    monkeypatch.setattr(backend, "_vector_search_knn", lambda *a, **k: scans.append(a) or [])
+    monkeypatch.setattr(vector_cache, "MAX_VECTORS", windows - 1)  # not even the windows fit
+    hits = backend.vector_search(query, **arguments)
+    assert hits and not scans and not any(hit.kind == CUE_KIND for hit in hits)
+    monkeypatch.setattr(vector_cache, "MAX_WINDOW_VECTORS", windows - 1)
+    backend.vector_search(query, **arguments)
+    assert len(scans) == 1
+    backend.close()
 
 
 def test_stop_words_alone_find_nothing_and_say_why(library, search_backend):

@@ -22,6 +22,11 @@ from rostra.search.backends.base import DocumentHit
 
 # 150,000 × 384 float32 ≈ 230 MB per process: beyond that, let the database scan.
 MAX_VECTORS = 150_000
+# Windows and metadata beyond MAX_VECTORS, for SQLite: up to 600,000 (≈ 920 MB at 384
+# dimensions, ~11,000 speeches of 3 × 300 segments) they stay in memory too. vec0's scan
+# beyond that reads every cue as well: at 5,140 speeches (5.09 million vectors, 7.8 GB) one
+# hybrid query took 57–81 s (bench/RESULTS.md, 2026-12-02 "facets from memory").
+MAX_WINDOW_VECTORS = 600_000
 
 # (speech_id, kind, field, language, transcript_id, segment_id, start_ms, end_ms)
 Metadata = tuple
