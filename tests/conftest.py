@@ -145,8 +145,12 @@ def schedules_dir() -> Path:
 @pytest.fixture(autouse=True)
 def empty_page_cache():
     """Each test starts with no cached public page: a page kept from an earlier test would
-    show rows that test's rollback removed (rostra.public.pagecache)."""
+    show rows that test's rollback removed (rostra.public.pagecache); nor with a search facet
+    map read before such a rollback (rostra.search.results)."""
     from django.core.cache import caches
 
+    from rostra.search.results import forget_facet_map
+
     caches["pages"].clear()
+    forget_facet_map()
     yield

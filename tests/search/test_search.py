@@ -154,6 +154,42 @@ def test_facets_count_matching_speeches(library, search_backend):
     assert facets["event"] == {"science-week": 4}
 
 
+def test_facets_follow_every_change_to_topics_and_speakers(library, search_backend):
+    """The facet map is kept per process: a change shows in the next search's counts."""
+    from rostra.archive.models import Speaker, Speech
+
+    reindex_all(backend=search_backend, engine=None)
+
+    def facets():
+        results = search_archive("energy", mode="keyword", backend=search_backend)
+        return {name: {f.value: f.count for f in values}
+                for name, values in results.facets.items()}
+
+    assert facets()["topic"] == {"energy": 3, "culture": 1}
+    tides = Speech.objects.get(slug="tides")
+    tides.topics.add(*Speech.objects.get(slug="city-libraries").topics.all())
+    Speaker.objects.filter(slug="mina").update(country="EG")  # no signal: a bulk update
+    tides.speakers.add(Speaker.objects.get(slug="mina"))
+    after = facets()
+    assert after["topic"] == {"energy": 3, "culture": 2}
+    assert after["speaker"] == {"omar": 2, "mina": 2}
+    assert after["country"] == {"EG": 4}
+
+
+def test_facets_read_the_archive_once_per_content_generation(library, search_backend):
+    """A repeated search counts facets from memory, with no grouped query over its matches
+    (four of them cost ~20 % of a keyword query at 514 speeches: bench/RESULTS.md)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reindex_all(backend=search_backend, engine=None)
+    first = search_archive("energy", mode="keyword", backend=search_backend)
+    with CaptureQueriesContext(connection) as queries:
+        again = search_archive("energy", mode="keyword", backend=search_backend)
+    assert again.facets == first.facets
+    assert not [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"].upper()]
+
+
 def test_pagination(library, search_backend):
     reindex_all(backend=search_backend, engine=None)
     pages = [search_archive("energy", mode="keyword", per_page=3, page=page,
@@ -281,6 +317,7 @@ def test_sqlite_vec_scan_and_in_process_copy_find_the_same_neighbours(library, d
     arguments = dict(signature=engine.signature, speech_ids=None, languages=None, limit=5)
     in_process = backend.vector_search(query, **arguments)
     monkeypatch.setattr(vector_cache, "MAX_VECTORS", 0)
+    monkeypatch.setattr(vector_cache, "MAX_WINDOW_VECTORS", 0)
     scanned = backend.vector_search(query, **arguments)
     assert [(h.key, round(h.score, 4)) for h in in_process] == \
         [(h.key, round(h.score, 4)) for h in scanned]
@@ -291,6 +328,31 @@ def test_sqlite_vec_scan_and_in_process_copy_find_the_same_neighbours(library, d
     solar |= {hit.speech.pk for hit in search_archive(
         "الشمسية", mode="keyword", include_unpublished=True, backend=backend).hits}
     assert in_process[0].speech_id in solar
+
+
+def test_sqlite_keeps_the_windows_in_memory_beyond_the_limit(library, data_dir, monkeypatch):
+    """Windows over MAX_VECTORS stay in memory up to MAX_WINDOW_VECTORS: vec0's scan reads
+    every cue too (5.09 million vectors, ~60 s a hybrid query at 5,140 speeches)."""
+    from rostra.search.backends import vector_cache
+    from rostra.search.backends.base import CUE_KIND
+    from rostra.search.backends.sqlite_fts import SqliteBackend
+    from rostra.search.embeddings.registry import get_embedding_engine
+
+    backend = SqliteBackend(data_dir / "search-index.sqlite3")
+    reindex_all(backend=backend)
+    engine = get_embedding_engine()
+    query = engine.embed_query("Batteries keep the energy for the night.")
+    arguments = dict(signature=engine.signature, speech_ids=None, languages=None, limit=500)
+    windows = backend._vector_counts(backend._meta("vector_generation"))[1]
+    scans = []
+    monkeypatch.setattr(backend, "_vector_search_knn", lambda *a, **k: scans.append(a) or [])
+    monkeypatch.setattr(vector_cache, "MAX_VECTORS", windows - 1)  # not even the windows fit
+    hits = backend.vector_search(query, **arguments)
+    assert hits and not scans and not any(hit.kind == CUE_KIND for hit in hits)
+    monkeypatch.setattr(vector_cache, "MAX_WINDOW_VECTORS", windows - 1)
+    backend.vector_search(query, **arguments)
+    assert len(scans) == 1
+    backend.close()
 
 
 def test_stop_words_alone_find_nothing_and_say_why(library, search_backend):

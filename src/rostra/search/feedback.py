@@ -28,21 +28,32 @@ from rostra.search.scope import SearchScope
 from rostra.search.semantic import SHORT_QUERY_WORDS, semantic_candidates
 
 
-def _matched_by_words(hit: DocumentHit, word_hits: Sequence[DocumentHit]) -> bool:
+def _word_starts(word_hits: Sequence[DocumentHit]) -> dict[tuple[int, str], list[int]]:
+    """Where the query's words matched a transcript: (speech, language) → start times. Asked
+    once per semantic hit, a scan of every word hit cost ~70 ms a hybrid query at 5,140
+    speeches (cProfile)."""
+    starts: dict[tuple[int, str], list[int]] = {}
+    for other in word_hits:
+        if other.kind == "segment" and other.start_ms is not None:
+            starts.setdefault((other.speech_id, other.language), []).append(other.start_ms)
+    return starts
+
+
+def _matched_by_words(hit: DocumentHit, starts: dict[tuple[int, str], list[int]]) -> bool:
     """The query's words matched inside ``hit`` (a window contains the cue the words hit)."""
-    return any(other.speech_id == hit.speech_id and other.kind == "segment"
-               and other.language == hit.language and other.start_ms is not None
-               and hit.start_ms <= other.start_ms <= hit.end_ms for other in word_hits)
+    return any(hit.start_ms <= start <= hit.end_ms
+               for start in starts.get((hit.speech_id, hit.language), ()))
 
 
 def feedback_sentence(semantic_hits: Iterable[DocumentHit], word_hits: Sequence[DocumentHit],
                       vector: np.ndarray, backend: SearchBackend
                       ) -> tuple[str, np.ndarray] | None:
     """``(language, cue vector)`` of the best transcript hit found by meaning and by words."""
+    starts = _word_starts(word_hits)
     for hit in semantic_hits:  # best first, all above the floor
         if hit.kind != "segment" or hit.transcript_id is None or hit.start_ms is None:
             continue
-        if not _matched_by_words(hit, word_hits):
+        if not _matched_by_words(hit, starts):
             continue
         cues = backend.cue_vectors(transcript_id=hit.transcript_id, start_ms=hit.start_ms,
                                    end_ms=hit.end_ms)

@@ -58,8 +58,10 @@ def search_scope(filters: SpeechFilter, *, include_unpublished: bool) -> SearchS
     """The scope of one search (one query to the archive database)."""
     if include_unpublished and not filters.narrows:
         return SearchScope(None, None, None)
+    # Ordered by id: with DISTINCT, Speech's default order (starts_at, slug) would be selected,
+    # converted and sorted for every speech of the archive on every search.
     speeches = filters.apply(Speech.objects.all() if include_unpublished
-                             else published_speeches()).distinct()
+                             else published_speeches()).distinct().order_by("pk")
     if include_unpublished:
         ids = list(speeches.values_list("pk", flat=True))
         return SearchScope(ids, ids, None)

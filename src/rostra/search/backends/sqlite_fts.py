@@ -14,7 +14,8 @@ Tables: ``search_doc`` (what a document is: speech, scope, language, times) and 
 (FTS5, contentless, rowid = search_doc.id, speech and language kept as unindexed columns so a
 query filters without a join); ``search_vec_doc`` and ``search_vec`` (vec0, cosine) for vectors.
 Semantic queries read an in-process copy of the vectors (rostra.search.backends.vector_cache,
-~10× faster than vec0's scan here) up to ``vector_cache.MAX_VECTORS``, and vec0's KNN beyond.
+~10× faster than vec0's scan here) up to ``vector_cache.MAX_VECTORS``, the windows and metadata
+only up to ``vector_cache.MAX_WINDOW_VECTORS``, and vec0's KNN beyond.
 Documents are pre-tokenized by rostra.search.normalize and joined by spaces, so FTS5's ``ascii``
 tokenizer (every non-ASCII character is a word character) splits exactly on those spaces.
 """
@@ -332,8 +333,10 @@ class SqliteBackend(SearchBackend):
     def _in_process_copy(self):
         """``(key, generation, load)`` of the in-process copy to search, or None for vec0."""
         generation = self._meta("vector_generation")
-        return vector_cache.copy_for(str(self.path.resolve()), generation,
-                                     self._vector_counts(generation), self._load_vectors)
+        counts = self._vector_counts(generation)
+        return vector_cache.copy_for(
+            str(self.path.resolve()), generation, counts, self._load_vectors,
+            windows_beyond_limit=counts[1] <= vector_cache.MAX_WINDOW_VECTORS)
 
     def vector_search(self, vector, *, signature, speech_ids, languages, limit):
         if (not self._vector_table_exists() or self.vector_signature() != signature

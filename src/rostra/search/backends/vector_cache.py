@@ -22,6 +22,11 @@ from rostra.search.backends.base import DocumentHit
 
 # 150,000 × 384 float32 ≈ 230 MB per process: beyond that, let the database scan.
 MAX_VECTORS = 150_000
+# Windows and metadata beyond MAX_VECTORS, for SQLite: up to 600,000 (≈ 920 MB at 384
+# dimensions, ~11,000 speeches of 3 × 300 segments) they stay in memory too. vec0's scan
+# beyond that reads every cue as well: at 5,140 speeches (5.09 million vectors, 7.8 GB) one
+# hybrid query took 57–81 s (bench/RESULTS.md, 2026-12-02 "facets from memory").
+MAX_WINDOW_VECTORS = 600_000
 
 # (speech_id, kind, field, language, transcript_id, segment_id, start_ms, end_ms)
 Metadata = tuple
@@ -34,11 +39,20 @@ class _Entry:
         self.matrix = matrix
         self.speech_ids = np.array([row[0] for row in metadata], dtype=np.int64)
         self.languages = np.array([row[3] for row in metadata], dtype=object)
+        self._language_masks: dict[str, np.ndarray] = {}
         # transcript id → its cue rows, for pointing a window hit at its best cue in memory.
         self.cues: dict[int, list[int]] = {}
         for index, row in enumerate(metadata):
             if row[1] == "cue" and row[4] is not None:
                 self.cues.setdefault(row[4], []).append(index)
+
+    def language_mask(self, language: str) -> np.ndarray:
+        """The vectors of ``language``, computed once per copy (comparing an object array of
+        467,000 language codes cost ~8 ms a time at 5,140 speeches, cProfile)."""
+        mask = self._language_masks.get(language)
+        if mask is None:
+            mask = self._language_masks[language] = self.languages == language
+        return mask
 
     def allowed(self, speech_ids: Sequence[int] | None) -> np.ndarray:
         """A mask of the vectors of ``speech_ids`` (every vector for None)."""
@@ -93,8 +107,7 @@ def search(*, key: str, generation: str,
     scores = entry.matrix @ np.asarray(query, dtype=np.float32)
     mask = entry.allowed(speech_ids)
     if languages:
-        language_mask = np.isin(entry.languages, list(languages))
-        mask = mask & language_mask
+        mask = mask & np.logical_or.reduce([entry.language_mask(code) for code in languages])
     return _best(entry, scores, np.flatnonzero(mask), limit)
 
 
@@ -109,7 +122,7 @@ def search_by_language(*, key: str, generation: str,
     scores = entry.matrix @ np.asarray(query, dtype=np.float32)
     mask = entry.allowed(speech_ids)
     return [hit for language in languages
-            for hit in _best(entry, scores, np.flatnonzero(mask & (entry.languages == language)),
+            for hit in _best(entry, scores, np.flatnonzero(mask & entry.language_mask(language)),
                              limit)]
 
 
