@@ -187,7 +187,10 @@ def test_facets_read_the_archive_once_per_content_generation(library, search_bac
     with CaptureQueriesContext(connection) as queries:
         again = search_archive("energy", mode="keyword", backend=search_backend)
     assert again.facets == first.facets
-    assert not [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"].upper()]
+    # On PostgreSQL the index shares the Django database, so its own match query (grouped
+    # over search_doc) is captured too: only grouped queries over the archive are facets.
+    assert not [q["sql"] for q in queries.captured_queries
+                if "GROUP BY" in q["sql"].upper() and "search_doc" not in q["sql"]]
 
 
 def test_pagination(library, search_backend):
