@@ -25,6 +25,18 @@ class Chunk:
         return self.start / SAMPLE_RATE, self.end / SAMPLE_RATE
 
 
+def _cut_long_regions(regions: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """The speech regions with every one longer than ``limit`` samples cut at ``limit``."""
+    pieces: list[tuple[int, int]] = []
+    for start, end in regions:
+        while end - start > limit:
+            pieces.append((start, start + limit))
+            start += limit
+        if end > start:
+            pieces.append((start, end))
+    return pieces
+
+
 def plan_chunks(regions: list[tuple[int, int]], *, min_seconds: float,
                 max_seconds: float = MAX_CHUNK_SECONDS) -> list[Chunk]:
     """Chunks of at most ``max_seconds`` covering the speech ``regions`` (start, end samples).
@@ -36,13 +48,7 @@ def plan_chunks(regions: list[tuple[int, int]], *, min_seconds: float,
     """
     limit = int(max_seconds * SAMPLE_RATE)
     floor = int(min_seconds * SAMPLE_RATE)
-    pieces: list[tuple[int, int]] = []
-    for start, end in regions:
-        while end - start > limit:
-            pieces.append((start, start + limit))
-            start += limit
-        if end > start:
-            pieces.append((start, end))
+    pieces = _cut_long_regions(regions, limit)
     chunks: list[Chunk] = []
     first = 0
     while first < len(pieces):
@@ -72,13 +78,7 @@ def plan_packed_chunks(regions: list[tuple[int, int]], *,
     """
     limit = int(max_seconds * SAMPLE_RATE)
     cap = int(pause_cap_seconds * SAMPLE_RATE)
-    pieces: list[tuple[int, int]] = []
-    for start, end in regions:
-        while end - start > limit:
-            pieces.append((start, start + limit))
-            start += limit
-        if end > start:
-            pieces.append((start, end))
+    pieces = _cut_long_regions(regions, limit)
     count = len(pieces)
     if not count:
         return []
