@@ -39,11 +39,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rostra.core.digests import digest_of
-from rostra.pipeline.mt.catalogue import ARGOS_INDEX_URL, CatalogueModel, find_catalogue_model
+from rostra.pipeline.mt.catalogue import ARGOS_INDEX_URL, CatalogueModel
 from rostra.pipeline.mt.installed import (ARGOS_SUFFIX, InstalledModel, ModelInstallError,
-                                          _unpack, describe_model_dir, find_installed,
-                                          install_path, move_into_place, new_staging_dir,
-                                          translation_cache, write_manifest)
+                                          _installed, _unpack, describe_model_dir,
+                                          find_installed, install_path, install_staged,
+                                          new_staging_dir, translation_cache)
 from rostra.pipeline.mt.languages import ARGOS, argos_pair_dir_name, parse_opus_pair_dir_name
 
 INDEX_SETTING = "ROSTRA_ARGOS_INDEX"
@@ -297,20 +297,15 @@ def install_argos_package(cache: Path, package: Path, *, name: str | None = None
         family, _ = describe_model_dir(model_dir)
         if family != ARGOS:
             raise ModelInstallError(f"{package.name} holds a {family} model, not an Argos one")
-        catalogued = find_catalogue_model(chosen)
-        write_manifest(model_dir, name=chosen, family=ARGOS,
-                       licence=licence or (catalogued.licence if catalogued else ""),
-                       source=source, revision=revision or str(
-                           metadata.get("package_version") or ""))
-        move_into_place(model_dir, install_path(cache, chosen, ARGOS), replace=replace)
+        install_staged(model_dir, cache, name=chosen, family=ARGOS, replace=replace,
+                       licence=licence or "", source=source,
+                       revision=revision or str(metadata.get("package_version") or ""))
     except OSError as exc:
         raise ModelInstallError(f"cannot install {package.name} ({exc.strerror or exc}); "
                                 "nothing was installed") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    installed = find_installed(cache, chosen)
-    assert installed is not None
-    return installed
+    return _installed(cache, chosen)
 
 
 def fetch_argos_model(model: CatalogueModel, *, cache: Path, replace: bool = False,

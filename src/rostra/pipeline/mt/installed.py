@@ -330,21 +330,32 @@ def add_model(cache: Path, source: Path, *, name: str | None = None,
             os.replace(root, model_dir)
         else:
             shutil.copytree(root, model_dir, symlinks=False)
-        catalogued = find_catalogue_model(chosen)
-        write_manifest(model_dir, name=chosen, family=family,
-                       licence=(manifest or {}).get("licence")
-                       or (catalogued.licence if catalogued else ""),
+        install_staged(model_dir, cache, name=chosen, family=family, replace=replace,
+                       licence=(manifest or {}).get("licence", ""),
                        source=(manifest or {}).get("source") or f"added from {source.name}",
                        revision=(manifest or {}).get("revision", ""))
-        destination = install_path(cache, chosen, family)
-        move_into_place(model_dir, destination, replace=replace)
     except OSError as exc:
         raise ModelInstallError(f"cannot install {source.name} ({exc.strerror or exc}); "
                                 "nothing was installed") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    installed = find_installed(cache, chosen)
-    assert installed is not None
+    return _installed(cache, chosen)
+
+
+def install_staged(model_dir: Path, cache: Path, *, name: str, family: str, licence: str,
+                   source: str, revision: str, replace: bool) -> None:
+    """Write the manifest of a checked model folder and move it into the cache in one rename.
+    An empty ``licence`` is taken from the catalogue when the model is catalogued."""
+    catalogued = find_catalogue_model(name)
+    write_manifest(model_dir, name=name, family=family,
+                   licence=licence or (catalogued.licence if catalogued else ""),
+                   source=source, revision=revision)
+    move_into_place(model_dir, install_path(cache, name, family), replace=replace)
+
+
+def _installed(cache: Path, name: str) -> InstalledModel:
+    installed = find_installed(cache, name)
+    assert installed is not None, f"{name} was just installed"
     return installed
 
 
