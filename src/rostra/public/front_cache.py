@@ -105,6 +105,15 @@ def _read_generation():
     return current_generation()
 
 
+def request_id_header(scope) -> tuple[bytes, bytes]:
+    """Each answer given without Django names its own request, as
+    rostra.core.logs.request_logging does."""
+    offered = next((value for name, value in scope["headers"] if name == b"x-request-id"), b"")
+    if not FOREIGN_REQUEST_ID.fullmatch(offered):
+        offered = uuid.uuid4().hex.encode("ascii")
+    return b"x-request-id", offered
+
+
 def _cookie(headers: dict, name: str) -> str | None:
     raw = headers.get(b"cookie")
     if not raw:
@@ -122,13 +131,13 @@ class FrontPageCache:
     """ASGI middleware around Django's application (see the module docstring)."""
 
     def __init__(self, app, *, settings=None, max_entries: int = MAX_ENTRIES,
-                 max_bytes: int = MAX_BYTES):
+                 max_bytes: int = MAX_BYTES, generation: GenerationWatch | None = None):
         self.app = app
         self._settings = settings
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.stored_bytes = 0
-        self.generation = GenerationWatch()
+        self.generation = generation or GenerationWatch()
 
     @property
     def settings(self):
@@ -220,13 +229,7 @@ class FrontPageCache:
             self.stored_bytes -= len(entry.body)
 
     async def _replay(self, entry: Entry, scope, send) -> None:
-        headers = list(entry.headers)
-        # Each answer names its own request, as rostra.core.logs.request_logging does.
-        offered = next((value for name, value in scope["headers"] if name == b"x-request-id"),
-                       b"")
-        if not FOREIGN_REQUEST_ID.fullmatch(offered):
-            offered = uuid.uuid4().hex.encode("ascii")
-        headers.append((b"x-request-id", offered))
+        headers = [*entry.headers, request_id_header(scope)]
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
 
