@@ -75,6 +75,20 @@ class Opened:
     fd: int
     answer: RangedAnswer
     first_piece: bytes
+    pending: asyncio.Future | None = None  # a read still on a reader thread
+
+    async def read(self, size: int, offset: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        self.pending = loop.run_in_executor(_reader_threads(), os.pread, self.fd, size, offset)
+        # Shielded: a cancelled answer (server shutdown) leaves the read to finish, and close()
+        # waits for it, so the descriptor is never closed, and its number reused, under a read.
+        return await asyncio.shield(self.pending)
+
+    def close(self) -> None:
+        if self.pending is not None and not self.pending.done():
+            self.pending.add_done_callback(lambda _: os.close(self.fd))
+        else:
+            os.close(self.fd)
 
 
 def _open_and_plan(path: str, request_headers: dict, quoted_etag: str, chunk: int,
@@ -193,12 +207,16 @@ class MediaFront:
     async def _serve(self, decision: Decision, headers: dict, scope, receive, send) -> bool:
         """Send the file as ``decision`` says; False (nothing sent) when it cannot be opened."""
         loop = asyncio.get_running_loop()
+        opening = loop.run_in_executor(_reader_threads(), _open_and_plan, decision.path, headers,
+                                       decision.quoted_etag, self.chunk,
+                                       scope["method"] == "HEAD")
         try:
-            opened = await loop.run_in_executor(_reader_threads(), _open_and_plan, decision.path,
-                                                headers, decision.quoted_etag, self.chunk,
-                                                scope["method"] == "HEAD")
+            opened = await asyncio.shield(opening)
         except OSError:
             return False
+        except asyncio.CancelledError:
+            opening.add_done_callback(_close_abandoned)
+            raise
         try:
             answer = opened.answer
             await send({"type": "http.response.start", "status": answer.status,
@@ -206,12 +224,12 @@ class MediaFront:
             if scope["method"] == "HEAD" or not answer.length:
                 await send({"type": "http.response.body", "body": b""})
             else:
-                await self._stream(opened, receive, send, loop)
+                await self._stream(opened, receive, send)
         finally:
-            os.close(opened.fd)
+            opened.close()
         return True
 
-    async def _stream(self, opened: Opened, receive, send, loop) -> None:
+    async def _stream(self, opened: Opened, receive, send) -> None:
         answer = opened.answer
         offset, remaining = answer.first, answer.length
         piece = opened.first_piece
@@ -236,11 +254,15 @@ class MediaFront:
                             "more_body": remaining > 0})
                 if remaining <= 0 or gone.is_set():
                     return
-                piece = await loop.run_in_executor(_reader_threads(), os.pread, opened.fd,
-                                                   min(self.chunk, remaining), offset)
+                piece = await opened.read(min(self.chunk, remaining), offset)
         finally:
             if watcher is not None:
                 watcher.cancel()
+
+
+def _close_abandoned(opening: asyncio.Future) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        os.close(opening.result().fd)
 
 
 def _answer_headers(decision: Decision, answer: RangedAnswer, scope) -> list:
