@@ -10,9 +10,6 @@ import asyncio
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.core.asgi import get_asgi_application
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from rostra.archive.domain.publishing import withdraw_speech
 from rostra.archive.models import Speech
@@ -20,6 +17,7 @@ from rostra.core.storage import media_file
 from rostra.public.front_cache import FrontPageCache
 from rostra.public.media_front import MediaFront
 from tests.mediafactory import write_audio
+from tests.public.asgi_client import answer, counting_django_app, exchange
 from tests.public.content import add_speech, build_archive
 
 pytestmark = pytest.mark.django_db
@@ -37,25 +35,10 @@ def archive(data_dir, tmp_path, settings, django_capture_on_commit_callbacks):
     return built
 
 
-class CountingApp:
-    def __init__(self, app):
-        self.app, self.calls = app, 0
-
-    async def __call__(self, scope, receive, send):
-        self.calls += 1
-        await self.app(scope, receive, send)
-
-
 @pytest.fixture
 def django_app():
-    # As Django's own test clients do: the test's transaction must survive each request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield CountingApp(get_asgi_application())
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    with counting_django_app() as django:
+        yield django
 
 
 @pytest.fixture
@@ -63,47 +46,13 @@ def front(django_app):
     return MediaFront(FrontPageCache(django_app), chunk=64 * 1024)
 
 
-def scope_for(path: str, method: str = "GET", headers=()) -> dict:
-    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-            "method": method, "scheme": "http", "path": path, "raw_path": path.encode(),
-            "query_string": b"", "root_path": "",
-            "headers": [(b"host", b"testserver"),
-                        *((name.lower().encode(), value.encode()) for name, value in headers)],
-            "client": ("127.0.0.1", 40000), "server": ("testserver", 80)}
-
-
-async def exchange(app, path: str, method: str = "GET", headers=(), *, send_hook=None) -> list:
-    sent = []
-    delivered = False
-
-    async def receive():
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Future()  # the client stays connected
-
-    async def send(message):
-        sent.append(message)
-        if send_hook is not None:
-            await send_hook(message)
-
-    await app(scope_for(path, method, headers), receive, send)
-    return sent
-
-
-def answer(sent: list) -> tuple[int, dict, bytes]:
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    headers = {}
-    for name, value in start["headers"]:
-        headers.setdefault(name.decode().lower(), []).append(value.decode())
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], headers, body
+def header_pairs(headers: dict) -> list:
+    return [(name.replace("_", "-").lower().encode(), value.encode())
+            for name, value in headers.items()]
 
 
 def get(app, path: str = MEDIA, method: str = "GET", **headers) -> tuple[int, dict, bytes]:
-    return answer(async_to_sync(exchange)(app, path, method,
-                                          [(n.replace("_", "-"), v) for n, v in headers.items()]))
+    return answer(async_to_sync(exchange)(app, path, method, header_pairs(headers)))
 
 
 def file_bytes(archive) -> bytes:
@@ -219,24 +168,15 @@ def test_a_reader_who_goes_away_stops_the_reads(archive, django_app):
 
     async def run():
         left = asyncio.Event()
-        delivered = False
 
-        async def receive():
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await left.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message):
+        async def hook(message):
             if message["type"] == "http.response.body":
                 bodies.append(message)
                 if len(bodies) == 3:
                     left.set()
                     await asyncio.sleep(0)  # the watcher sees it
 
-        await front(scope_for(MEDIA), receive, send)
+        await exchange(front, MEDIA, send_hook=hook, disconnect=left)
 
     async_to_sync(run)()
     assert size > 10 * 1024 and len(bodies) <= 4
@@ -258,8 +198,8 @@ def test_a_slow_reader_does_not_hold_up_other_requests(archive, front):
 
         slow = asyncio.ensure_future(exchange(front, MEDIA, send_hook=never_drains))
         await asyncio.wait_for(stuck.wait(), 10)
-        other = answer(await asyncio.wait_for(exchange(front, MEDIA, headers=[
-            ("Range", "bytes=0-99")]), 10))
+        other = answer(await asyncio.wait_for(exchange(
+            front, MEDIA, headers=header_pairs({"Range": "bytes=0-99"})), 10))
         page = answer(await asyncio.wait_for(exchange(front, "/en/"), 30))
         assert not slow.done()
         slow.cancel()
