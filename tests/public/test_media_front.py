@@ -133,10 +133,21 @@ def test_an_unpublished_recording_is_never_sent_nor_kept(archive, front, django_
     assert get(front, "/media/speeches/no-such-speech")[0] == 404
 
 
-def test_withdrawing_stops_the_front_at_once(archive, front, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_withdrawing_stops_the_front_at_once(archive, front):
+    """Real commits: the generation file is rewritten after the withdrawal commits, as in a
+    server (inside a test's transaction only the 1-second recheck would show it)."""
+    assert get(front, Range="bytes=0-9")[0] == 206
+    withdraw_speech(Speech.objects.get(pk=archive.speech.pk))
+    assert get(front, Range="bytes=0-9")[0] == 404
+
+
+def test_a_withdrawal_from_another_machine_shows_within_the_recheck_bound(
+        archive, front, django_capture_on_commit_callbacks):
     assert get(front, Range="bytes=0-9")[0] == 206
     with django_capture_on_commit_callbacks(execute=True):
         withdraw_speech(Speech.objects.get(pk=archive.speech.pk))
+    front.generation.read_at -= front.generation.recheck_seconds
     assert get(front, Range="bytes=0-9")[0] == 404
 
 
