@@ -1,6 +1,6 @@
 """Public pages at archive scale: p95 at 514 and at 5,140 speeches, side by side.
 
-    python bench/archive_pages_benchmark.py [--runs 30]
+    python bench/archive_pages_benchmark.py [--runs 30] [--pages "sitemap index,home"]
 
 The archive comes from the search benchmark's generator (bench/search_speed.build_rows: published
 speeches with topics, speakers from ten countries, sessions, transcript rows), plus publication
@@ -143,7 +143,15 @@ def measure(client, databases: dict, runs: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--pages", default="",
+                        help="comma-separated page names to measure (default: all of them)")
     args = parser.parse_args()
+    if args.pages:
+        wanted = {name.strip() for name in args.pages.split(",")}
+        unknown = wanted - {name for name, _ in PAGES}
+        if unknown:
+            parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
+        PAGES[:] = [(name, path) for name, path in PAGES if name in wanted]
     os.environ["ROSTRA_PAGE_CACHE"] = "false"
     from benchsetup import setup_django
 
