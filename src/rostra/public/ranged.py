@@ -6,7 +6,9 @@ whole file, which RFC 9110 allows.
 
 Under ASGI the body is an async iterator: Django reads a synchronous one into memory whole
 before sending it there, which for a 2 GB recording is the server's memory, and an event loop
-holds hundreds of slow readers where a thread each would not do.
+holds hundreds of slow readers where a thread each would not do. Under ``rostra serve`` alone
+the media front (rostra.public.media_front) sends the bytes instead, answering from the same
+plan_ranged_answer.
 """
 
 from __future__ import annotations
