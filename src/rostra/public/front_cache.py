@@ -127,7 +127,22 @@ def _cookie(headers: dict, name: str) -> str | None:
     return morsel.value if morsel is not None else None
 
 
-class FrontPageCache:
+class DjangoSettingsLater:
+    """``self.settings``: the ones given, else Django's, looked up on first use (a front is
+    built before Django's settings may be read)."""
+
+    _settings = None
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            from django.conf import settings
+
+            self._settings = settings
+        return self._settings
+
+
+class FrontPageCache(DjangoSettingsLater):
     """ASGI middleware around Django's application (see the module docstring)."""
 
     def __init__(self, app, *, settings=None, max_entries: int = MAX_ENTRIES,
@@ -138,14 +153,6 @@ class FrontPageCache:
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.stored_bytes = 0
         self.generation = generation or GenerationWatch()
-
-    @property
-    def settings(self):
-        if self._settings is None:
-            from django.conf import settings
-
-            self._settings = settings
-        return self._settings
 
     def key_for(self, scope) -> tuple | None:
         """The cache key, or None when the request must go to Django."""

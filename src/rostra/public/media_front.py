@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from rostra.public.front_cache import GenerationWatch, request_id_header
+from rostra.public.front_cache import DjangoSettingsLater, GenerationWatch, request_id_header
 from rostra.public.media_delivery import MEDIA_FILE_HEADER, MEDIA_FRONT_SCOPE_KEY
 from rostra.public.ranged import RangedAnswer, plan_ranged_answer
 
@@ -112,7 +112,7 @@ def _open_and_plan(path: str, request_headers: dict, quoted_etag: str, chunk: in
     return Opened(fd, answer, first_piece)
 
 
-class MediaFront:
+class MediaFront(DjangoSettingsLater):
     """ASGI middleware in front of Django's application (see the module docstring)."""
 
     def __init__(self, app, *, settings=None, generation: GenerationWatch | None = None,
@@ -123,14 +123,6 @@ class MediaFront:
         self.chunk = chunk
         self.max_decisions = max_decisions
         self.decisions: OrderedDict[tuple, Decision] = OrderedDict()
-
-    @property
-    def settings(self):
-        if self._settings is None:
-            from django.conf import settings
-
-            self._settings = settings
-        return self._settings
 
     def _request_headers(self, scope) -> dict | None:
         """The request's headers by name, or None when this request is not the front's."""
