@@ -1,7 +1,7 @@
 """Load on a real `rostra serve`, measured with wrk on loopback.
 
     python bench/load_benchmark.py [--seconds 5] [--workers N] [--compare-workers 1,2,4]
-                                   [--compare-servers]
+                                   [--compare-servers] [--media-only] [--media-rounds 2]
 
 Builds the web suites' small archive (tests/server/make_archive.py) in a temporary data dir,
 with a 10-minute recording (larger than any socket buffer, so slow readers really hold their
@@ -15,6 +15,13 @@ downloads open while the home and speech pages are timed. The goals of issue 15 
 connections with each worker count; --compare-servers serves /healthz and the home page with
 granian and gunicorn (gthread, WSGI) too. Prints load averages: the machine is shared, so
 compare ratios within one run.
+
+The media comparison (always run; alone with --media-only) serves the same data dir with two
+servers up at once under the same uvicorn flags: rostra.asgi:application (recordings sent by
+the media front, rostra.public.media_front) and bench/load_paths.py's without_media_front
+(every layer but that one: each range through Django's view), and alternates between them,
+--media-rounds times: the ceiling and the media range at 16 and 64 connections, then the
+slowest page beside 200 slow media clients, per path.
 """
 
 from __future__ import annotations
@@ -238,6 +245,58 @@ def previous_path_command(port: int, workers: int) -> list[str]:
             "--lifespan", "off", "--no-access-log", "--log-level", "warning"]
 
 
+def media_path_command(app: str):
+    def command(port: int, workers: int) -> list[str]:
+        return [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--workers",
+                str(workers or 2), "--http", "httptools", "--loop", "uvloop", "--lifespan",
+                "off", "--no-access-log", "--log-level", "warning"]
+    return command
+
+
+MEDIA_PATHS = (("media front", media_path_command("rostra.asgi:application")),
+               ("through Django", media_path_command("bench.load_paths:without_media_front")))
+
+
+def compare_media_paths(data_dir: Path, seconds: int, workers: int, rounds: int) -> None:
+    """The media range and pages beside slow media clients, with and without the media front,
+    measured alternately (the load moves from minute to minute on a shared machine)."""
+    targets = [target for target in TARGETS if target[0] in ("ceiling /healthz", "media range")]
+    servers = {}
+    try:
+        for name, command in MEDIA_PATHS:
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            servers[name] = (port, start(command(port, workers), env_for(data_dir), base))
+        print(f"\nmedia paths, uvicorn x{workers or 2}, same flags, alternating (load {load()})")
+        print(f"{'round':>5} {'path':15} {'conns':>5} {'/healthz req/s':>14} {'media req/s':>11} "
+              f"{'media p99 ms':>12} {'errors':>6}")
+        slow = {name: [] for name in servers}
+        for number in range(1, rounds + 1):
+            for connections in (16, 64):
+                for name, (port, _) in servers.items():
+                    rows = [wrk(f"http://127.0.0.1:{port}{path}", connections, seconds, headers)
+                            for _, path, headers in targets]
+                    print(f"{number:>5} {name:15} {connections:>5} {rows[0]['rate']:>14.0f} "
+                          f"{rows[1]['rate']:>11.0f} {rows[1]['p99_ms']:>12.0f} "
+                          f"{rows[0]['errors'] + rows[1]['errors']:>6}  (load {load()})")
+            for name, (port, _) in servers.items():
+                times, streaming = asyncio.run(slow_clients(
+                    "127.0.0.1", port, SLOW_CLIENTS, ["/en/", "/en/speeches/smart-cities/"],
+                    12.0))
+                slow[name].append(max(times))
+                print(f"{number:>5} {name:15} {SLOW_CLIENTS} slow media clients ({streaming} "
+                      f"still streaming): home and speech pages in {1000 * min(times):.0f}-"
+                      f"{1000 * max(times):.0f} ms (10 fetches, load {load()})")
+        for name, times in slow.items():
+            worst = 1000 * max(times)
+            print(f"{'PASS' if worst < GOAL_SLOW_PAGE_MS else 'MISS'}  {name}: slowest page "
+                  f"beside {SLOW_CLIENTS} slow media clients {worst:.0f} ms "
+                  f"(goal < {GOAL_SLOW_PAGE_MS} ms)")
+    finally:
+        for _, process in servers.values():
+            stop(process)
+
+
 def compare_workers(data_dir: Path, seconds: int, counts: list[int]) -> None:
     """The same server with 1, 2, 4… worker processes: what one more process per core buys."""
     print(f"\nworker processes at 64 connections, page cache on (load {load()})")
@@ -265,12 +324,19 @@ def main() -> None:
     parser.add_argument("--compare-workers", default="",
                         help="comma-separated worker counts to compare, e.g. 1,2,4")
     parser.add_argument("--compare-servers", action="store_true")
+    parser.add_argument("--media-only", action="store_true",
+                        help="only the media comparison (media front against through Django)")
+    parser.add_argument("--media-rounds", type=int, default=2,
+                        help="rounds of the media comparison (default 2)")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="rostra-load-"))
     subprocess.run([sys.executable, "-m", "tests.server.make_archive", str(data_dir),
                     str(RECORDING_SECONDS)], env=env_for(data_dir), cwd=REPO, check=True)
     print(f"wrk on loopback, rostra serve --workers {args.workers or 'default'}, "
           f"{os.cpu_count()} cores, load {load()}")
+    if args.media_only:
+        compare_media_paths(data_dir, args.seconds, args.workers, args.media_rounds)
+        return
     goals = []
     configurations = [
         ("page cache on (default)", serve_command, {}),
@@ -297,6 +363,7 @@ def main() -> None:
     for label, lines in goals:
         print(f"\ngoals at 64 connections, {label}:")
         print("\n".join("  " + line for line in lines))
+    compare_media_paths(data_dir, args.seconds, args.workers, args.media_rounds)
     if args.compare_workers:
         compare_workers(data_dir, args.seconds,
                         [int(n) for n in args.compare_workers.split(",") if n.strip()])

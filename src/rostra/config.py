@@ -196,7 +196,8 @@ SETTINGS: tuple[Setting, ...] = (
             "requests; 0 lets Django start a thread for every request."),
     Setting("ROSTRA_MEDIA_OFFLOAD", parse_choice("none", "x-accel-redirect", "x-sendfile"), "none",
             "Let the front web server send recordings: x-accel-redirect (nginx) or x-sendfile "
-            "(Apache, lighttpd); none sends them from rostra itself."),
+            "(Apache, lighttpd); none sends them from rostra itself (its media front, with "
+            "Range)."),
     Setting("ROSTRA_MEDIA_INTERNAL_URL", parse_str, "/internal-media/",
             "With x-accel-redirect: the nginx internal location that maps to the media folder."),
     Setting("ROSTRA_PAGE_CACHE", parse_bool, True,

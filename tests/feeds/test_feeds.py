@@ -2,7 +2,11 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from rostra.archive.domain.publishing import withdraw_speech
+from rostra.archive.models import Speech
 from tests.public.content import add_speech, build_archive
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +89,9 @@ def sitemap_files(client):
 def test_sitemap_lists_every_published_speech_with_alternates(client, archive):
     files = sitemap_files(client)
     assert "/sitemaps/pages.xml" in files
-    root = files["/sitemaps/speeches-1.xml"]
+    speech_files = [path for path in files if path.startswith("/sitemaps/speeches-")]
+    assert len(speech_files) == 1  # ids close together: one file's range
+    root = files[speech_files[0]]
     locations = [url.find("s:loc", SITEMAP_NS).text for url in root.findall("s:url", SITEMAP_NS)]
     for slug in ("smart-cities", "second-talk"):
         for lang in ("fa", "ar", "en"):
@@ -113,13 +119,48 @@ def test_sitemap_query_count_is_constant(client, archive, django_assert_max_num_
 
 
 def test_sitemap_files_split_past_the_per_file_size(client, archive, monkeypatch):
+    """File N holds the published speeches with ids in ((N-1)·S, N·S]: here S = 1."""
     monkeypatch.setattr("rostra.feeds.sitemap.SPEECHES_PER_FILE", 1)
+    published = Speech.objects.filter(state=Speech.State.PUBLISHED).order_by("pk")
+    ids = list(published.values_list("pk", flat=True))
     files = sitemap_files(client)
-    assert sorted(files) == ["/sitemaps/pages.xml", "/sitemaps/speeches-1.xml",
-                             "/sitemaps/speeches-2.xml"]
-    assert len(files["/sitemaps/speeches-2.xml"].findall("s:url", SITEMAP_NS)) == 3
-    assert client.get("/sitemaps/speeches-3.xml").status_code == 404
+    assert sorted(files) == sorted(["/sitemaps/pages.xml",
+                                    *(f"/sitemaps/speeches-{pk}.xml" for pk in ids)])
+    assert len(files[f"/sitemaps/speeches-{ids[1]}.xml"].findall("s:url", SITEMAP_NS)) == 3
+    draft = Speech.objects.get(slug="draft-talk").pk
+    assert client.get(f"/sitemaps/speeches-{draft}.xml").status_code == 404
+    assert client.get(f"/sitemaps/speeches-{max(ids + [draft]) + 1}.xml").status_code == 404
     assert client.get("/sitemaps/speeches-0.xml").status_code == 404
+    assert client.get(f"/sitemaps/speeches-{10 ** 15}.xml").status_code == 404
+
+
+def test_a_speech_stays_in_its_file_when_an_earlier_one_is_withdrawn(
+        client, archive, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr("rostra.feeds.sitemap.SPEECHES_PER_FILE", 2)
+    for number in range(5):
+        add_speech(archive.event, slug=f"more-{number}", title={"en": "More"}, transcripts=False)
+    before = sitemap_files(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_speech(Speech.objects.get(slug="smart-cities"))
+    after = sitemap_files(client)
+
+    def file_of(files, slug):
+        return next(path for path, root in files.items()
+                    if any(url.find("s:loc", SITEMAP_NS).text.endswith(f"/en/speeches/{slug}/")
+                           for url in root.findall("s:url", SITEMAP_NS)))
+
+    for number in range(5):
+        assert file_of(after, f"more-{number}") == file_of(before, f"more-{number}")
+    assert not any(url.find("s:loc", SITEMAP_NS).text.endswith("/speeches/smart-cities/")
+                   for root in after.values() for url in root.findall("s:url", SITEMAP_NS))
+
+
+def test_the_sitemap_index_counts_no_published_speech(client, archive):
+    """Its files and lastmod come from index seeks, not a COUNT or MAX over every speech."""
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/sitemap.xml")
+    statements = " ".join(query["sql"].upper() for query in captured.captured_queries)
+    assert "COUNT(" not in statements and "MAX(" not in statements
 
 
 def test_robots_txt_points_at_the_sitemap(client, archive):

@@ -5,17 +5,13 @@ real Django application; a counter on that application tells whether Django was 
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from asgiref.sync import async_to_sync
-from django.core.asgi import get_asgi_application
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from rostra.archive.models import Speech
 from rostra.public import pagecache
 from rostra.public.front_cache import FrontPageCache
+from tests.public.asgi_client import answer, counting_django_app, exchange
 from tests.public.content import build_archive
 
 pytestmark = pytest.mark.django_db
@@ -29,59 +25,14 @@ def archive(data_dir, tmp_path, settings, django_capture_on_commit_callbacks):
         return build_archive(tmp_path=tmp_path)
 
 
-class CountingApp:
-    def __init__(self, app):
-        self.app, self.calls = app, 0
-
-    async def __call__(self, scope, receive, send):
-        self.calls += 1
-        await self.app(scope, receive, send)
-
-
 @pytest.fixture
 def front():
-    # As Django's own test clients do: the test's transaction must survive each request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        django = CountingApp(get_asgi_application())
+    with counting_django_app() as django:
         yield FrontPageCache(django), django
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def get(app, path: str, *, headers=()) -> tuple[int, dict, bytes]:
-    path, _, query = path.partition("?")
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-             "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
-             "query_string": query.encode(), "root_path": "",
-             "headers": [(b"host", b"testserver"), *headers],
-             "client": ("127.0.0.1", 40000), "server": ("testserver", 80)}
-    sent = []
-
-    async def run():
-        delivered = False
-
-        async def receive():
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await asyncio.Future()  # the client stays connected
-
-        async def send(message):
-            sent.append(message)
-
-        await app(scope, receive, send)
-
-    async_to_sync(run)()
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    headers = {}
-    for name, value in start["headers"]:
-        headers.setdefault(name.decode().lower(), []).append(value.decode())
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], headers, body
+    return answer(async_to_sync(exchange)(app, path, headers=headers))
 
 
 def test_a_second_reader_is_answered_without_entering_django(archive, front):

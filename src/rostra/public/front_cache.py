@@ -105,6 +105,15 @@ def _read_generation():
     return current_generation()
 
 
+def request_id_header(scope) -> tuple[bytes, bytes]:
+    """Each answer given without Django names its own request, as
+    rostra.core.logs.request_logging does."""
+    offered = next((value for name, value in scope["headers"] if name == b"x-request-id"), b"")
+    if not FOREIGN_REQUEST_ID.fullmatch(offered):
+        offered = uuid.uuid4().hex.encode("ascii")
+    return b"x-request-id", offered
+
+
 def _cookie(headers: dict, name: str) -> str | None:
     raw = headers.get(b"cookie")
     if not raw:
@@ -118,17 +127,11 @@ def _cookie(headers: dict, name: str) -> str | None:
     return morsel.value if morsel is not None else None
 
 
-class FrontPageCache:
-    """ASGI middleware around Django's application (see the module docstring)."""
+class DjangoSettingsLater:
+    """``self.settings``: the ones given, else Django's, looked up on first use (a front is
+    built before Django's settings may be read)."""
 
-    def __init__(self, app, *, settings=None, max_entries: int = MAX_ENTRIES,
-                 max_bytes: int = MAX_BYTES):
-        self.app = app
-        self._settings = settings
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self.entries: OrderedDict[tuple, Entry] = OrderedDict()
-        self.stored_bytes = 0
-        self.generation = GenerationWatch()
+    _settings = None
 
     @property
     def settings(self):
@@ -137,6 +140,19 @@ class FrontPageCache:
 
             self._settings = settings
         return self._settings
+
+
+class FrontPageCache(DjangoSettingsLater):
+    """ASGI middleware around Django's application (see the module docstring)."""
+
+    def __init__(self, app, *, settings=None, max_entries: int = MAX_ENTRIES,
+                 max_bytes: int = MAX_BYTES, generation: GenerationWatch | None = None):
+        self.app = app
+        self._settings = settings
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self.entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self.stored_bytes = 0
+        self.generation = generation or GenerationWatch()
 
     def key_for(self, scope) -> tuple | None:
         """The cache key, or None when the request must go to Django."""
@@ -220,13 +236,7 @@ class FrontPageCache:
             self.stored_bytes -= len(entry.body)
 
     async def _replay(self, entry: Entry, scope, send) -> None:
-        headers = list(entry.headers)
-        # Each answer names its own request, as rostra.core.logs.request_logging does.
-        offered = next((value for name, value in scope["headers"] if name == b"x-request-id"),
-                       b"")
-        if not FOREIGN_REQUEST_ID.fullmatch(offered):
-            offered = uuid.uuid4().hex.encode("ascii")
-        headers.append((b"x-request-id", offered))
+        headers = [*entry.headers, request_id_header(scope)]
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
 

@@ -6,7 +6,9 @@ whole file, which RFC 9110 allows.
 
 Under ASGI the body is an async iterator: Django reads a synchronous one into memory whole
 before sending it there, which for a 2 GB recording is the server's memory, and an event loop
-holds hundreds of slow readers where a thread each would not do.
+holds hundreds of slow readers where a thread each would not do. Under ``rostra serve`` alone
+the media front (rostra.public.media_front) sends the bytes instead, answering from the same
+plan_ranged_answer.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.handlers.asgi import ASGIRequest
@@ -82,44 +85,60 @@ def _body(request, path: Path, start: int, length: int):
     return _read(path, start, length)
 
 
+@dataclass(frozen=True)
+class RangedAnswer:
+    """What to answer for one file and one request's Range and conditional headers: the
+    status, the bytes to send (``first``, ``length``) and the headers that depend on them. The
+    Django view and the ASGI media front (rostra.public.media_front) both answer from it."""
+
+    status: int  # 200, 206, 304 or 416
+    first: int
+    length: int
+    headers: tuple[tuple[str, str], ...]
+
+
+def plan_ranged_answer(*, size: int, mtime: float, quoted_etag: str, range_header: str,
+                       if_range: str, if_none_match: str) -> RangedAnswer:
+    """The answer for a file of ``size`` bytes modified at ``mtime`` (see RangedAnswer)."""
+    if quoted_etag and quoted_etag in if_none_match:
+        return RangedAnswer(304, 0, 0, (("ETag", quoted_etag),))
+    byte_range = None
+    if range_header and _if_range_matches(if_range, quoted_etag, mtime):
+        byte_range = parse_range(range_header, size)
+    common = (("Accept-Ranges", "bytes"), ("Last-Modified", http_date(mtime)))
+    if byte_range == "unsatisfiable":
+        return RangedAnswer(416, 0, 0, (("Content-Range", f"bytes */{size}"), *common))
+    if byte_range:
+        first, last = byte_range
+        length = last - first + 1
+        return RangedAnswer(206, first, length, (("Content-Range", f"bytes {first}-{last}/{size}"),
+                                                 ("Content-Length", str(length)), *common))
+    return RangedAnswer(200, 0, size, (("Content-Length", str(size)), *common))
+
+
 def ranged_file_response(request, path: Path, *, content_type: str = "", etag: str = "",
                          max_age: int = 86400):
     """A 200, 206, 304 or 416 answer for ``path``, honouring Range, If-Range, If-None-Match."""
     stat = os.stat(path)
-    size = stat.st_size
-    modified = http_date(stat.st_mtime)
     quoted_etag = f'"{etag}"' if etag else ""
     content_type = content_type or mimetypes.guess_type(str(path))[0] or "application/octet-stream"
-
-    if quoted_etag and quoted_etag in request.headers.get("If-None-Match", ""):
+    answer = plan_ranged_answer(size=stat.st_size, mtime=stat.st_mtime, quoted_etag=quoted_etag,
+                                range_header=request.headers.get("Range", ""),
+                                if_range=request.headers.get("If-Range", ""),
+                                if_none_match=request.headers.get("If-None-Match", ""))
+    if answer.status == 304:
         response = HttpResponseNotModified()
-        response["ETag"] = quoted_etag
-        return response
-
-    byte_range = None
-    range_header = request.headers.get("Range", "")
-    if range_header and _if_range_matches(request.headers.get("If-Range", ""),
-                                          quoted_etag, stat.st_mtime):
-        byte_range = parse_range(range_header, size)
-
-    if byte_range == "unsatisfiable":
+    elif answer.status == 416:
         response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-    elif byte_range:
-        first, last = byte_range
-        length = last - first + 1
-        response = StreamingHttpResponse(_body(request, path, first, length), status=206,
-                                         content_type=content_type)
-        response["Content-Range"] = f"bytes {first}-{last}/{size}"
-        response["Content-Length"] = str(length)
     else:
-        response = StreamingHttpResponse(_body(request, path, 0, size), content_type=content_type)
-        response["Content-Length"] = str(size)
-    response["Accept-Ranges"] = "bytes"
-    response["Last-Modified"] = modified
-    response["Cache-Control"] = f"public, max-age={max_age}"
-    if quoted_etag:
-        response["ETag"] = quoted_etag
+        response = StreamingHttpResponse(_body(request, path, answer.first, answer.length),
+                                         status=answer.status, content_type=content_type)
+    for name, value in answer.headers:
+        response[name] = value
+    if answer.status != 304:
+        response["Cache-Control"] = f"public, max-age={max_age}"
+        if quoted_etag:
+            response["ETag"] = quoted_etag
     return response
 
 
