@@ -142,6 +142,17 @@ class ScanMemo(threading.local):
         return known
 
 
+def exact_scores(matrix: np.ndarray, shortlist: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """``matrix[shortlist] @ query`` to the bit of a product over the whole matrix: BLAS
+    rounds a row's dot product the same way except in a product's last rows (not a multiple
+    of 8, or a thread's last ones), so the shortlist is padded with zero rows to a multiple
+    of 8 (unpadded, a shortlist's last row often came out one unit in the last place apart,
+    enough to swap two near-equal hits)."""
+    padded = np.zeros((-(-len(shortlist) // 8) * 8, matrix.shape[1]), dtype=np.float32)
+    padded[:len(shortlist)] = matrix[shortlist]
+    return (padded @ query)[:len(shortlist)]
+
+
 def best_rows(block: LanguageBlock, approximate: np.ndarray, query: np.ndarray,
               allowed: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
     """``(index positions, exact scores)`` of the ``limit`` best vectors of ``block`` by exact
@@ -160,7 +171,7 @@ def best_rows(block: LanguageBlock, approximate: np.ndarray, query: np.ndarray,
         threshold = np.partition(lower, count - limit)[count - limit]
         keep = np.flatnonzero(scores + margins >= threshold)
         shortlist = keep if candidates is None else candidates[keep]
-    exact = block.matrix[shortlist] @ query
+    exact = exact_scores(block.matrix, shortlist, query)
     rows = block.rows[shortlist]
     order = np.lexsort((rows, -exact))[:limit]
     return rows[order], exact[order]
