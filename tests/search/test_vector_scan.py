@@ -158,3 +158,35 @@ def test_the_semantic_step_reads_each_language_once(spoken, search_backend, monk
     # The query's language for its vector; the others for the blended one and, in the same
     # read, for the query's vector (the every-language pass then reads nothing).
     assert sum(queries for _, queries in counting.reads) == 2 * len(copy.blocks) - 1
+
+
+@pytest.mark.django_db
+def test_a_page_reads_its_windows_cue_vectors_at_once(spoken, search_backend, monkeypatch):
+    """Beyond the in-memory limit a window's cues are read from the table: a search page's
+    windows in one query, the same cues as one query per window."""
+    from rostra.search.embeddings.registry import get_embedding_engine
+    from rostra.search.service import search_archive
+
+    reindex_all(backend=search_backend)
+    windows = [(hit.transcript_id, hit.start_ms, hit.end_ms) for hit in
+               search_backend.vector_search(get_embedding_engine().embed_query("solar energy"),
+                                            signature=get_embedding_engine().signature,
+                                            speech_ids=None, languages=None, limit=50)
+               if hit.kind == "segment"]
+    assert len(windows) >= 3
+    monkeypatch.setattr(vector_cache, "MAX_VECTORS", 0)  # cues no longer in memory
+    one_by_one = {window: search_backend.cue_vectors(transcript_id=window[0],
+                                                     start_ms=window[1], end_ms=window[2])
+                  for window in windows}
+    at_once = search_backend.cue_vectors_of_windows(windows + windows[:1])
+    assert list(at_once) == windows
+    assert {window: [(s, a, b, v.tolist()) for s, a, b, v in cues]
+            for window, cues in at_once.items()} == \
+        {window: [(s, a, b, v.tolist()) for s, a, b, v in cues]
+         for window, cues in one_by_one.items()}
+    assert any(len(cues) >= 1 for cues in at_once.values())
+    monkeypatch.setattr(search_backend, "cue_vectors", lambda **kwargs: pytest.fail(
+        "one query per window"))
+    hit = search_archive("Batteries keep the energy for the night.", mode="semantic",
+                         backend=search_backend).hits[0]
+    assert (hit.slug, hit.matches[0].start) == ("solar", 4.0)
