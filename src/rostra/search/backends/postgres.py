@@ -354,8 +354,9 @@ class PostgresBackend(SearchBackend):
             embedding = "embedding::real[]" if self.has_pgvector() else "embedding"
             cursor.execute(
                 f"SELECT segment_id, start_ms, end_ms, {embedding} FROM search_vec "
-                "WHERE transcript_id = %s AND kind = %s AND start_ms >= %s AND end_ms <= %s "
-                "ORDER BY start_ms", [transcript_id, CUE_KIND, start_ms, end_ms])
+                "WHERE transcript_id = %s AND kind = %s AND start_ms BETWEEN %s AND %s "
+                "AND end_ms <= %s ORDER BY start_ms",
+                [transcript_id, CUE_KIND, start_ms, end_ms, end_ms])
             rows = cursor.fetchall()
         return [(segment, start, end, np.asarray(value, dtype=np.float32)
                  if not isinstance(value, (bytes, memoryview))
@@ -378,7 +379,9 @@ class PostgresBackend(SearchBackend):
                 f"SELECT w.n, v.segment_id, v.start_ms, v.end_ms, {embedding} "
                 "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) WITH ORDINALITY "
                 "AS w(transcript_id, start_ms, end_ms, n) JOIN search_vec v "
-                "ON v.transcript_id = w.transcript_id AND v.start_ms >= w.start_ms "
+                "ON v.transcript_id = w.transcript_id "
+                # A cue inside starts before the window ends: the index range stays the window.
+                "AND v.start_ms BETWEEN w.start_ms AND w.end_ms "
                 "AND v.end_ms <= w.end_ms AND v.kind = %s ORDER BY w.n, v.start_ms",
                 [[w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows],
                  CUE_KIND])

@@ -400,8 +400,8 @@ class SqliteBackend(SearchBackend):
         rows = self.connection.execute(
             "SELECT d.segment_id, d.start_ms, d.end_ms, v.embedding FROM search_vec_doc d "
             "JOIN search_vec v ON v.rowid = d.id WHERE d.transcript_id = ? AND d.kind = ? "
-            "AND d.start_ms >= ? AND d.end_ms <= ? ORDER BY d.start_ms",
-            (transcript_id, CUE_KIND, start_ms, end_ms)).fetchall()
+            "AND d.start_ms BETWEEN ? AND ? AND d.end_ms <= ? ORDER BY d.start_ms",
+            (transcript_id, CUE_KIND, start_ms, end_ms, end_ms)).fetchall()
         return [(segment, start, end, np.frombuffer(blob, dtype=np.float32))
                 for segment, start, end, blob in rows]
 
@@ -411,12 +411,13 @@ class SqliteBackend(SearchBackend):
                 self._vector_counts(self._meta("vector_generation"))):
             return super().cue_vectors_of_windows(windows)
         found = {window: [] for window in windows}
-        # CROSS JOIN keeps the windows outside: each is one range of the transcript index.
+        # CROSS JOIN keeps the windows outside: each is one range of the transcript index
+        # (a cue inside starts before the window ends, which bounds the range).
         rows = self.connection.execute(
             "SELECT w.key, d.segment_id, d.start_ms, d.end_ms, v.embedding FROM json_each(?) w "
             "CROSS JOIN search_vec_doc d ON d.transcript_id = json_extract(w.value, '$[0]') "
-            "AND d.start_ms >= json_extract(w.value, '$[1]') "
-            "AND d.end_ms <= json_extract(w.value, '$[2]') AND d.kind = ? "
+            "AND d.start_ms BETWEEN json_extract(w.value, '$[1]') AND json_extract(w.value, "
+            "'$[2]') AND d.end_ms <= json_extract(w.value, '$[2]') AND d.kind = ? "
             "JOIN search_vec v ON v.rowid = d.id ORDER BY w.key, d.start_ms",
             (json.dumps([list(window) for window in windows]), CUE_KIND)).fetchall()
         for number, segment, start, end, blob in rows:
