@@ -122,7 +122,7 @@ class ScanMemo(threading.local):
         now = time.monotonic()
         entry = self.queries.pop(key, None)
         if entry is None or entry[0] != token:
-            entry = (token, query, now, {})
+            entry = (token, query.copy(), now, {})  # a companion later: not the caller's buffer
         recent = [other for other in reversed(self.queries.values())
                   if other[0] == token and now - other[2] <= COMPANION_SECONDS][:COMPANIONS]
         known = entry[3]
@@ -136,7 +136,7 @@ class ScanMemo(threading.local):
             known[language] = found[0]
             for other, scores in zip(companions, found[1:]):
                 other[3][language] = scores
-        self.queries[key] = (token, query, now, known)
+        self.queries[key] = (token, entry[1], now, known)
         while len(self.queries) > MEMO_QUERIES:
             self.queries.popitem(last=False)
         return known
