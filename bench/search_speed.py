@@ -348,19 +348,22 @@ def write_rankings(path, backend, queries, hybrid: bool, engine) -> None:
     print(f"  rankings of {len(queries)} queries × {len(modes)} modes: {path}", flush=True)
 
 
-def profile_keyword(path, backend, queries) -> None:
+def profile_queries(path, backend, queries, mode: str, engine) -> None:
+    """cProfile (CPU time) of the public path in ``mode`` over the query set."""
     import cProfile
 
     from rostra.search import service
 
-    service.search_archive(queries[0], mode="keyword", backend=backend)
+    if mode == "hybrid":
+        service.get_embedding_engine = lambda: engine
+    service.search_archive(queries[0], mode=mode, backend=backend)  # loads the vector copy
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     for query in queries:
-        service.search_archive(query, mode="keyword", backend=backend)
+        service.search_archive(query, mode=mode, backend=backend)
     profiler.disable()
     profiler.dump_stats(path)
-    print(f"  cProfile (CPU time) of {len(queries)} keyword queries: {path}", flush=True)
+    print(f"  cProfile (CPU time) of {len(queries)} {mode} queries: {path}", flush=True)
 
 
 def main() -> None:
@@ -386,8 +389,10 @@ def main() -> None:
                         help="write every query's public answer (speeches, scores, matches, "
                              "facets) as JSON lines, to compare two versions of the code")
     parser.add_argument("--profile", metavar="FILE",
-                        help="cProfile the keyword public path over the query set into FILE "
+                        help="cProfile the public path over the query set into FILE "
                              "(one per backend: FILE.<backend>) instead of timing")
+    parser.add_argument("--profile-mode", choices=("keyword", "hybrid"), default="keyword",
+                        help="the mode --profile runs (hybrid needs --vectors yes)")
     args = parser.parse_args()
     with_vectors = args.vectors == "yes" or (args.vectors == "auto" and args.scale == 1)
     speech_count = SPEECHES_AT_SCALE_1 * args.scale
@@ -452,7 +457,8 @@ def main() -> None:
                                with_vectors, engine)
                 continue
             if args.profile:
-                profile_keyword(f"{args.profile}.{backend.name}", backend, queries)
+                profile_queries(f"{args.profile}.{backend.name}", backend, queries,
+                                args.profile_mode, engine)
                 continue
             results[backend.name] = measure(backend, queries, topic_slugs, with_vectors, engine)
             for label, p50, p95 in results[backend.name]:

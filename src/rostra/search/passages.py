@@ -16,12 +16,21 @@ import numpy as np
 from rostra.search.backends.base import DocumentHit, SearchBackend
 
 
-def point_at_cue(hit: DocumentHit, vector: np.ndarray, backend: SearchBackend) -> DocumentHit:
-    """``hit`` narrowed to its best cue (unchanged for metadata, single cues, no cue vectors)."""
+def _window(hit: DocumentHit) -> tuple[int, int, int] | None:
     if hit.kind != "segment" or hit.transcript_id is None or hit.start_ms is None:
-        return hit
-    cues = backend.cue_vectors(transcript_id=hit.transcript_id, start_ms=hit.start_ms,
-                               end_ms=hit.end_ms)
+        return None
+    return hit.transcript_id, hit.start_ms, hit.end_ms
+
+
+def point_at_cues(hits, vector: np.ndarray, backend: SearchBackend) -> dict[tuple, DocumentHit]:
+    """Hit key → the hit narrowed to its best cue (unchanged for metadata, single cues, no cue
+    vectors); every window's cue vectors are read at once."""
+    hits = list(hits)
+    cues = backend.cue_vectors_of_windows([w for w in map(_window, hits) if w is not None])
+    return {hit.key: _narrowed(hit, vector, cues.get(_window(hit), [])) for hit in hits}
+
+
+def _narrowed(hit: DocumentHit, vector: np.ndarray, cues) -> DocumentHit:
     if len(cues) < 2:
         return hit
     scores = np.stack([cue[3] for cue in cues]) @ np.asarray(vector, dtype=np.float32)

@@ -35,7 +35,7 @@ from rostra.search.embeddings.registry import get_embedding_engine
 from rostra.search.feedback import feedback_hits, feedback_sentence
 from rostra.search.keyword import keyword_candidates
 from rostra.search.normalize import MAX_QUERY_CHARS, query_groups, query_terms, tokenize
-from rostra.search.passages import point_at_cue
+from rostra.search.passages import point_at_cues
 from rostra.search.results import (SearchResults, SegmentMatch, SpeechHit, load_match_texts,
                                    speech_facets)
 from rostra.search.scope import search_scope
@@ -96,12 +96,12 @@ def _rank_speeches(fused: Fused, matched: dict[int, set[str]]):
     return order, by_speech, scores
 
 
-def _page_matches(entries, vector, backend: SearchBackend):
-    """The page's entries with window hits narrowed to their best cue, one per place."""
+def _page_matches(entries, pointed: dict[tuple, DocumentHit]):
+    """The page's entries with window hits narrowed to their best cue (``pointed``: hit key →
+    narrowed hit, :func:`point_at_cues`), one per place."""
     shown, seen = [], set()
     for score, hit, sources in entries:
-        if vector is not None and not sources & WORD_LISTS:
-            hit = point_at_cue(hit, vector, backend)
+        hit = pointed.get(hit.key, hit)
         if hit.key in seen:
             continue
         seen.add(hit.key)
@@ -202,8 +202,14 @@ def search_archive(query: str, *, filters: SpeechFilter = SpeechFilter(),
     # No ORDER BY: the page's order is ``page_ids``' (compiling Speech's default ordering cost
     # more than reading the rows, cProfile at 514 speeches).
     speeches = Speech.objects.select_related("event").order_by().in_bulk(page_ids)
-    shown = {speech_id: _page_matches(by_speech.get(speech_id, [])[:MATCHES_PER_SPEECH],
-                                      vector, backend) for speech_id in page_ids}
+    page_entries = {speech_id: by_speech.get(speech_id, [])[:MATCHES_PER_SPEECH]
+                    for speech_id in page_ids}
+    # Meaning-only window hits point at their sentence; the page's cue vectors in one read.
+    pointed = {} if vector is None else point_at_cues(
+        [hit for found in page_entries.values() for _, hit, sources in found
+         if not sources & WORD_LISTS], vector, backend)
+    shown = {speech_id: _page_matches(found, pointed)
+             for speech_id, found in page_entries.items()}
     texts = load_match_texts([hit for entries in shown.values() for _, hit, _ in entries],
                              speeches)
     terms = query_terms(query)

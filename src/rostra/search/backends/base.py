@@ -199,6 +199,14 @@ class SearchBackend(ABC):
                     ) -> list[tuple[int, int, int, np.ndarray]]:
         """``(segment_id, start_ms, end_ms, vector)`` of the cues inside a window, in order."""
 
+    def cue_vectors_of_windows(self, windows: Sequence[tuple[int, int, int]]
+                               ) -> dict[tuple[int, int, int], list[tuple[int, int, int, np.ndarray]]]:
+        """:meth:`cue_vectors` of several ``(transcript_id, start_ms, end_ms)`` windows, by
+        window. The backends read them in one query (a search page points up to 60 windows at
+        their sentence: one query each cost ~45 ms CPU a hybrid query at 514 speeches)."""
+        return {window: self.cue_vectors(transcript_id=window[0], start_ms=window[1],
+                                         end_ms=window[2]) for window in dict.fromkeys(windows)}
+
     @abstractmethod
     def vector_signature(self) -> str:
         """The embedding space of the stored vectors ("" when there are none)."""

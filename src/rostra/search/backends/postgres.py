@@ -354,13 +354,44 @@ class PostgresBackend(SearchBackend):
             embedding = "embedding::real[]" if self.has_pgvector() else "embedding"
             cursor.execute(
                 f"SELECT segment_id, start_ms, end_ms, {embedding} FROM search_vec "
-                "WHERE transcript_id = %s AND kind = %s AND start_ms >= %s AND end_ms <= %s "
-                "ORDER BY start_ms", [transcript_id, CUE_KIND, start_ms, end_ms])
+                "WHERE transcript_id = %s AND kind = %s AND start_ms BETWEEN %s AND %s "
+                "AND end_ms <= %s ORDER BY start_ms",
+                [transcript_id, CUE_KIND, start_ms, end_ms, end_ms])
             rows = cursor.fetchall()
         return [(segment, start, end, np.asarray(value, dtype=np.float32)
                  if not isinstance(value, (bytes, memoryview))
                  else np.frombuffer(bytes(value), dtype=np.float32))
                 for segment, start, end, value in rows]
+
+    def cue_vectors_of_windows(self, windows):
+        windows = list(dict.fromkeys(windows))
+        if not windows or not self.has_pgvector() and self.vector_signature() and \
+                vector_cache.all_in_memory(
+                    self._vector_counts(self._meta("vector_generation"))):
+            return super().cue_vectors_of_windows(windows)
+        self.ensure_schema()
+        found = {window: [] for window in windows}
+        with self._cursor() as cursor:
+            if not self._vector_table_exists(cursor):
+                return found
+            embedding = "v.embedding::real[]" if self.has_pgvector() else "v.embedding"
+            cursor.execute(
+                f"SELECT w.n, v.segment_id, v.start_ms, v.end_ms, {embedding} "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) WITH ORDINALITY "
+                "AS w(transcript_id, start_ms, end_ms, n) JOIN search_vec v "
+                "ON v.transcript_id = w.transcript_id "
+                # A cue inside starts before the window ends: the index range stays the window.
+                "AND v.start_ms BETWEEN w.start_ms AND w.end_ms "
+                "AND v.end_ms <= w.end_ms AND v.kind = %s ORDER BY w.n, v.start_ms",
+                [[w[0] for w in windows], [w[1] for w in windows], [w[2] for w in windows],
+                 CUE_KIND])
+            rows = cursor.fetchall()
+        for number, segment, start, end, value in rows:
+            found[windows[number - 1]].append((
+                segment, start, end, np.asarray(value, dtype=np.float32)
+                if not isinstance(value, (bytes, memoryview))
+                else np.frombuffer(bytes(value), dtype=np.float32)))
+        return found
 
     def vector_search_by_language(self, vector, *, signature, speech_ids, languages, limit):
         if self.has_pgvector() or self.vector_signature() != signature or (

@@ -400,10 +400,30 @@ class SqliteBackend(SearchBackend):
         rows = self.connection.execute(
             "SELECT d.segment_id, d.start_ms, d.end_ms, v.embedding FROM search_vec_doc d "
             "JOIN search_vec v ON v.rowid = d.id WHERE d.transcript_id = ? AND d.kind = ? "
-            "AND d.start_ms >= ? AND d.end_ms <= ? ORDER BY d.start_ms",
-            (transcript_id, CUE_KIND, start_ms, end_ms)).fetchall()
+            "AND d.start_ms BETWEEN ? AND ? AND d.end_ms <= ? ORDER BY d.start_ms",
+            (transcript_id, CUE_KIND, start_ms, end_ms, end_ms)).fetchall()
         return [(segment, start, end, np.frombuffer(blob, dtype=np.float32))
                 for segment, start, end, blob in rows]
+
+    def cue_vectors_of_windows(self, windows):
+        windows = list(dict.fromkeys(windows))
+        if not windows or not self._vector_table_exists() or vector_cache.all_in_memory(
+                self._vector_counts(self._meta("vector_generation"))):
+            return super().cue_vectors_of_windows(windows)
+        found = {window: [] for window in windows}
+        # CROSS JOIN keeps the windows outside: each is one range of the transcript index
+        # (a cue inside starts before the window ends, which bounds the range).
+        rows = self.connection.execute(
+            "SELECT w.key, d.segment_id, d.start_ms, d.end_ms, v.embedding FROM json_each(?) w "
+            "CROSS JOIN search_vec_doc d ON d.transcript_id = json_extract(w.value, '$[0]') "
+            "AND d.start_ms BETWEEN json_extract(w.value, '$[1]') AND json_extract(w.value, "
+            "'$[2]') AND d.end_ms <= json_extract(w.value, '$[2]') AND d.kind = ? "
+            "JOIN search_vec v ON v.rowid = d.id ORDER BY w.key, d.start_ms",
+            (json.dumps([list(window) for window in windows]), CUE_KIND)).fetchall()
+        for number, segment, start, end, blob in rows:
+            found[windows[number]].append((segment, start, end,
+                                           np.frombuffer(blob, dtype=np.float32)))
+        return found
 
     def indexed_entries(self):
         db = self.connection

@@ -2,8 +2,9 @@
 
 Why: a brute-force scan in sqlite-vec (or in PostgreSQL without pgvector) reads every vector
 through the database engine for every query — about 50 ms for 46,000 384-d vectors on the
-2-core machine, more than the query's whole budget. The same scan as one numpy matrix product
-takes ~5 ms (bench/search_speed.py). The copy is loaded on the first semantic query
+2-core machine, more than the query's whole budget. The same scan in numpy takes ~5 ms
+(bench/search_speed.py), and over int8 codes per language, rescored exactly, a fraction of that
+(rostra.search.backends.vector_scan: the same neighbours, a quarter of the bytes). The copy is loaded on the first semantic query
 (71 MB for a 514-speech conference at 384 dimensions) and reloaded when the index's
 *generation* (a random token the backend writes with every vector change) differs, so every
 process sees every change. Above ``MAX_VECTORS`` the copy holds the windows and metadata only
@@ -14,10 +15,12 @@ that SQLite asks vec0's KNN scan. PostgreSQL uses this copy only when pgvector i
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable, Sequence
 
 import numpy as np
 
+from rostra.search.backends import vector_scan
 from rostra.search.backends.base import DocumentHit
 
 # 150,000 × 384 float32 ≈ 230 MB per process: beyond that, let the database scan.
@@ -33,34 +36,44 @@ Metadata = tuple
 
 
 class _Entry:
-    def __init__(self, generation: str, metadata: list[Metadata], matrix: np.ndarray) -> None:
+    def __init__(self, token: str, generation: str, metadata: list[Metadata],
+                 matrix: np.ndarray) -> None:
+        self.token = token  # names this copy in the threads' scan memos
         self.generation = generation
         self.metadata = metadata
-        self.matrix = matrix
-        self.speech_ids = np.array([row[0] for row in metadata], dtype=np.int64)
-        self.languages = np.array([row[3] for row in metadata], dtype=object)
-        self._language_masks: dict[str, np.ndarray] = {}
+        speech_ids = np.array([row[0] for row in metadata], dtype=np.int64)
+        # Per language, contiguous, with int8 codes (rostra.search.backends.vector_scan);
+        # the full matrix is not kept beside the blocks.
+        self.blocks, self._local = vector_scan.split_by_language(
+            matrix, [row[3] for row in metadata], speech_ids)
         # transcript id → its cue rows, for pointing a window hit at its best cue in memory.
         self.cues: dict[int, list[int]] = {}
         for index, row in enumerate(metadata):
             if row[1] == "cue" and row[4] is not None:
                 self.cues.setdefault(row[4], []).append(index)
 
-    def language_mask(self, language: str) -> np.ndarray:
-        """The vectors of ``language``, computed once per copy (comparing an object array of
-        467,000 language codes cost ~8 ms a time at 5,140 speeches, cProfile)."""
-        mask = self._language_masks.get(language)
-        if mask is None:
-            mask = self._language_masks[language] = self.languages == language
-        return mask
+    def vector(self, index: int) -> np.ndarray:
+        """The float32 vector of row ``index`` of the metadata."""
+        return self.blocks[self.metadata[index][3]].matrix[self._local[index]]
 
-    def allowed(self, speech_ids: Sequence[int] | None) -> np.ndarray:
-        """A mask of the vectors of ``speech_ids`` (every vector for None)."""
-        if speech_ids is None:
-            return np.ones(len(self.metadata), dtype=bool)
-        return np.isin(self.speech_ids, np.fromiter(speech_ids, dtype=np.int64))
+    def allowed(self, block: vector_scan.LanguageBlock,
+                speech_ids: np.ndarray | None) -> np.ndarray | None:
+        """A mask of ``block``'s vectors of ``speech_ids`` (None: every vector)."""
+        return None if speech_ids is None else np.isin(block.speech_ids, speech_ids)
+
+    def best(self, query: np.ndarray, speech_ids: Sequence[int] | None,
+             languages: Sequence[str], limit: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per language of ``languages`` (those the copy has), its ``limit`` best rows."""
+        query = np.ascontiguousarray(query, dtype=np.float32)
+        present = [code for code in languages if code in self.blocks]
+        scores = _memo.scores(self.token, self.blocks, query, present)
+        ids = None if speech_ids is None else np.fromiter(speech_ids, dtype=np.int64)
+        return [vector_scan.best_rows(self.blocks[code], scores[code], query,
+                                      self.allowed(self.blocks[code], ids), limit)
+                for code in present]
 
 
+_memo = vector_scan.ScanMemo()
 _entries: dict[str, _Entry] = {}
 _lock = threading.Lock()
 
@@ -71,25 +84,20 @@ def _entry(key: str, generation: str, load) -> _Entry:
         entry = _entries.get(key)
     if entry is None or entry.generation != generation:
         metadata, matrix = load()
-        entry = _Entry(generation, metadata, np.ascontiguousarray(matrix, dtype=np.float32))
+        entry = _Entry(f"{key}\0{generation}\0{time.monotonic()}", generation, metadata,
+                       np.ascontiguousarray(matrix, dtype=np.float32))
         with _lock:
             _entries[key] = entry
     return entry
 
 
-def _best(entry: _Entry, scores: np.ndarray, candidates: np.ndarray,
-          limit: int) -> list[DocumentHit]:
-    """The ``limit`` best-scoring ``candidates`` (indexes into the entry), best first."""
-    if not len(candidates):
-        return []
-    limit = min(int(limit), len(candidates))
-    best = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
-    best = best[np.argsort(-scores[best], kind="stable")]
-    rows = entry.metadata
-    return [DocumentHit(speech_id=rows[i][0], kind=rows[i][1], field=rows[i][2],
-                        language=rows[i][3], transcript_id=rows[i][4], segment_id=rows[i][5],
-                        start_ms=rows[i][6], end_ms=rows[i][7], score=float(scores[i]))
-            for i in best]
+def _hits(entry: _Entry, rows: np.ndarray, scores: np.ndarray) -> list[DocumentHit]:
+    metadata = entry.metadata
+    return [DocumentHit(speech_id=metadata[i][0], kind=metadata[i][1], field=metadata[i][2],
+                        language=metadata[i][3], transcript_id=metadata[i][4],
+                        segment_id=metadata[i][5], start_ms=metadata[i][6],
+                        end_ms=metadata[i][7], score=float(score))
+            for i, score in zip(rows.tolist(), scores.tolist())]
 
 
 def search(*, key: str, generation: str,
@@ -104,26 +112,22 @@ def search(*, key: str, generation: str,
     entry = _entry(key, generation, load)
     if not entry.metadata:
         return []
-    scores = entry.matrix @ np.asarray(query, dtype=np.float32)
-    mask = entry.allowed(speech_ids)
-    if languages:
-        mask = mask & np.logical_or.reduce([entry.language_mask(code) for code in languages])
-    return _best(entry, scores, np.flatnonzero(mask), limit)
+    rows, scores = vector_scan.merge_best(
+        entry.best(query, speech_ids, list(languages or entry.blocks), limit), limit)
+    return _hits(entry, rows, scores)
 
 
 def search_by_language(*, key: str, generation: str,
                        load: Callable[[], tuple[list[Metadata], np.ndarray]], query: np.ndarray,
                        speech_ids: Sequence[int] | None, languages: Sequence[str],
                        limit: int) -> list[DocumentHit]:
-    """The nearest ``limit`` vectors of *each* language in ``languages`` (one matrix product)."""
+    """The nearest ``limit`` vectors of *each* language in ``languages`` (each language's codes
+    read once for this thread's recent query vectors, :class:`vector_scan.ScanMemo`)."""
     entry = _entry(key, generation, load)
     if not entry.metadata:
         return []
-    scores = entry.matrix @ np.asarray(query, dtype=np.float32)
-    mask = entry.allowed(speech_ids)
-    return [hit for language in languages
-            for hit in _best(entry, scores, np.flatnonzero(mask & entry.language_mask(language)),
-                             limit)]
+    return [hit for rows, scores in entry.best(query, speech_ids, languages, limit)
+            for hit in _hits(entry, rows, scores)]
 
 
 def cue_vectors(*, key: str, generation: str,
@@ -134,7 +138,7 @@ def cue_vectors(*, key: str, generation: str,
     rows = entry.metadata
     inside = [i for i in entry.cues.get(transcript_id, ())
               if rows[i][6] >= start_ms and rows[i][7] <= end_ms]
-    return [(rows[i][5], rows[i][6], rows[i][7], entry.matrix[i])
+    return [(rows[i][5], rows[i][6], rows[i][7], entry.vector(i))
             for i in sorted(inside, key=lambda i: rows[i][6])]
 
 
