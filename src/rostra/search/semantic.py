@@ -44,8 +44,16 @@ SHORT_QUERY_WORDS = 3
 # "short-other-language": a short query's transcript hits in another language than its own,
 # found by the blended vector (tuning half: best no-answer hit 0.025, so 0.030 keeps the
 # 0.005 margin the short floor keeps above 0.035).
-RELEVANCE_FLOOR = {"short": 0.04, "short-other-language": 0.030, "segment": 0.061,
+# "segment": a longer query's transcript hits, by its passage vector (LONG_QUERY_AS_PASSAGE;
+# tuning half: best no-answer hit 0.050, so 0.055; by its query vector it was 0.061).
+RELEVANCE_FLOOR = {"short": 0.04, "short-other-language": 0.030, "segment": 0.055,
                    "metadata": 0.085}
+# A query of more than SHORT_QUERY_WORDS words is embedded as a passage ("passage: " prefix),
+# not as a query: a sentence-long query is a sentence, and e5 places two sentences of one
+# meaning in two languages closer in the passage space (tuning half of
+# bench/search_archive_quality.py, bench/RESULTS.md "xq": cross-lingual recall@10 of longer
+# queries 0.95 → 0.99, same-language 0.98 → 1.00, no-answer unchanged). One embedding, as before.
+LONG_QUERY_AS_PASSAGE = True
 # The passage embedding's share in a short query's vector for the other languages (tuning half
 # of bench/search_archive_quality.py, floors each 0.005 above the best no-answer hit: 0.3 and
 # 0.5 short cross-lingual recall@10 0.73, MRR 0.44 and 0.42; 0.7 0.65; none 0.62).

@@ -64,7 +64,13 @@ Fused = dict[tuple, tuple[float, DocumentHit, set]]
 
 
 def _embed(engine, query: str, words: int):
-    """The query's vector, and for a short query its vector for the other languages."""
+    """The query's vector, and for a short query its vector for the other languages.
+
+    A query longer than ``SHORT_QUERY_WORDS`` is embedded once, *as a passage*
+    (rostra.search.semantic.LONG_QUERY_AS_PASSAGE); a short one as a query, and also as a
+    passage for the blend its other-language lists use."""
+    if words > SHORT_QUERY_WORDS and semantic_retrieval.LONG_QUERY_AS_PASSAGE:
+        return engine.embed_passages([query])[0], None
     vector = engine.embed_query(query)
     if words > SHORT_QUERY_WORDS or not semantic_retrieval.OTHER_LANGUAGE_PASSAGE_WEIGHT:
         return vector, None
