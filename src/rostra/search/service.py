@@ -188,7 +188,7 @@ def search_archive(query: str, *, filters: SpeechFilter = SpeechFilter(),
                                            backend=backend, scope=scope, languages=languages,
                                            language=query_language(query),
                                            other_vector=other_vector,
-                                           embedded_as_query=not as_passage)
+                                           embedded_as_passage=as_passage)
             # One list per language: the query's own language ranks its best hit first but
             # no longer takes every top rank (tuning half: cross-lingual recall@10 +0.02).
             for hit in semantic.hits:
