@@ -62,3 +62,16 @@ def test_long_queries_nothing_answers_still_find_nothing(archive, search_backend
     for unrelated in ("how to train a puppy to sit", "best chocolate cake recipe with cream",
                       "چگونه شال گردن ببافیم", "طريقة طبخ الأرز باللحم"):
         assert search_archive(unrelated, backend=search_backend).total == 0, unrelated
+
+
+def test_passage_queries_only_while_cues_are_searched(archive, search_backend, monkeypatch):
+    """Against windows alone (the copy beyond its limit) the query embedding stays."""
+    from rostra.search.backends import vector_cache
+
+    seed_archive(archive)
+    reindex_all(backend=search_backend)
+    monkeypatch.setattr(semantic, "LONG_QUERY_AS_PASSAGE", True)
+    assert semantic.long_query_as_passage(search_backend)
+    monkeypatch.setattr(vector_cache, "MAX_VECTORS", 1)  # cues no longer fit in memory
+    pgvector = getattr(search_backend, "has_pgvector", lambda: False)()
+    assert semantic.long_query_as_passage(search_backend) == pgvector  # pgvector scans cues
