@@ -411,6 +411,8 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list the queries that failed")
     parser.add_argument("--split", choices=("tune", "held-out", "all"), default="tune",
                         help="whose misses --misses lists (default: the tuning half)")
+    parser.add_argument("--only", choices=SPLITS, help="print the figures of this half only "
+                        "(tuning without reading the held-out half: --only tune)")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(evaluate_here(args)))
@@ -436,7 +438,7 @@ def main() -> None:
     split = split_queries(first["modes"][args.modes[0]]["rows"])
     for mode in args.modes:
         print(f"\n## {mode}")
-        for part in (*SPLITS, "all"):
+        for part in (args.only,) if args.only else (*SPLITS, "all"):
             print(f"\n### {'every query' if part == 'all' else part + ' half'}\n")
             print(table([(name, summarize([
                 row for row in run["modes"][mode]["rows"]
@@ -452,7 +454,8 @@ def main() -> None:
                     print(f"  MISS [{row['kind']}] {row['text']!r} rank={row['rank']} "
                           f"passage={row['passage']} returned={row['returned']} top={row['top']}")
         for name, run in runs:
-            seconds = sorted(r["seconds"] for r in run["modes"][mode]["rows"])
+            seconds = sorted(r["seconds"] for r in run["modes"][mode]["rows"]
+                             if not args.only or split[r["kind"], r["text"]] == args.only)
             print(f"{name}: median query {1000 * seconds[len(seconds) // 2]:.0f} ms, "
                   f"p95 {1000 * seconds[int(len(seconds) * 0.95)]:.0f} ms")
 

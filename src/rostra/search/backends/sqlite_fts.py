@@ -338,6 +338,11 @@ class SqliteBackend(SearchBackend):
             str(self.path.resolve()), generation, counts, self._load_vectors,
             windows_beyond_limit=counts[1] <= vector_cache.MAX_WINDOW_VECTORS)
 
+    def searches_cue_vectors(self) -> bool:
+        # Cues are scanned while every vector fits the copy, and by vec0 beyond the windows'.
+        counts = self._vector_counts(self._meta("vector_generation"))
+        return vector_cache.all_in_memory(counts) or counts[1] > vector_cache.MAX_WINDOW_VECTORS
+
     def vector_search(self, vector, *, signature, speech_ids, languages, limit):
         if (not self._vector_table_exists() or self.vector_signature() != signature
                 or speech_ids is not None and not speech_ids):
