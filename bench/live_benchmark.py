@@ -180,8 +180,8 @@ def play_room(args) -> dict:
 
     model = load_model(model_path, threads)
     audio = decode_audio(Path(wav))
-    recognizer = StreamingRecognizer(model, StreamingOptions(language="en", beam_size=1,
-                                                             **overrides))
+    recognizer = StreamingRecognizer(model, StreamingOptions(**{"language": "en",
+                                                                "beam_size": 1, **overrides}))
     feed = AudioFeed(max_ms=30_000)
     chunk = 1600
     started = time.monotonic()
@@ -242,8 +242,8 @@ def play_room_virtual(args) -> dict:
 
     model = load_model(model_path, threads)
     audio = decode_audio(Path(wav))
-    recognizer = StreamingRecognizer(model, StreamingOptions(language="en", beam_size=1,
-                                                             **overrides))
+    recognizer = StreamingRecognizer(model, StreamingOptions(**{"language": "en",
+                                                                "beam_size": 1, **overrides}))
     feed = AudioFeed(max_ms=30_000)
     chunk = 1600
     offsets = list(range(0, len(audio), chunk))
@@ -253,11 +253,14 @@ def play_room_virtual(args) -> dict:
     trace = []
     transcribe = model.transcribe
     heard = []  # (buffer seconds, tokens decoded) of each reading in the step
+    readings = []  # the words of each reading in the step (ms from the buffer's start)
 
     def counted(audio, **options):
         segments, info = transcribe(audio, **options)
         segments = list(segments)
         heard.append((len(audio) / 16000, sum(len(segment.tokens) for segment in segments)))
+        readings.append([[round(word.start * 1000), round(word.end * 1000), word.word]
+                         for segment in segments for word in segment.words or ()])
         return iter(segments), info
 
     model.transcribe = counted
@@ -266,6 +269,7 @@ def play_room_virtual(args) -> dict:
         nonlocal clock
         buffer_start = recognizer.buffer_start_ms
         heard.clear()
+        readings.clear()
         before = time.process_time()
         result = call()
         cpu = time.process_time() - before
@@ -282,6 +286,7 @@ def play_room_virtual(args) -> dict:
         trace.append({"clock_s": round(clock, 2), "read_to_ms": result.recognized_to_ms,
                       "buffer_start_ms": buffer_start, "cpu_s": round(cpu, 4),
                       "heard": [[round(seconds, 2), count] for seconds, count in heard],
+                      "readings": [list(reading) for reading in readings],
                       "committed": [[word.start_ms, word.end_ms, word.text]
                                     for word in result.committed],
                       "tentative": result.tentative})

@@ -167,6 +167,9 @@ class ScriptedModel:
         self.temperatures: list = []  # what each call asked for
         self.buffers_s: list[float] = []  # the buffer each call read
         self.max_new_tokens: list = []
+        self.beam_sizes: list = []
+        # Words whose number is a multiple of this minus one end a sentence (0: none do).
+        self.sentence_words = 0
 
     def transcribe(self, audio, **options):
         from types import SimpleNamespace
@@ -183,12 +186,15 @@ class ScriptedModel:
             elif value == 0 and start is not None:
                 number = round(values[start] * 1000) - 1
                 suffix = f"v{len(self.calls)}" if self.unstable else ""
+                if self.sentence_words and (number + 1) % self.sentence_words == 0:
+                    suffix += "."
                 words.append(SimpleNamespace(start=start * 0.01, end=index * 0.01,
                                              word=f" w{number}{suffix}", probability=0.9))
                 start = None
         self.calls.append((options.get("initial_prompt") or "", [w.word for w in words]))
         self.temperatures.append(options.get("temperature", "faster-whisper's default"))
         self.max_new_tokens.append(options.get("max_new_tokens"))
+        self.beam_sizes.append(options.get("beam_size"))
         return iter([SimpleNamespace(words=words)]), SimpleNamespace(language="en")
 
 
@@ -203,7 +209,7 @@ def stream_through(recognizer, audio, *, step_ms: int = 1000) -> list[Word]:
 
 
 def word_numbers(words) -> list[int]:
-    return [int(word.text.strip()[1:].split("v")[0]) for word in words]
+    return [int(word.text.strip()[1:].split("v")[0].rstrip(".")) for word in words]
 
 
 def test_the_prompt_never_holds_text_whose_audio_is_still_in_the_buffer():
@@ -336,3 +342,76 @@ def test_a_reading_decodes_at_most_a_few_tokens_per_second_of_buffer():
     assert all(limit is not None and limit <= 10 + 10 * seconds
                for limit, seconds in zip(model.max_new_tokens, model.buffers_s)), \
         model.max_new_tokens
+
+
+def test_the_prompt_takes_as_much_committed_text_as_the_option_says():
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    prompts = {}
+    for chars in (200, 8, 0):
+        model = ScriptedModel()
+        options = StreamingOptions(language="en", trim_seconds=4, prompt="Terms.",
+                                   prompt_context_chars=chars)
+        stream_through(StreamingRecognizer(model, options), spoken_stream(8))
+        prompts[chars] = [prompt for prompt, _ in model.calls]
+    assert max(len(prompt) for prompt in prompts[200]) > len("Terms. ") + 8
+    assert max(len(prompt) for prompt in prompts[8]) <= len("Terms. ") + 8
+    assert set(prompts[0]) == {"Terms."}  # the speech's terms only
+
+
+def test_without_cuts_at_pauses_the_buffer_is_cut_only_after_a_committed_sentence():
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    first_heard = {}
+    for at_pauses in (True, False):
+        model = ScriptedModel()
+        model.sentence_words = 6  # a full stop every second group; a pause after every group
+        options = StreamingOptions(language="en", trim_seconds=3, keep_seconds=1.5,
+                                   cut_at_pauses=at_pauses)
+        committed = stream_through(StreamingRecognizer(model, options), spoken_stream(12))
+        assert word_numbers(committed) == list(range(36))
+        first_heard[at_pauses] = {int(heard[0].strip()[1:].rstrip("."))
+                                  for _, heard in model.calls if heard}
+    assert all(number % 6 == 0 for number in first_heard[False]), first_heard[False]
+    assert any(number % 6 == 3 for number in first_heard[True]), first_heard[True]
+
+
+def test_the_end_of_the_stream_is_read_again_with_the_final_beam():
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    model = ScriptedModel()
+    options = StreamingOptions(language="en", final_beam_size=5)
+    audio = spoken_stream(3)[:int(5.1 * SAMPLE_RATE)]  # ends inside the last word
+    committed = stream_through(StreamingRecognizer(model, options), audio)
+    assert word_numbers(committed) == list(range(9))
+    assert model.beam_sizes[-1] == 5 and set(model.beam_sizes[:-1]) == {1}, model.beam_sizes
+
+
+def test_a_step_whose_new_audio_is_quiet_reads_nothing():
+    from rostra.pipeline.streaming.recognizer import StreamingOptions, StreamingRecognizer
+
+    silence = np.zeros(4 * SAMPLE_RATE, np.float32)
+    audio = np.concatenate([spoken_stream(2), silence, spoken_stream(2), silence])
+    calls = {}
+    for skip in (False, True):
+        model = ScriptedModel()
+        options = StreamingOptions(language="en", skip_quiet_steps=skip)
+        committed = stream_through(StreamingRecognizer(model, options), audio, step_ms=700)
+        assert word_numbers(committed) == list(range(6)) * 2
+        calls[skip] = len(model.calls)
+    assert calls[True] <= calls[False] - 4, calls
+
+
+def test_agreement_from_the_buffer_start_waits_when_a_reading_rehears_committed_words():
+    policy = LocalAgreement()
+    assert policy.update(hyp((0, " a"), (300, " b")), whole_from_ms=0) == []
+    assert texts(policy.update(hyp((0, " a"), (300, " b"), (600, " c")), whole_from_ms=0)) \
+        == " a b"
+    # The next reading hears the committed "a b" as "a x": it is unsure, "c" waits.
+    unsure = hyp((0, " a"), (300, " x"), (600, " c"), (900, " d"))
+    assert policy.update(unsure, whole_from_ms=0) == []
+    assert texts(policy.update(unsure, whole_from_ms=0)) == " c d"
+    plain = LocalAgreement()
+    plain.update(hyp((0, " a"), (300, " b")))
+    plain.update(hyp((0, " a"), (300, " b"), (600, " c")))
+    assert texts(plain.update(unsure)) == " c"  # LocalAgreement-2 of the fresh words only

@@ -60,18 +60,38 @@ class LocalAgreement:
         self._committed_tail: list[Word] = []
         self._previous: list[Word] = []
         self.tentative: list[Word] = []
+        self._previous_whole: list[Word] = []
 
-    def update(self, hypothesis: list[Word]) -> list[Word]:
+    def update(self, hypothesis: list[Word], *, whole_from_ms: int | None = None) -> list[Word]:
+        """With ``whole_from_ms`` (the buffer's start), a word is agreed only if the two
+        readings also agree on every word before it from there, committed ones included: a
+        reading that re-hears committed audio differently is unsure of what follows too."""
         fresh = self._without_committed(hypothesis)
         agreed: list[Word] = []
         for new, old in zip(fresh, self._previous):
             if not word_key(new) or word_key(new) != word_key(old):
                 break
             agreed.append(new)
+        if whole_from_ms is not None:
+            agreed = agreed[:self._agreed_from(hypothesis, fresh, whole_from_ms)]
         self._commit(agreed)
         self._previous = fresh[len(agreed):]
         self.tentative = list(self._previous)
         return agreed
+
+    def _agreed_from(self, hypothesis: list[Word], fresh: list[Word], from_ms: int) -> int:
+        """How many of ``fresh`` lie in the prefix the reading shares with the previous one
+        from ``from_ms`` on (the previous reading is kept whole for the next call)."""
+        new = [word_key(word) for word in hypothesis if word.start_ms >= from_ms]
+        old = [word_key(word) for word in self._previous_whole if word.start_ms >= from_ms]
+        self._previous_whole = list(hypothesis)
+        shared = 0
+        for new_key, old_key in zip(new, old):
+            if new_key != old_key:
+                break
+            shared += 1
+        before_fresh = len(new) - len(fresh)
+        return max(0, shared - before_fresh)
 
     def flush(self) -> list[Word]:
         """At the end of the stream nothing more will come: the tentative words are final."""

@@ -25,8 +25,6 @@ from rostra.pipeline.types import Word
 # their translations keep coming when the speaker never stops for a full stop.
 MAX_SENTENCE_WORDS = 28
 PAUSE_ENDS_SENTENCE_MS = 1500
-# Committed text from before the buffer given to Whisper as context (its prompt).
-PROMPT_CONTEXT_CHARS = 200
 # A pause this long between two committed words is a place to cut the buffer when no
 # sentence has ended: Whisper leaves short windows unpunctuated, so a full stop may never
 # come, and cutting inside a word run loses or doubles words.
@@ -84,6 +82,21 @@ class StreamingOptions:
     # rain is heavy" -> "When parade is heavy"); the kept, committed words cost a reading
     # little (about 9 ms a word, the encoder reads at least 15 s anyway).
     keep_seconds: float = 4.0
+    # Committed text from before the buffer given to Whisper as context (its prompt), as
+    # whisper_streaming does with its last 200 characters; 0 gives the speech's terms only.
+    prompt_context_chars: int = 200
+    # Cut the buffer at pauses between committed words too, not only at committed sentence
+    # ends: Whisper leaves short windows unpunctuated, so a full stop may never come.
+    cut_at_pauses: bool = True
+    # When the stream ends, the buffer is read once more with this beam (0: ``beam_size``)
+    # and its words are committed: the last words never get a second reading to agree with.
+    final_beam_size: int = 0
+    # Skip a step's reading when its new audio is all quiet (the samples' level, as for
+    # commit_at_silence_ms): the buffer then holds nothing a reading could add.
+    skip_quiet_steps: bool = False
+    # A word is agreed only where the two readings agree from the buffer's start, the
+    # committed words they re-read included (agreement.LocalAgreement.update).
+    agree_from_buffer_start: bool = False
 
     def as_dict(self) -> dict:
         return {"language": self.language, "beam_size": self.beam_size, "vad": self.vad,
@@ -93,7 +106,11 @@ class StreamingOptions:
                 "max_buffer_seconds": self.max_buffer_seconds, "drop_loops": self.drop_loops,
                 "commit_at_silence_ms": self.commit_at_silence_ms,
                 "max_tokens_per_second": self.max_tokens_per_second,
-                "keep_seconds": self.keep_seconds}
+                "keep_seconds": self.keep_seconds,
+                "prompt_context_chars": self.prompt_context_chars,
+                "cut_at_pauses": self.cut_at_pauses, "final_beam_size": self.final_beam_size,
+                "skip_quiet_steps": self.skip_quiet_steps,
+                "agree_from_buffer_start": self.agree_from_buffer_start}
 
 
 @dataclass(frozen=True)
@@ -182,9 +199,14 @@ class StreamingRecognizer:
 
     def step(self) -> StepResult:
         started = time.monotonic()
+        unread_from_ms = self.read_to_ms
         self.read_to_ms = self.received_to_ms
-        hypothesis = self._recognize_buffer() if len(self.buffer) else []
-        committed = self.agreement.update(hypothesis)
+        if self.options.skip_quiet_steps and self._quiet_since(unread_from_ms):
+            hypothesis = list(self.agreement.tentative)  # nothing new was said
+            committed = []
+        else:
+            hypothesis = self._recognize_buffer() if len(self.buffer) else []
+            committed = self._agree(hypothesis)
         committed = committed + self._commit_before_silence()
         sentences = self.sentences.add(committed)
         if sentences:
@@ -202,8 +224,9 @@ class StreamingRecognizer:
         """Read what is left and commit everything: the stream has ended."""
         started = time.monotonic()
         committed: list[Word] = []
-        if self.unread_ms > 0 and len(self.buffer):
-            committed = self.agreement.update(self._recognize_buffer())
+        final_beam = self.options.final_beam_size
+        if len(self.buffer) and (self.unread_ms > 0 or (final_beam and self.agreement.tentative)):
+            committed = self._agree(self._recognize_buffer(beam_size=final_beam or None))
         committed += self.agreement.flush()
         sentences = self.sentences.add(committed) + self.sentences.flush()
         self.read_to_ms = self.received_to_ms
@@ -240,17 +263,29 @@ class StreamingRecognizer:
         # words after it slide back over committed ones.
         scrolled = "".join(word.text for word in self._committed_words
                            if word.end_ms <= self.buffer_start_ms)
-        parts = [self.options.prompt.strip(), scrolled[-PROMPT_CONTEXT_CHARS:].strip()]
+        chars = self.options.prompt_context_chars
+        parts = [self.options.prompt.strip(), scrolled[-chars:].strip() if chars > 0 else ""]
         prompt = " ".join(part for part in parts if part)
         return prompt or None
 
-    def _recognize_buffer(self) -> list[Word]:
+    def _agree(self, hypothesis: list[Word]) -> list[Word]:
+        since = self.buffer_start_ms if self.options.agree_from_buffer_start else None
+        return self.agreement.update(hypothesis, whole_from_ms=since)
+
+    def _quiet_since(self, from_ms: int) -> bool:
+        """Is the audio from ``from_ms`` to the end of the buffer all quiet (QUIET_SHARE)?"""
+        first = max(0, (from_ms - self.buffer_start_ms) // FRAME_MS)
+        quiet = self._quiet_mask()[first:]
+        return bool(len(quiet)) and bool(quiet.all())
+
+    def _recognize_buffer(self, *, beam_size: int | None = None) -> list[Word]:
         frames = (context_frames(len(self.buffer), SAMPLE_RATE) if self.options.short_context
                   else FULL_FRAMES)
         words = []
         with short_audio_context(self.model, frames):
             segments, info = self.model.transcribe(
-                self.buffer, language=self.options.language, beam_size=self.options.beam_size,
+                self.buffer, language=self.options.language,
+                beam_size=beam_size or self.options.beam_size,
                 word_timestamps=True, vad_filter=self.options.vad,
                 temperature=list(self.options.temperatures),
                 condition_on_previous_text=False, initial_prompt=self._prompt(),
@@ -311,7 +346,8 @@ class StreamingRecognizer:
         """Remember the newest committed word that a pause follows (a place to cut)."""
         previous_end = self._last_committed_end_ms
         for word in committed:
-            if previous_end is not None and word.start_ms - previous_end >= PAUSE_CUTS_BUFFER_MS:
+            if (self.options.cut_at_pauses and previous_end is not None
+                    and word.start_ms - previous_end >= PAUSE_CUTS_BUFFER_MS):
                 self._pause_end_ms = previous_end
                 self._cut_points.append(previous_end)
             previous_end = word.end_ms
