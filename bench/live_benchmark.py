@@ -487,6 +487,8 @@ def main() -> None:
     parser.add_argument("--also", action="append", default=[], metavar="JSON",
                         help="virtual clock: one more room with these StreamingOptions "
                              "overrides, e.g. '{\"trim_seconds\": 12}' (repeatable)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="recognizer threads per room in real time (default: cores / rooms)")
     parser.add_argument("--dump", type=Path, default=None,
                         help="write each room's committed text, reference and step trace here")
     args = parser.parse_args()
@@ -517,7 +519,7 @@ def main() -> None:
         if args.full_context:
             runs.append((1, "full 30-s context", {"short_context": False}))
         for rooms, variant, overrides in runs:
-            threads = max(1, cores // rooms)
+            threads = args.threads or max(1, cores // rooms)
             with multiprocessing.get_context("spawn").Pool(rooms) as pool:
                 outcomes = pool.map(play_room,
                                     [(str(spec.path), str(wav), threads, overrides)] * rooms)

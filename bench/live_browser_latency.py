@@ -141,6 +141,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--speech", choices=("short", "varied"), default="varied")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="ROSTRA_LIVE_THREADS for the live job (default: rostra's own)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"live_browser_latency: {CHROMIUM} is missing (apt-get install chromium)")
@@ -150,10 +152,13 @@ def main() -> None:
     data_dir = work / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROSTRA_")}
     env.update(ROSTRA_DATA_DIR=str(data_dir), ROSTRA_EMBEDDINGS="none", ROSTRA_MT_ENGINE="none")
+    if args.threads is not None:
+        env["ROSTRA_LIVE_THREADS"] = str(args.threads)
     wav, said = synthesize(work, args.seconds, args.speech)
     with wave.open(str(wav)) as handle:
         pcm = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
-    print(f"{len(pcm) / 16000:.0f} s of espeak-ng English ({args.speech}), load "
+    print(f"{len(pcm) / 16000:.0f} s of espeak-ng English ({args.speech}), "
+          f"ROSTRA_LIVE_THREADS={env.get('ROSTRA_LIVE_THREADS', 'default')}, load "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     subprocess.run([sys.executable, "-m", "rostra", "import",
                     str(ROOT / "src/rostra/demo/program.csv")], env=env, check=True,

@@ -170,6 +170,10 @@ SETTINGS: tuple[Setting, ...] = (
             "recording keeps it)."),
     Setting("ROSTRA_LIVE_BEAM_SIZE", parse_positive_int, 1,
             "Beam size for live recognition; 1 (greedy) keeps up with real time on small machines."),
+    Setting("ROSTRA_LIVE_THREADS", parse_int, 1,
+            "CPU threads of each live room's recognizer; 1 by default: a second thread did not "
+            "shorten the captions' delay in real time (bench/RESULTS.md) and leaves no core for "
+            "the server or another room; 0 uses ROSTRA_ASR_THREADS."),
     Setting("ROSTRA_LIVE_SHORT_CONTEXT", parse_bool, True,
             "Live recognition encodes only the buffer's length of audio (at least 15 s), not "
             "Whisper's padded 30 s: about twice the steps per CPU second; false for full context."),

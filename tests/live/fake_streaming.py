@@ -42,5 +42,8 @@ class FakeStreamingEngine(AsrEngine):
     def transcribe_file(self, path, *, options, on_progress=None):
         raise NotImplementedError("live tests only")
 
-    def load(self):
+    loaded_with_threads: list[int] = []  # what each load() was asked for, for the tests
+
+    def load(self, *, cpu_threads: int = 0):
+        self.loaded_with_threads.append(cpu_threads)
         return FakeStreamingModel(float(os.environ.get("ROSTRA_FAKE_STEP_SECONDS", "0")))

@@ -110,6 +110,28 @@ def test_recognition_behind_real_time_uses_a_smaller_window_and_never_queues_wit
     assert job.recorded_ms >= 6900  # the recording kept everything recognition skipped
 
 
+@pytest.mark.parametrize("configured, asked", [(None, 1), (0, 0), (3, 3)])
+def test_a_live_room_loads_its_recognizer_on_one_thread_unless_configured(
+        transactional_db, live_speech, settings, tmp_path, configured, asked):
+    """A second thread per room did not shorten real-time captions (bench/RESULTS.md)."""
+    from rostra.live.runner import LiveRunOptions, run_live
+    from rostra.processing import engines
+    from tests.live.fake_streaming import FakeStreamingEngine
+
+    settings.ROSTRA_MT_ENGINE = "none"
+    settings.ROSTRA_ASR_ENGINE = "tests.live.fake_streaming:FakeStreamingEngine"
+    if configured is not None:
+        settings.ROSTRA_LIVE_THREADS = configured
+    engines._engines.clear()
+    FakeStreamingEngine.loaded_with_threads.clear()
+    try:
+        run_live(live_speech(), LiveRunOptions(source=str(write_wav(tmp_path / "a.wav", 1.0))),
+                 report=lambda line: None)
+    finally:
+        engines._engines.clear()
+    assert FakeStreamingEngine.loaded_with_threads == [asked]
+
+
 # These run `rostra live` as a user would, in processes of their own on SQLite in a data dir of
 # their own (the CLI helper's rule), so they are the same test in the PostgreSQL run: once.
 in_own_processes = pytest.mark.skipif(bool(os.environ.get("ROSTRA_DATABASE_URL")),

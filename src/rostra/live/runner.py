@@ -68,7 +68,10 @@ def run_live(speech: Speech, options: LiveRunOptions, *, report: Reporter = prin
     if not hasattr(engine, "load"):
         raise UserError(f"live captions need the faster-whisper engine, not "
                         f"{engine.name or type(engine).__name__}; set ROSTRA_ASR_ENGINE")
-    model = model or engine.load()
+    # One thread per room: in real time a second thread did not shorten the short live
+    # steps' delay (bench/RESULTS.md), and it contends with the feeder, the server and
+    # other rooms for the cores.
+    model = model or engine.load(cpu_threads=settings.ROSTRA_LIVE_THREADS)
     streaming = StreamingOptions(language=speech.original_language or None,
                                  prompt=live_prompt(speech),
                                  beam_size=settings.ROSTRA_LIVE_BEAM_SIZE,

@@ -70,10 +70,11 @@ class FasterWhisperEngine(AsrEngine):
         threads = self.cpu_threads or (os.cpu_count() or 1)
         return spec, device, compute_type, threads
 
-    def load(self):
+    def load(self, *, cpu_threads: int = 0):
+        """The loaded model; ``cpu_threads`` overrides the engine's own count when not 0."""
         spec, device, compute_type, threads = self.resolved()
         return load_whisper_model(spec.path, device=device, compute_type=compute_type,
-                                  cpu_threads=threads)
+                                  cpu_threads=cpu_threads or threads)
 
     def transcribe_file(self, path: Path, *, options: AsrOptions,
                         on_progress: ProgressCallback | None = None) -> TranscriptionResult:
