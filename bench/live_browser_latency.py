@@ -137,6 +137,37 @@ def committed_words(data_dir: Path, env: dict) -> list[dict]:
     return json.loads(out.stdout)
 
 
+def print_steps(trace: Path, written_at: list[float]) -> None:
+    """Where the delay comes from, from the job's step trace (ROSTRA_LIVE_TRACE): each step's
+    cost, the gap between steps, and for each committed word the steps that read it before
+    the one that committed it."""
+    if not trace.exists():  # code from before ROSTRA_LIVE_TRACE (a baseline run)
+        return
+    steps = [json.loads(line) for line in trace.read_text().splitlines()]
+    if not steps:
+        return
+    wall = [step["seconds"] for step in steps]
+    cpu = [step["cpu"] for step in steps]
+    gaps = [b["at"] - a["at"] for a, b in zip(steps, steps[1:])]
+    buffers = [(step["read_to_ms"] - step["buffer_from_ms"]) / 1000 for step in steps]
+    print(f"steps: {len(steps)}; computing p50 / p95 / max {percentile(wall, 50):.2f} / "
+          f"{percentile(wall, 95):.2f} / {max(wall):.2f} s (CPU {percentile(cpu, 50):.2f} / "
+          f"{percentile(cpu, 95):.2f} s); between steps p50 / p95 {percentile(gaps, 50):.2f} / "
+          f"{percentile(gaps, 95):.2f} s; buffer p50 / max {percentile(buffers, 50):.1f} / "
+          f"{max(buffers):.1f} s; behind in {sum(step['small_window'] for step in steps)} steps")
+    readings, waits = [], []
+    for index, step in enumerate(steps):
+        for _start, end_ms, _text in step["committed"]:
+            first = next((i for i, s in enumerate(steps) if s["read_to_ms"] >= end_ms), index)
+            readings.append(index - first + 1)
+            chunk = min(len(written_at) - 1, max(0, -(-end_ms * 16 // CHUNK_SAMPLES) - 1))
+            waits.append(steps[first]["at"] - steps[first]["seconds"] - written_at[chunk])
+    if readings:
+        counts = {n: readings.count(n) for n in sorted(set(readings))}
+        print(f"readings until committed (words): {counts}; audio written -> first reading "
+              f"starts p50 / p95 {percentile(waits, 50):.2f} / {percentile(waits, 95):.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120)
@@ -151,7 +182,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="rostra-live-browser-"))
     data_dir = work / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROSTRA_")}
-    env.update(ROSTRA_DATA_DIR=str(data_dir), ROSTRA_EMBEDDINGS="none", ROSTRA_MT_ENGINE="none")
+    trace = work / "steps.jsonl"
+    env.update(ROSTRA_DATA_DIR=str(data_dir), ROSTRA_EMBEDDINGS="none", ROSTRA_MT_ENGINE="none",
+               ROSTRA_LIVE_TRACE=str(trace))
     if args.threads is not None:
         env["ROSTRA_LIVE_THREADS"] = str(args.threads)
     wav, said = synthesize(work, args.seconds, args.speech)
@@ -208,6 +241,7 @@ def main() -> None:
     print(f"of which committed (the line's row written): p50 {percentile(committed, 50):.2f} s, "
           f"p95 {percentile(committed, 95):.2f} s")
     print(f"live WER {wer(said, ''.join(text)):.1f} %")
+    print_steps(trace, written_at)
     print(f"load after {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

@@ -171,9 +171,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROSTRA_LIVE_BEAM_SIZE", parse_positive_int, 1,
             "Beam size for live recognition; 1 (greedy) keeps up with real time on small machines."),
     Setting("ROSTRA_LIVE_THREADS", parse_int, 1,
-            "CPU threads of each live room's recognizer; 1 by default: a second thread did not "
-            "shorten the captions' delay in real time (bench/RESULTS.md) and leaves no core for "
-            "the server or another room; 0 uses ROSTRA_ASR_THREADS."),
+            "CPU threads of each live room's recognizer; 1 by default, so two rooms share a "
+            "2-core machine; a machine with one room and a spare core: 2 cut the captions' p95 "
+            "delay from 4.5 to 3.2 s (bench/RESULTS.md); 0 uses ROSTRA_ASR_THREADS."),
+    Setting("ROSTRA_LIVE_TRACE", parse_str, "",
+            "A file each live job appends one JSON line to per recognition step (its time, "
+            "cost, buffer and what it committed), to see where captions' delay comes from; "
+            "empty: no trace."),
     Setting("ROSTRA_LIVE_SHORT_CONTEXT", parse_bool, True,
             "Live recognition encodes only the buffer's length of audio (at least 15 s), not "
             "Whisper's padded 30 s: about twice the steps per CPU second; false for full context."),

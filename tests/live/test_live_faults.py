@@ -113,7 +113,7 @@ def test_recognition_behind_real_time_uses_a_smaller_window_and_never_queues_wit
 @pytest.mark.parametrize("configured, asked", [(None, 1), (0, 0), (3, 3)])
 def test_a_live_room_loads_its_recognizer_on_one_thread_unless_configured(
         transactional_db, live_speech, settings, tmp_path, configured, asked):
-    """A second thread per room did not shorten real-time captions (bench/RESULTS.md)."""
+    """One thread per room by default, so two rooms share a 2-core machine (bench/RESULTS.md)."""
     from rostra.live.runner import LiveRunOptions, run_live
     from rostra.processing import engines
     from tests.live.fake_streaming import FakeStreamingEngine
@@ -213,3 +213,18 @@ def test_stop_from_another_process_ends_a_stdin_stream(cli_archive):
     out, err = job.communicate(timeout=90)  # the stop ends it; stdin is still open
     assert job.returncode == 0, err
     assert out.decode().startswith("solar: ended;")
+
+
+def test_a_trace_file_gets_one_line_per_recognition_step(run_job, settings, tmp_path):
+    """ROSTRA_LIVE_TRACE: where the captions' delay comes from, step by step."""
+    import json
+
+    trace = tmp_path / "steps.jsonl"
+    settings.ROSTRA_LIVE_TRACE = str(trace)
+    job, _ = run_job(str(write_wav(tmp_path / "a.wav", 3.0)))
+    steps = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert len(steps) >= 2 and {step["job"] for step in steps} == {job.pk}
+    assert [step["read_to_ms"] for step in steps] == sorted(step["read_to_ms"] for step in steps)
+    assert all(step["seconds"] >= 0 and step["cpu"] >= 0 for step in steps)
+    committed = [word for step in steps for word in step["committed"]]
+    assert committed and all(len(word) == 3 for word in committed)

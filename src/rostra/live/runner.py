@@ -8,6 +8,7 @@ noticed.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -68,9 +69,8 @@ def run_live(speech: Speech, options: LiveRunOptions, *, report: Reporter = prin
     if not hasattr(engine, "load"):
         raise UserError(f"live captions need the faster-whisper engine, not "
                         f"{engine.name or type(engine).__name__}; set ROSTRA_ASR_ENGINE")
-    # One thread per room: in real time a second thread did not shorten the short live
-    # steps' delay (bench/RESULTS.md), and it contends with the feeder, the server and
-    # other rooms for the cores.
+    # One thread per room by default, so two rooms share a 2-core machine; with one room
+    # and a spare core, two threads cut the real-time delay (bench/RESULTS.md, session 7).
     model = model or engine.load(cpu_threads=settings.ROSTRA_LIVE_THREADS)
     streaming = StreamingOptions(language=speech.original_language or None,
                                  prompt=live_prompt(speech),
@@ -122,7 +122,7 @@ class _LiveSession:
                 for item in self.feed.take_all(timeout=0.2):
                     self._take(item)
                 if self.recognizer.ready():
-                    self._publish(self.recognizer.step())
+                    self._step()
                 self._progress()
             if self.reader_error is not None:
                 raise self.reader_error
@@ -170,6 +170,25 @@ class _LiveSession:
             self.report(f"recognition behind: skipped {skipped / 1000:.1f} s to catch up")
             return
         self.recognizer.append(item.samples)
+
+    def _step(self) -> None:
+        buffer_from_ms = self.recognizer.buffer_start_ms
+        cpu_before = time.process_time()  # the recognizer's threads are the process's
+        result = self.recognizer.step()
+        cpu = time.process_time() - cpu_before
+        self._publish(result)
+        if settings.ROSTRA_LIVE_TRACE:
+            self._trace(result, buffer_from_ms=buffer_from_ms, cpu=cpu)
+
+    def _trace(self, result: StepResult, *, buffer_from_ms: int, cpu: float) -> None:
+        """One line per step (ROSTRA_LIVE_TRACE): when it ended, what it read and cost."""
+        line = {"job": self.job.pk, "at": round(time.time(), 3), "seconds": result.seconds,
+                "cpu": round(cpu, 3), "buffer_from_ms": buffer_from_ms,
+                "read_to_ms": result.recognized_to_ms, "recorded_ms": self.recorded_ms,
+                "committed": [[word.start_ms, word.end_ms, word.text] for word in result.committed],
+                "tentative": result.tentative, "small_window": self.recognizer.small_window}
+        with open(settings.ROSTRA_LIVE_TRACE, "a", encoding="utf-8") as trace:
+            trace.write(json.dumps(line, ensure_ascii=False) + "\n")
 
     def _publish_flushed(self) -> None:
         words, sentences = self.recognizer.take_flushed()

@@ -15,31 +15,49 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import numpy as np
+
 FULL_FRAMES = 3000  # 30 s at 100 mel frames per second
 FRAMES_PER_SECOND = 100
 MIN_FRAMES = 1500
 MARGIN_FRAMES = 100  # a second past the audio, so the last word is never at the very edge
 
 
-def context_frames(samples: int, sample_rate: int) -> int:
+def context_frames(samples: int, sample_rate: int, *, min_frames: int = MIN_FRAMES) -> int:
     """Encoder input length for a buffer of ``samples``: its length plus the margin, rounded
-    up to a whole second, between MIN_FRAMES and Whisper's full 30 seconds."""
+    up to a whole second, between ``min_frames`` and Whisper's full 30 seconds."""
     needed = samples * FRAMES_PER_SECOND // sample_rate + MARGIN_FRAMES
-    rounded = -(-needed // FRAMES_PER_SECOND) * FRAMES_PER_SECOND
-    return max(MIN_FRAMES, min(FULL_FRAMES, rounded))
+    return _whole_seconds(needed, min_frames)
+
+
+def _whole_seconds(frames: int, min_frames: int) -> int:
+    rounded = -(-frames // FRAMES_PER_SECOND) * FRAMES_PER_SECOND
+    return max(min_frames, min(FULL_FRAMES, rounded))
+
+
+def content_frames(features: np.ndarray) -> int:
+    """Mel frames of a window that hold audio: faster-whisper pads a window's features with
+    zeros up to 30 s, and a log-mel frame of real audio, even of silence, is never all
+    zeros."""
+    filled = np.flatnonzero(np.any(features != 0, axis=tuple(range(features.ndim - 1))))
+    return int(filled[-1]) + 1 if len(filled) else 0
 
 
 @contextmanager
-def short_audio_context(model, frames: int):
+def short_audio_context(model, frames: int, *, min_frames: int = MIN_FRAMES):
     """While inside, ``model`` (a faster-whisper WhisperModel) encodes at most ``frames`` mel
-    frames of each window. Consume the segments inside the block: they are decoded lazily."""
+    frames of each window, and fewer for a window that holds less audio (a reading that
+    stops early goes on in a second window over the buffer's rest: it is encoded at its own
+    length, not the whole buffer's). Consume the segments inside the block: they are
+    decoded lazily."""
     full_encode = getattr(type(model), "encode", None)
     if full_encode is None or frames >= FULL_FRAMES:  # a stand-in model, or nothing to save
         yield
         return
 
     def encode_short(features):
-        return full_encode(model, features[..., :frames])
+        needed = _whole_seconds(content_frames(features) + MARGIN_FRAMES, min_frames)
+        return full_encode(model, features[..., :min(frames, needed)])
 
     model.encode = encode_short  # this instance only; one live job owns its model
     try:

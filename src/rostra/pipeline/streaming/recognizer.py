@@ -17,8 +17,8 @@ import numpy as np
 from rostra.pipeline.audio import SAMPLE_RATE
 from rostra.pipeline.segmentation import ends_sentence
 from rostra.pipeline.streaming.agreement import LocalAgreement, without_loop
-from rostra.pipeline.streaming.audio_context import (FULL_FRAMES, context_frames,
-                                                      short_audio_context)
+from rostra.pipeline.streaming.audio_context import (FRAMES_PER_SECOND, FULL_FRAMES,
+                                                      context_frames, short_audio_context)
 from rostra.pipeline.types import Word
 
 # A sentence is cut anyway after this many words or this long a pause, so captions and
@@ -59,6 +59,10 @@ class StreamingOptions:
     behind_max_buffer_seconds: float = 8.0  # the smaller window used when behind
     # The encoder reads the buffer's length, not Whisper's padded 30 s (audio_context.py).
     short_context: bool = True
+    # ... but never less than this much audio. 15 s cost a quarter more CPU than 8 s and
+    # was no better: virtual clock, 180 s, WER 17.1 % at 15 s, 13.4 % at 8 s, 14.5 % with no
+    # floor (bench/RESULTS.md, session 7).
+    min_context_seconds: float = 8.0
     # Greedy decoding only: Whisper's fallback re-decodes a window at rising temperatures
     # when its text looks repetitive or unsure, which a buffer cut mid-word often does; one
     # such step measured 10x the others (5-7 s), and the next step re-reads the audio anyway.
@@ -102,7 +106,8 @@ class StreamingOptions:
         return {"language": self.language, "beam_size": self.beam_size, "vad": self.vad,
                 "policy": "local-agreement-2",
                 "min_step_seconds": self.min_step_seconds, "trim_seconds": self.trim_seconds,
-                "short_context": self.short_context, "temperatures": list(self.temperatures),
+                "short_context": self.short_context,
+                "min_context_seconds": self.min_context_seconds, "temperatures": list(self.temperatures),
                 "max_buffer_seconds": self.max_buffer_seconds, "drop_loops": self.drop_loops,
                 "commit_at_silence_ms": self.commit_at_silence_ms,
                 "max_tokens_per_second": self.max_tokens_per_second,
@@ -279,10 +284,11 @@ class StreamingRecognizer:
         return bool(len(quiet)) and bool(quiet.all())
 
     def _recognize_buffer(self, *, beam_size: int | None = None) -> list[Word]:
-        frames = (context_frames(len(self.buffer), SAMPLE_RATE) if self.options.short_context
-                  else FULL_FRAMES)
+        min_frames = int(self.options.min_context_seconds * FRAMES_PER_SECOND)
+        frames = (context_frames(len(self.buffer), SAMPLE_RATE, min_frames=min_frames)
+                  if self.options.short_context else FULL_FRAMES)
         words = []
-        with short_audio_context(self.model, frames):
+        with short_audio_context(self.model, frames, min_frames=min_frames):
             segments, info = self.model.transcribe(
                 self.buffer, language=self.options.language,
                 beam_size=beam_size or self.options.beam_size,
