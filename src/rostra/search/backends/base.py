@@ -15,6 +15,7 @@ their space is recorded (``vector_signature``) so vectors of two models are neve
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -148,6 +149,12 @@ class SearchBackend(ABC):
         → fingerprint of what the documents were made from) are stored beside them, for
         rostra.search.consistency to tell an entry whose words changed. One transaction.
         """
+
+    def bulk_load(self):
+        """A context for many :meth:`replace_documents` calls in a row (a full reindex), which
+        a backend may batch into fewer transactions or defer index upkeep for. Queries during
+        it may see part of the load."""
+        return nullcontext()
 
     @abstractmethod
     def delete_speech(self, *, speech_id: int) -> None:
