@@ -201,6 +201,11 @@ class SearchBackend(ABC):
                                               speech_ids=speech_ids, languages=[language],
                                               limit=limit)]
 
+    def vector_languages(self) -> set[str] | None:
+        """The languages the stored vectors are in, or None when that is not known cheaply
+        (a scan in the database would cost more than the pass it could save)."""
+        return None
+
     def searches_cue_vectors(self) -> bool:
         """Whether a vector search compares the query with single cues too (else with windows
         of a few segments and metadata only: the in-process copy beyond its limit)."""

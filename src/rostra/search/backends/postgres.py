@@ -351,6 +351,14 @@ class PostgresBackend(SearchBackend):
         return vector_cache.search(key=key, generation=generation, load=load, query=query,
                                    speech_ids=speech_ids, languages=languages, limit=limit)
 
+    def vector_languages(self):
+        if self.has_pgvector():
+            return None
+        if not self.vector_signature():
+            return set()
+        key, generation, load = self._in_process_copy()
+        return vector_cache.languages(key=key, generation=generation, load=load)
+
     def searches_cue_vectors(self) -> bool:
         # pgvector scans every vector; the in-process copy holds cues while they fit.
         return self.has_pgvector() or vector_cache.all_in_memory(

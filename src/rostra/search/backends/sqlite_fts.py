@@ -395,6 +395,13 @@ class SqliteBackend(SearchBackend):
         return vector_cache.search(key=key, generation=generation, load=load, query=vector,
                                    speech_ids=speech_ids, languages=languages, limit=limit)
 
+    def vector_languages(self):
+        copy = self._in_process_copy() if self._vector_table_exists() else None
+        if copy is None:
+            return None if self._vector_table_exists() else set()
+        key, generation, load = copy
+        return vector_cache.languages(key=key, generation=generation, load=load)
+
     def vector_search_by_language(self, vector, *, signature, speech_ids, languages, limit):
         if (not self._vector_table_exists() or self.vector_signature() != signature
                 or speech_ids is not None and not speech_ids):
