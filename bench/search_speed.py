@@ -1,7 +1,8 @@
 """Search speed on a generated archive: index build, size, and query latency, SQLite vs PostgreSQL.
 
     python bench/search_speed.py --scale 1      # 514 speeches × 3 languages × 300 segments
-    python bench/search_speed.py --scale 10     # 5,140 speeches (keyword and filtered only)
+    python bench/search_speed.py --scale 10     # 5,140 speeches (keyword and filtered only;
+                                                # --vectors yes for hybrid, ~5 M vectors)
 
 The archive is generated: speeches, topics, speakers, sessions and transcripts are real rows
 (in a temporary SQLite database); segment *texts* are synthetic sentences of 8–14 words drawn
@@ -9,6 +10,14 @@ from a Zipf-distributed vocabulary of pseudo-words per script (Latin; Arabic scr
 Persian ZWNJ compounds), normalized and indexed by the real code (rostra.search.normalize and
 the backends). Segment rows themselves are not stored (snippets then come out empty; fetching
 20 speeches' segments adds ~1 ms).
+
+Building: a child process generates and normalizes each speech's documents (a sentence's index
+text assembled from its words', :class:`WordByWordIndexText`, the same text) while this one
+writes them through the backend's ``bulk_load`` (SQLite: one transaction per 50 speeches;
+PostgreSQL: COPY, the GIN index built after the load). The archive is the one a row-by-row
+build makes (content hashes of both backends compared at 514 speeches × 30 segments; rows,
+FTS instances, vectors). "built in" counts from the first generated sentence to the optimized
+index, generation included.
 
 Vectors: one per window of ``WINDOW`` segments and one per cue (segment), as production indexes
 them (``--no-cue-vectors``: windows only, what the index held before issue #10). Embedding 1.5
