@@ -43,6 +43,11 @@ class CopyBackend:
         return vector_cache.search(key="bench", generation="1", load=self.load, query=vector,
                                    speech_ids=speech_ids, languages=languages, limit=limit)
 
+    def vector_languages(self):
+        from rostra.search.backends import vector_cache
+
+        return vector_cache.languages(key="bench", generation="1", load=self.load)
+
     def vector_search_by_language(self, vector, *, signature, speech_ids, languages, limit):
         from rostra.search.backends import vector_cache
 

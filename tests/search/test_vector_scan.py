@@ -128,8 +128,9 @@ def spoken(archive):
 
 @pytest.mark.django_db
 def test_the_semantic_step_reads_each_language_once(spoken, search_backend, monkeypatch):
-    """The query's language, the other languages with the blended vector and every language
-    for metadata: three passes, one read of each language's codes."""
+    """The query's language with its vector, the other languages with the blended vector:
+    one read of each language's codes, for one vector each (the every-language pass for
+    metadata in other languages is skipped: the index holds none)."""
     from rostra.search.embeddings.registry import get_embedding_engine
     from rostra.search.scope import search_scope
     from rostra.archive.queries import SpeechFilter
@@ -155,9 +156,47 @@ def test_the_semantic_step_reads_each_language_once(spoken, search_backend, monk
     assert sorted(copy.blocks) == ["ar", "en", "fa"]
     assert len(counting.reads) == len(copy.blocks)  # each language once
     assert sum(size for size, _ in counting.reads) == len(copy.metadata)
-    # The query's language for its vector; the others for the blended one and, in the same
-    # read, for the query's vector (the every-language pass then reads nothing).
-    assert sum(queries for _, queries in counting.reads) == 2 * len(copy.blocks) - 1
+    assert sum(queries for _, queries in counting.reads) == len(copy.blocks)
+
+
+class OneLanguageMore:
+    """The vector calls of a backend whose index also holds German metadata."""
+
+    def __init__(self, held):
+        self.held, self.every_language_passes = held, 0
+
+    def vector_languages(self):
+        return self.held
+
+    def vector_search_by_language(self, vector, *, signature, speech_ids, languages, limit):
+        return []
+
+    def vector_search(self, vector, *, signature, speech_ids, languages, limit):
+        from rostra.search.backends.base import DocumentHit
+
+        self.every_language_passes += 1
+        return [DocumentHit(speech_id=1, kind="metadata", language="de", score=0.99,
+                            field="title")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("held, passes", [({"fa", "ar", "en", "de"}, 1), (None, 1),
+                                          ({"fa", "ar", "en"}, 0)])
+def test_the_every_language_pass_runs_only_when_the_index_holds_another_language(
+        held, passes, settings):
+    """Metadata in a language the archive does not publish in is still found; without such
+    a language (or when the backend cannot tell) nothing of it is skipped."""
+    from rostra.search.embeddings.registry import get_embedding_engine
+    from rostra.search.scope import SearchScope
+    from rostra.search.semantic import semantic_candidates
+
+    settings.ROSTRA_LANGUAGES = ["fa", "ar", "en"]
+    backend, engine = OneLanguageMore(held), get_embedding_engine()
+    found = semantic_candidates(engine.embed_query("solar"), words=1, engine=engine,
+                                backend=backend, scope=SearchScope(None, None, None),
+                                languages=None, language="en")
+    assert backend.every_language_passes == passes
+    assert [hit.language for hit in found.hits] == (["de"] if passes else [])
 
 
 @pytest.mark.django_db

@@ -136,6 +136,13 @@ def other_language_vector(vector: np.ndarray, passage: np.ndarray) -> np.ndarray
     return blended / np.linalg.norm(blended)
 
 
+def unasked_languages_held(backend: SearchBackend, asked: Sequence[str]) -> bool:
+    """Whether the index may hold vectors in a language outside ``asked`` (True when the
+    backend cannot tell cheaply)."""
+    held = backend.vector_languages()
+    return held is None or bool(set(held) - set(asked))
+
+
 def semantic_candidates(vector: np.ndarray, *, words: int, engine: EmbeddingEngine,
                         backend: SearchBackend, scope: SearchScope,
                         languages: Sequence[str] | None, language: str = "",
@@ -154,6 +161,17 @@ def semantic_candidates(vector: np.ndarray, *, words: int, engine: EmbeddingEngi
         others = [code for code in asked if code != language]
     # (vector, its baselines, hits it found, whether they are the other languages')
     asks = []
+    every_language = None
+    if not languages and unasked_languages_held(backend, asked):
+        # Metadata in a language the archive does not publish in. Asked first, so the query's
+        # own language reuses this scan's scores (rostra.search.backends.vector_scan). Skipped
+        # when the index holds no such language: every hit of it would be dropped (at 5,140
+        # speeches it cost a partition of each language's 154,000 scores a query).
+        every_language = (language_baselines(engine, vector), False, [
+            hit for hit in backend.vector_search(
+                vector, signature=engine.signature, speech_ids=scope.index_speech_ids,
+                languages=None, limit=VECTOR_CANDIDATES_PER_LANGUAGE)
+            if hit.language not in asked])
     for query_vector, codes, other in ((vector, own, False), (other_vector, others, True)):
         if not codes:
             continue
@@ -162,12 +180,8 @@ def semantic_candidates(vector: np.ndarray, *, words: int, engine: EmbeddingEngi
                          query_vector, signature=engine.signature,
                          speech_ids=scope.index_speech_ids, languages=codes,
                          limit=VECTOR_CANDIDATES_PER_LANGUAGE)))
-    if not languages:  # metadata in a language the archive does not publish in
-        asks.append((language_baselines(engine, vector), False, [
-            hit for hit in backend.vector_search(
-                vector, signature=engine.signature, speech_ids=scope.index_speech_ids,
-                languages=None, limit=VECTOR_CANDIDATES_PER_LANGUAGE)
-            if hit.language not in asked]))
+    if every_language is not None:
+        asks.append(every_language)
     seen: dict[tuple, DocumentHit] = {}
     for baselines, other, found in asks:
         for hit in found:

@@ -15,6 +15,7 @@ their space is recorded (``vector_signature``) so vectors of two models are neve
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -149,6 +150,12 @@ class SearchBackend(ABC):
         rostra.search.consistency to tell an entry whose words changed. One transaction.
         """
 
+    def bulk_load(self):
+        """A context for many :meth:`replace_documents` calls in a row (a full reindex), which
+        a backend may batch into fewer transactions or defer index upkeep for. Queries during
+        it may see part of the load."""
+        return nullcontext()
+
     @abstractmethod
     def delete_speech(self, *, speech_id: int) -> None:
         """Remove every document and vector of a speech."""
@@ -193,6 +200,11 @@ class SearchBackend(ABC):
                 for hit in self.vector_search(vector, signature=signature,
                                               speech_ids=speech_ids, languages=[language],
                                               limit=limit)]
+
+    def vector_languages(self) -> set[str] | None:
+        """The languages the stored vectors are in, or None when that is not known cheaply
+        (a scan in the database would cost more than the pass it could save)."""
+        return None
 
     def searches_cue_vectors(self) -> bool:
         """Whether a vector search compares the query with single cues too (else with windows

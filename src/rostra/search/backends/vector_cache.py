@@ -130,6 +130,12 @@ def search_by_language(*, key: str, generation: str,
             for hit in _hits(entry, rows, scores)]
 
 
+def languages(*, key: str, generation: str,
+              load: Callable[[], tuple[list[Metadata], np.ndarray]]) -> set[str]:
+    """The languages of the copy's vectors (loading it if needed, as a search would)."""
+    return set(_entry(key, generation, load).blocks)
+
+
 def cue_vectors(*, key: str, generation: str,
                 load: Callable[[], tuple[list[Metadata], np.ndarray]], transcript_id: int,
                 start_ms: int, end_ms: int) -> list[tuple[int, int, int, np.ndarray]]:
